@@ -1,0 +1,77 @@
+import {Args, Flags} from '@oclif/core'
+import {analyze} from '@fm/analyze'
+import type {Matrix} from '@fm/model'
+import {matrixToCsv, matrixToDot, matrixToJson, matrixToTable, unmatchedToCsv} from '@fm/render'
+import {FmCommand} from '../lib/base-command.js'
+import {matchFlags, parseStates} from '../lib/flags.js'
+import {writeAtomic} from '../lib/output.js'
+
+export type AnalyzeResult = Matrix
+
+export default class Analyze extends FmCommand {
+  static summary = 'Match the sockets of Skydive dumps into a service-to-service flow matrix.'
+
+  static description = `Reads Skydive dumps by their content (a G response as array or object, node arrays, Sockets() maps, flow arrays, fm capture folders, or an fm database), streams them into SQLite and pairs every client socket with the server socket whose tuple is its mirror image. Several dumps are merged, one capture each.
+
+Output goes to stdout (or --output FILE, written atomically). --json prints the whole result: entries, counts by method, unmatched sockets by reason and ambiguities.`
+
+  static examples = [
+    {description: 'The matrix as CSV (the original tool\'s columns)', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json'},
+    {description: 'A terminal table', command: '<%= config.bin %> <%= command.id %> dump.json --format table'},
+    {description: 'Keep the database for ad-hoc SQL', command: '<%= config.bin %> <%= command.id %> dump.json --db flows.db'},
+    {description: 'Client sockets with no server found, and why', command: '<%= config.bin %> <%= command.id %> dump.json --list-no-peers'},
+    {description: 'Count every non-listening socket (as the original did with --at)', command: '<%= config.bin %> <%= command.id %> dump.json --states any'},
+  ]
+
+  static enableJsonFlag = true
+
+  static args = {
+    dumps: Args.string({description: 'dump files, capture folders, or an fm database', required: true}),
+  }
+
+  static strict = false
+
+  static flags = {
+    format: Flags.string({char: 'f', summary: 'Output format.', options: ['csv', 'json', 'dot', 'table', 'wide-csv'], default: 'csv'}),
+    output: Flags.string({char: 'o', summary: 'Write the output to this file instead of stdout.'}),
+    db: Flags.string({summary: 'Keep the SQLite database at this path (see README for its tables).'}),
+    'list-no-peers': Flags.boolean({summary: 'Print the client sockets that found no server, with the reason, instead of the matrix.'}),
+    ...matchFlags,
+  }
+
+  async run(): Promise<AnalyzeResult> {
+    const {argv, flags} = await this.parse(Analyze)
+    const progress = this.progress()
+    const matrix = await analyze({
+      inputs: argv as string[],
+      db: flags.db,
+      states: parseStates(flags.states),
+      onProgress: (p) => {
+        if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.records} records`)
+        else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
+      },
+    })
+    progress.done()
+    if (this.jsonEnabled()) return matrix
+    const text = render(matrix, flags.format, flags['list-no-peers'])
+    if (flags.output) writeAtomic(flags.output, text)
+    else process.stdout.write(text)
+    return matrix
+  }
+}
+
+function render(m: Matrix, format: string, noPeers: boolean): string {
+  if (noPeers) return format === 'json' ? JSON.stringify(m.unmatched, null, 2) + '\n' : unmatchedToCsv(m.unmatched)
+  switch (format) {
+    case 'json':
+      return matrixToJson(m)
+    case 'dot':
+      return matrixToDot(m)
+    case 'table':
+      return matrixToTable(m)
+    case 'wide-csv':
+      return matrixToCsv(m, {wide: true})
+    default:
+      return matrixToCsv(m)
+  }
+}

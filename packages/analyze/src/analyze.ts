@@ -1,0 +1,169 @@
+import {randomBytes} from 'node:crypto'
+import {rmSync, renameSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {cmp, InputError, socketKey, type Ambiguity, type Matrix, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {readJsonDump, sniffDump, type ReadProgress} from '@fm/ingest'
+import {Store, type CandidateRow, type MatchRow} from '@fm/store'
+import {aggregateEntries, pickServer, type Candidate} from '@fm/match'
+
+export type Progress =
+  | ({phase: 'read'} & ReadProgress)
+  | {phase: 'match'; capture: number; captures: number}
+  | {phase: 'done'}
+
+export interface AnalyzeOptions {
+  /** Dump files, fm capture folders, or fm databases. */
+  inputs: string[]
+  /** Keep the database at this path (written under a temporary name, renamed at the end). */
+  db?: string
+  /** Client socket states that count as connections; 'any' takes every non-listener socket. */
+  states?: string[] | 'any'
+  /** Proofs kept per matrix entry (the database keeps all). */
+  evidenceLimit?: number
+  onProgress?: (p: Progress) => void
+}
+
+export const DEFAULT_STATES = ['ESTABLISHED']
+
+/**
+ * Streams every input into a SQLite store, matches sockets per capture and returns the matrix.
+ * Nothing is left at `db` unless the whole analysis succeeded.
+ */
+export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
+  const states = opts.states ?? DEFAULT_STATES
+  const kinds = await Promise.all(opts.inputs.map(async (file) => ({file, kind: await sniffDump(file)})))
+  const fromDb = kinds.filter((k) => k.kind === 'sqlite')
+  if (fromDb.length > 0 && (kinds.length > 1 || opts.db)) {
+    throw new InputError(fromDb[0].file, 'an fm database is read alone: pass it as the only input, without --db')
+  }
+  if (fromDb.length === 1) return matrixFromDatabase(fromDb[0].file, states, opts)
+
+  const target = opts.db ?? join(tmpdir(), `fm-${process.pid}-${randomBytes(4).toString('hex')}.db`)
+  const temp = `${target}.tmp-${process.pid}`
+  rmSync(temp, {force: true})
+  const store = new Store(temp, {bulk: true})
+  let ok = false
+  try {
+    for (const {file, kind} of kinds) {
+      if (kind === 'capture') throw new InputError(file, 'is a folder: fm capture folders are not supported yet')
+      const id = store.addCapture({source: file, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
+      await store.load(id, readJsonDump(file, {onProgress: (p) => opts.onProgress?.({phase: 'read', ...p})}))
+      store.finishLoad(id)
+    }
+    const matrix = matchAll(store, states, opts)
+    ok = true
+    return matrix
+  } finally {
+    store.close()
+    if (ok && opts.db) renameSync(temp, target)
+    else rmSync(temp, {force: true})
+  }
+}
+
+async function matrixFromDatabase(file: string, states: string[] | 'any', opts: AnalyzeOptions): Promise<Matrix> {
+  let store: Store
+  try {
+    store = new Store(file)
+  } catch (e) {
+    throw new InputError(file, `cannot open as an fm database: ${(e as Error).message}`)
+  }
+  try {
+    store.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates;')
+    return matchAll(store, states, opts)
+  } finally {
+    store.close()
+  }
+}
+
+/** Matches every capture of the store and reads the matrix back. */
+function matchAll(store: Store, states: string[] | 'any', opts: AnalyzeOptions): Matrix {
+  const captures = store.captures()
+  captures.forEach((c, i) => {
+    opts.onProgress?.({phase: 'match', capture: i + 1, captures: captures.length})
+    store.findCandidates(c.id, states)
+    resolveCandidates(store)
+  })
+  const entries = aggregateEntries(store.matrixRows(), opts.evidenceLimit ?? 10)
+  const unmatched: UnmatchedSocket[] = []
+  const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0}
+  for (const u of store.unmatchedRows()) {
+    const {host, reason, ...socket} = u
+    reasons[reason as UnmatchedReason]++
+    unmatched.push({host, socket, key: socketKey(host, socket), reason: reason as UnmatchedReason})
+  }
+  unmatched.sort((a, b) => cmp(a.key, b.key) || cmp(a.reason, b.reason))
+  const ambiguities = readAmbiguities(store)
+  const counts = store.counts()
+  const matched = {socket: 0, listener: 0, flow: 0}
+  for (const row of store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: 'socket' | 'listener' | 'flow'; n: number}[]) {
+    matched[row.method] = row.n
+  }
+  opts.onProgress?.({phase: 'done'})
+  const hostsWithoutSockets = [...new Set(store.hostsWithoutSockets())].sort(cmp)
+  return {
+    schemaVersion: 1,
+    states: states === 'any' ? ['any'] : [...states],
+    captures: store.captures(),
+    stats: {
+      captures: captures.length,
+      ...counts,
+      clientsConsidered: matched.socket + matched.listener + matched.flow + reasons.external + reasons['no-listener'] + reasons['host-without-sockets'],
+      matched,
+      unmatched: reasons,
+      ambiguities: ambiguities.length,
+    },
+    hostsWithoutSockets,
+    entries,
+    unmatched,
+    ambiguities,
+  }
+}
+
+/** Streams the candidate rows (grouped by client), picks a server for each, writes matches in batches. */
+function resolveCandidates(store: Store): void {
+  const out: MatchRow[] = []
+  let group: CandidateRow[] = []
+  const flush = (): void => {
+    if (group.length === 0) return
+    const cands: (Candidate & {method: string})[] = group.map((r) => ({
+      serverId: r.serverId,
+      owner: r.owner === 1,
+      sameHost: r.sameHost === 1,
+      hostName: r.hostName,
+      hostNodeId: r.hostNodeId,
+      key: socketKey(r.hostName, r),
+      method: r.method,
+    }))
+    const {chosen, resolvedBy} = pickServer(cands)
+    out.push({clientId: group[0].clientId, serverId: chosen.serverId, method: (chosen as Candidate & {method: string}).method, candidates: cands.map((c) => c.serverId), resolvedBy})
+    group = []
+  }
+  // Rows are read fully before writing: better-sqlite3 forbids writes while a read iterates.
+  for (const row of store.candidateRows()) {
+    if (group.length && group[0].clientId !== row.clientId) flush()
+    group.push(row)
+  }
+  flush()
+  store.writeMatches(out)
+}
+
+function readAmbiguities(store: Store): Ambiguity[] {
+  const byClient = new Map<number, {resolvedBy: string; chosen: number; candidates: number[]}>()
+  for (const r of store.ambiguityRows()) {
+    let a = byClient.get(r.clientId)
+    if (!a) byClient.set(r.clientId, (a = {resolvedBy: r.resolvedBy, chosen: r.chosenId, candidates: []}))
+    a.candidates.push(r.candidateId)
+  }
+  const key = (id: number): string => {
+    const s = store.socket(id)
+    return socketKey(s.host, s)
+  }
+  const list: Ambiguity[] = [...byClient.entries()].map(([client, a]) => ({
+    client: key(client),
+    candidates: a.candidates.map(key).sort(cmp),
+    chosen: key(a.chosen),
+    resolvedBy: a.resolvedBy as Ambiguity['resolvedBy'],
+  }))
+  return list.sort((a, b) => cmp(a.client, b.client))
+}

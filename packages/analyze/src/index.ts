@@ -1,0 +1,1 @@
+export {analyze, DEFAULT_STATES, type AnalyzeOptions, type Progress} from './analyze.js'

@@ -1,0 +1,157 @@
+import {canonicalAddress, parseCidr, type DumpRecord, type FlowRecord, type HostRecord, type Socket} from '@fm/model'
+
+/** A record-level problem; the reader adds the file name. */
+export class ShapeError extends Error {
+  constructor(readonly path: string, readonly expected: string, readonly got: unknown) {
+    super(`${path}: expected ${expected}, got ${describe(got)}`)
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing'
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'object') return 'an object'
+  const text = JSON.stringify(v)
+  return text.length > 40 ? `${typeof v} ${text.slice(0, 37)}...` : `${typeof v} ${text}`
+}
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function str(o: Obj, k: string, path: string, fallback?: string): string {
+  const v = o[k]
+  if (typeof v === 'string') return v
+  if ((v === undefined || v === null) && fallback !== undefined) return fallback
+  throw new ShapeError(`${path}.${k}`, 'a string', v)
+}
+
+function int(o: Obj, k: string, path: string, max: number, fallback?: number): number {
+  const v = o[k]
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max) return v
+  if ((v === undefined || v === null) && fallback !== undefined) return fallback
+  throw new ShapeError(`${path}.${k}`, max === 65535 ? 'a port number (0-65535)' : 'a non-negative integer', v)
+}
+
+/** Validates one socketinfo entry and returns it in canonical form. */
+export function toSocket(v: unknown, path: string): Socket {
+  if (!isObj(v)) throw new ShapeError(path, 'a socket object', v)
+  return {
+    protocol: str(v, 'Protocol', path).toUpperCase(),
+    localAddress: canonicalAddress(str(v, 'LocalAddress', path)),
+    localPort: int(v, 'LocalPort', path, 65535),
+    remoteAddress: canonicalAddress(str(v, 'RemoteAddress', path, '')),
+    remotePort: int(v, 'RemotePort', path, 65535, 0),
+    state: str(v, 'State', path, '').toUpperCase(),
+    process: str(v, 'Process', path, ''),
+    pid: int(v, 'Pid', path, Number.MAX_SAFE_INTEGER, 0),
+    name: str(v, 'Name', path, ''),
+  }
+}
+
+/** Validates a list of sockets. */
+export function toSockets(v: unknown, path: string): Socket[] {
+  if (!Array.isArray(v)) throw new ShapeError(path, 'an array of sockets', v)
+  return v.map((s, i) => toSocket(s, `${path}[${i}]`))
+}
+
+function strings(v: unknown, path: string): string[] {
+  if (v === undefined || v === null) return []
+  if (!Array.isArray(v)) throw new ShapeError(path, 'an array of address strings', v)
+  return v.map((s, i) => {
+    if (typeof s !== 'string') throw new ShapeError(`${path}[${i}]`, 'an address string', s)
+    return s
+  })
+}
+
+/** Turns a graph node into the record fm keeps, or null for nodes matching does not need. */
+export function nodeToRecord(v: unknown, path: string): DumpRecord | null {
+  if (!isObj(v)) throw new ShapeError(path, 'a node object', v)
+  const id = str(v, 'ID', path)
+  const meta = v.Metadata
+  if (meta === undefined || meta === null) return null
+  if (!isObj(meta)) throw new ShapeError(`${path}.Metadata`, 'an object', meta)
+  const mpath = `${path}.Metadata`
+  const type = str(meta, 'Type', mpath, '')
+  const agent = str(v, 'Host', path, '')
+  if (type === 'host') {
+    const host: HostRecord = {
+      kind: 'host',
+      nodeId: id,
+      name: agent || str(meta, 'Name', mpath, '') || id,
+      hostname: typeof meta.Hostname === 'string' ? meta.Hostname : typeof meta.Name === 'string' ? meta.Name : null,
+      sockets: meta.Sockets === undefined || meta.Sockets === null ? null : toSockets(meta.Sockets, `${mpath}.Sockets`),
+    }
+    return host
+  }
+  if (type === 'netns') return {kind: 'netns', nodeId: id, agent, name: str(meta, 'Name', mpath, '')}
+  if (meta.IPV4 !== undefined || meta.IPV6 !== undefined) {
+    return {
+      kind: 'interface',
+      nodeId: id,
+      agent,
+      name: str(meta, 'Name', mpath, ''),
+      type,
+      addresses: [...strings(meta.IPV4, `${mpath}.IPV4`), ...strings(meta.IPV6, `${mpath}.IPV6`)]
+        .map(parseCidr)
+        .filter((a): a is {address: string; prefix: number | null} => a !== null),
+    }
+  }
+  return null
+}
+
+/** Turns a graph edge into an ownership record, or null for other relations. */
+export function edgeToRecord(v: unknown, path: string): DumpRecord | null {
+  if (!isObj(v)) throw new ShapeError(path, 'an edge object', v)
+  const parent = str(v, 'Parent', path)
+  const child = str(v, 'Child', path)
+  const meta = v.Metadata
+  if (!isObj(meta) || meta.RelationType !== 'ownership') return null
+  return {kind: 'ownership', parent, child}
+}
+
+function num(o: unknown, k: string): number {
+  const v = isObj(o) ? o[k] : undefined
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0
+}
+
+/** Turns a flow into a record; null for flows without a TCP/UDP transport layer. */
+export function flowToRecord(v: unknown, path: string): FlowRecord | null {
+  if (!isObj(v)) throw new ShapeError(path, 'a flow object', v)
+  const uuid = str(v, 'UUID', path)
+  const transport = v.Transport
+  const network = v.Network
+  if (!isObj(transport) || !isObj(network)) return null
+  const tpath = `${path}.Transport`
+  const npath = `${path}.Network`
+  const port = (k: string): number => {
+    const p = transport[k]
+    const n = typeof p === 'string' ? Number(p) : p
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535) return n
+    throw new ShapeError(`${tpath}.${k}`, 'a port number (0-65535)', p)
+  }
+  const metric = v.Metric
+  return {
+    kind: 'flow',
+    uuid,
+    protocol: str(transport, 'Protocol', tpath).toUpperCase(),
+    a: {address: canonicalAddress(str(network, 'A', npath)), port: port('A')},
+    b: {address: canonicalAddress(str(network, 'B', npath)), port: port('B')},
+    abBytes: num(metric, 'ABBytes'),
+    baBytes: num(metric, 'BABytes'),
+    abPackets: num(metric, 'ABPackets'),
+    baPackets: num(metric, 'BAPackets'),
+    start: num(v, 'Start') || num(metric, 'Start'),
+    last: num(v, 'Last') || num(metric, 'Last'),
+    nodeTid: typeof v.NodeTID === 'string' ? v.NodeTID : null,
+  }
+}
+
+/** Classifies a top-level array element (node, edge or flow) by its fields. */
+export function elementToRecord(v: unknown, path: string): DumpRecord | null {
+  if (!isObj(v)) throw new ShapeError(path, 'a Skydive node, edge or flow object', v)
+  if ('Parent' in v && 'Child' in v) return edgeToRecord(v, path)
+  if ('UUID' in v && ('Transport' in v || 'Network' in v || 'LayersPath' in v)) return flowToRecord(v, path)
+  if ('ID' in v) return nodeToRecord(v, path)
+  throw new ShapeError(path, 'a Skydive node (ID, Metadata), edge (Parent, Child) or flow (UUID)', v)
+}

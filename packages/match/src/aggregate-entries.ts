@@ -1,0 +1,87 @@
+import {cmp, compareEntries, socketKey, type MatchMethod, type MatrixEntry} from '@fm/model'
+
+/** One matched client socket with both ends described; rows of one entry must be contiguous. */
+export interface MatchedConnection {
+  protocol: string
+  serverHost: string
+  serverIp: string
+  port: number
+  serverProc: string
+  serverName: string
+  clientHost: string
+  clientIp: string
+  clientProc: string
+  clientName: string
+  method: string
+  captureId: number
+  clientPort: number
+  clientPid: number
+  sLocalAddr: string
+  sLocalPort: number
+  sRemoteAddr: string
+  sRemotePort: number
+  serverPid: number
+}
+
+const METHOD_ORDER: MatchMethod[] = ['socket', 'listener', 'flow']
+
+/**
+ * Folds matched connections into matrix entries (one per CSV row), counting connections,
+ * methods and captures, keeping the first `evidenceLimit` proofs by key. Sorted by compareEntries.
+ */
+export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimit = 10): MatrixEntry[] {
+  const entries: MatrixEntry[] = []
+  let cur: MatrixEntry | null = null
+  let curKey = ''
+  let methods = new Set<string>()
+  let captures = new Set<number>()
+  const close = (): void => {
+    if (!cur) return
+    cur.methods = METHOD_ORDER.filter((m) => methods.has(m))
+    cur.seen = captures.size
+    cur.evidence.sort((a, b) => cmp(a.client, b.client) || cmp(a.server, b.server))
+    entries.push(cur)
+  }
+  for (const r of rows) {
+    const key = `${r.protocol}\0${r.serverHost}\0${r.serverIp}\0${r.port}\0${r.serverProc}\0${r.serverName}\0${r.clientHost}\0${r.clientIp}\0${r.clientProc}\0${r.clientName}`
+    if (key !== curKey || !cur) {
+      close()
+      curKey = key
+      methods = new Set()
+      captures = new Set()
+      cur = {
+        protocol: r.protocol,
+        server: {host: r.serverHost, ip: r.serverIp, port: r.port, process: r.serverProc, name: r.serverName},
+        client: {host: r.clientHost, ip: r.clientIp, process: r.clientProc, name: r.clientName},
+        connections: 0,
+        methods: [],
+        seen: 0,
+        evidence: [],
+      }
+    }
+    cur.connections++
+    methods.add(r.method)
+    captures.add(r.captureId)
+    const proof = {
+      client: socketKey(r.clientHost, {protocol: r.protocol, localAddress: r.clientIp, localPort: r.clientPort, remoteAddress: r.serverIp, remotePort: r.port, pid: r.clientPid}),
+      server: socketKey(r.serverHost, {protocol: r.protocol, localAddress: r.sLocalAddr, localPort: r.sLocalPort, remoteAddress: r.sRemoteAddr, remotePort: r.sRemotePort, pid: r.serverPid}),
+      method: r.method as MatchMethod,
+    }
+    keepSmallest(cur.evidence, proof, evidenceLimit)
+  }
+  close()
+  return entries.sort(compareEntries)
+}
+
+/** Keeps `list` as the `limit` smallest proofs seen so far, so the result is independent of row order. */
+function keepSmallest<T extends {client: string; server: string}>(list: T[], item: T, limit: number): void {
+  if (limit <= 0) return
+  if (list.length < limit) {
+    list.push(item)
+    return
+  }
+  let worst = 0
+  for (let i = 1; i < list.length; i++) if (cmp(list[i].client, list[worst].client) > 0 || (list[i].client === list[worst].client && cmp(list[i].server, list[worst].server) > 0)) worst = i
+  const w = list[worst]
+  if (cmp(item.client, w.client) < 0 || (item.client === w.client && cmp(item.server, w.server) < 0)) list[worst] = item
+}

@@ -1,0 +1,5 @@
+export * from './types.js'
+export * from './address.js'
+export * from './socket-key.js'
+export * from './errors.js'
+export * from './compare.js'

@@ -1,0 +1,156 @@
+/** A socket as reported by Skydive's socketinfo probe, addresses in canonical form. */
+export interface Socket {
+  protocol: string
+  localAddress: string
+  localPort: number
+  remoteAddress: string
+  remotePort: number
+  state: string
+  process: string
+  pid: number
+  name: string
+}
+
+/** A host node: `name` is the node's `Host` field (what the original tool prints). */
+export interface HostRecord {
+  kind: 'host'
+  nodeId: string
+  name: string
+  hostname: string | null
+  /** null when the host node carries no `Metadata.Sockets` at all. */
+  sockets: Socket[] | null
+}
+
+/** An interface-like node carrying IPV4/IPV6 metadata. */
+export interface InterfaceRecord {
+  kind: 'interface'
+  nodeId: string
+  agent: string
+  name: string
+  type: string
+  /** Canonical addresses with their prefix length (from CIDR strings such as `192.168.50.1/24`). */
+  addresses: {address: string; prefix: number | null}[]
+}
+
+/** A network namespace node. */
+export interface NetnsRecord {
+  kind: 'netns'
+  nodeId: string
+  agent: string
+  name: string
+}
+
+/** An ownership edge (host → interface, host → netns, netns → interface). */
+export interface OwnershipRecord {
+  kind: 'ownership'
+  parent: string
+  child: string
+}
+
+/** A flow (only the fields fm uses). */
+export interface FlowRecord {
+  kind: 'flow'
+  uuid: string
+  protocol: string
+  a: {address: string; port: number}
+  b: {address: string; port: number}
+  abBytes: number
+  baBytes: number
+  abPackets: number
+  baPackets: number
+  start: number
+  last: number
+  nodeTid: string | null
+}
+
+/** Sockets listed per node ID (a `G.V()...Sockets()` response); attached to the host with that node ID. */
+export interface SocketsRecord {
+  kind: 'sockets'
+  ownerId: string
+  sockets: Socket[]
+}
+
+export type DumpRecord = HostRecord | InterfaceRecord | NetnsRecord | OwnershipRecord | FlowRecord | SocketsRecord
+
+/** How a client socket was tied to its server. */
+export type MatchMethod = 'socket' | 'listener' | 'flow'
+
+/** Why a client socket found no server. */
+export type UnmatchedReason = 'external' | 'no-listener' | 'host-without-sockets'
+
+/** One end of a matrix entry. */
+export interface Endpoint {
+  host: string
+  ip: string
+  process: string
+  name: string
+}
+
+/** A row of the service matrix, keyed like the original's CSV row. */
+export interface MatrixEntry {
+  protocol: string
+  server: Endpoint & {port: number}
+  client: Endpoint
+  /** Number of client sockets (connections) behind this entry. */
+  connections: number
+  methods: MatchMethod[]
+  /** Number of captures (snapshots) the entry was seen in. */
+  seen: number
+  /** Traffic from flows, when flows were captured. */
+  traffic?: {bytesToServer: number; bytesToClient: number; packetsToServer: number; packetsToClient: number; first: number; last: number}
+  /** Stable socket keys proving the entry: `client → server`. */
+  evidence: {client: string; server: string; method: MatchMethod}[]
+}
+
+/** A client socket with no server found. */
+export interface UnmatchedSocket {
+  host: string
+  socket: Socket
+  key: string
+  reason: UnmatchedReason
+}
+
+/** A client whose server socket could live on more than one host. */
+export interface Ambiguity {
+  client: string
+  candidates: string[]
+  chosen: string
+  resolvedBy: 'address-owner' | 'client-host' | 'first-by-name'
+}
+
+export interface CaptureInfo {
+  id: number
+  source: string
+  format: string
+  label: string | null
+  timeContext: string | null
+  startedAt: string | null
+  endedAt: string | null
+}
+
+export interface MatrixStats {
+  captures: number
+  hosts: number
+  hostsWithoutSockets: number
+  sockets: number
+  listeners: number
+  serverSide: number
+  clientSide: number
+  /** Client sockets considered (after the state filter). */
+  clientsConsidered: number
+  matched: Record<MatchMethod, number>
+  unmatched: Record<UnmatchedReason, number>
+  ambiguities: number
+}
+
+/** The whole result of an analysis: what every output format is written from. */
+export interface Matrix {
+  schemaVersion: 1
+  states: string[]
+  captures: CaptureInfo[]
+  stats: MatrixStats
+  hostsWithoutSockets: string[]
+  entries: MatrixEntry[]
+  unmatched: UnmatchedSocket[]
+  ambiguities: Ambiguity[]
+}

@@ -1,0 +1,48 @@
+import type {Matrix, MatrixEntry, UnmatchedSocket} from '@fm/model'
+
+/** The original tool's header, column for column. */
+export const CSV_HEADER = ['protocol', 'server', 'server_ip', 'port', 'server_proc', 'server_procname', 'client', 'client_ip', 'client_proc', 'client_procname']
+
+/**
+ * One CSV field, RFC 4180 quoted. Fields a spreadsheet would run as a formula
+ * (`=`, `+`, `-`, `@`, tab, CR at the start) get a leading apostrophe inside quotes.
+ */
+export function csvField(v: string | number): string {
+  let s = String(v)
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  return /[",\r\n']/.test(s) || s !== String(v) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+function row(fields: (string | number)[]): string {
+  return fields.map(csvField).join(',') + '\r\n'
+}
+
+function entryFields(e: MatrixEntry): (string | number)[] {
+  return [e.protocol, e.server.host, e.server.ip, e.server.port, e.server.process, e.server.name, e.client.host, e.client.ip, e.client.process, e.client.name]
+}
+
+/** The matrix as the original's CSV; `wide` adds connections, methods, seen and traffic columns. */
+export function matrixToCsv(m: Matrix, opts: {wide?: boolean} = {}): string {
+  const wide = opts.wide ?? false
+  const head = wide ? [...CSV_HEADER, 'connections', 'methods', 'seen', 'bytes_to_server', 'bytes_to_client', 'packets_to_server', 'packets_to_client'] : CSV_HEADER
+  let out = head.join(',') + '\r\n'
+  for (const e of m.entries) {
+    const f = entryFields(e)
+    if (wide) {
+      const t = e.traffic
+      f.push(e.connections, e.methods.join(' '), e.seen, t?.bytesToServer ?? '', t?.bytesToClient ?? '', t?.packetsToServer ?? '', t?.packetsToClient ?? '')
+    }
+    out += row(f)
+  }
+  return out
+}
+
+/** Unmatched client sockets (`--list-no-peers`), one per line with the reason. */
+export function unmatchedToCsv(list: UnmatchedSocket[]): string {
+  let out = 'reason,host,protocol,local_ip,local_port,remote_ip,remote_port,state,proc,procname,pid\r\n'
+  for (const u of list) {
+    const s = u.socket
+    out += row([u.reason, u.host, s.protocol, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.process, s.name, s.pid])
+  }
+  return out
+}

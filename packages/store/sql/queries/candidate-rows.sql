@@ -1,0 +1,11 @@
+-- Candidates grouped by client, with what the pick needs to be independent of input order.
+SELECT x.client_id AS clientId, x.server_id AS serverId, x.method AS method, x.owner AS owner,
+  (s.host_id = c.host_id) AS sameHost,
+  hs.name AS hostName, hs.node_id AS hostNodeId,
+  s.protocol, s.local_addr AS localAddress, s.local_port AS localPort,
+  s.remote_addr AS remoteAddress, s.remote_port AS remotePort, s.pid, s.process
+FROM temp.candidates x
+JOIN sockets c ON c.id = x.client_id
+JOIN sockets s ON s.id = x.server_id
+JOIN hosts hs ON hs.id = s.host_id
+ORDER BY x.client_id;

@@ -1,0 +1,13 @@
+-- Every match with its entry key, ordered so that one entry's rows are contiguous.
+SELECT c.protocol AS protocol,
+  hs.name AS serverHost, c.remote_addr AS serverIp, c.remote_port AS port, s.process AS serverProc, s.name AS serverName,
+  hc.name AS clientHost, c.local_addr AS clientIp, c.process AS clientProc, c.name AS clientName,
+  m.method AS method, c.capture_id AS captureId,
+  c.local_port AS clientPort, c.pid AS clientPid,
+  s.local_addr AS sLocalAddr, s.local_port AS sLocalPort, s.remote_addr AS sRemoteAddr, s.remote_port AS sRemotePort, s.pid AS serverPid
+FROM matches m
+JOIN sockets c ON c.id = m.client_id
+JOIN sockets s ON s.id = m.server_id
+JOIN hosts hc ON hc.id = c.host_id
+JOIN hosts hs ON hs.id = s.host_id
+ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;

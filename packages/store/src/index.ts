@@ -1,0 +1,1 @@
+export {Store, type CandidateRow, type MatchRow, type MatrixRow} from './store.js'

@@ -1,0 +1,286 @@
+import Database from 'better-sqlite3'
+import {addressFamily, isLinkLocal, isLoopback, type CaptureInfo, type DumpRecord, type Socket} from '@fm/model'
+import {migrations, query} from './sql.js'
+
+type DB = Database.Database
+
+/** A candidate server socket for one client, as the store found it. */
+export interface CandidateRow {
+  clientId: number
+  serverId: number
+  method: 'socket' | 'listener'
+  owner: number
+  sameHost: number
+  hostName: string
+  hostNodeId: string
+  protocol: string
+  localAddress: string
+  localPort: number
+  remoteAddress: string
+  remotePort: number
+  pid: number
+  process: string
+}
+
+export interface MatchRow {
+  clientId: number
+  serverId: number
+  method: string
+  candidates: number[]
+  resolvedBy: string | null
+}
+
+export interface MatrixRow {
+  protocol: string
+  serverHost: string
+  serverIp: string
+  port: number
+  serverProc: string
+  serverName: string
+  clientHost: string
+  clientIp: string
+  clientProc: string
+  clientName: string
+  method: string
+  captureId: number
+  clientPort: number
+  clientPid: number
+  sLocalAddr: string
+  sLocalPort: number
+  sRemoteAddr: string
+  sRemotePort: number
+  serverPid: number
+}
+
+const BATCH = 4000
+
+/** The SQLite database behind an analysis. Statements are prepared once; loads run in batched transactions. */
+export class Store {
+  readonly db: DB
+  private stmts: ReturnType<Store['prepare']>
+
+  constructor(readonly file: string, opts: {bulk?: boolean} = {}) {
+    this.db = new Database(file)
+    if (opts.bulk) {
+      // A fresh database written to a temporary name: durability comes from the final rename.
+      this.db.pragma('journal_mode = OFF')
+      this.db.pragma('synchronous = OFF')
+    }
+    this.db.pragma('temp_store = MEMORY')
+    this.db.pragma('cache_size = -65536')
+    this.migrate()
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS candidates (client_id INTEGER NOT NULL, server_id INTEGER NOT NULL, method TEXT NOT NULL, owner INTEGER NOT NULL)')
+    this.db.exec('CREATE INDEX IF NOT EXISTS temp.candidates_client ON candidates (client_id)')
+    this.stmts = this.prepare()
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', {simple: true}) as number
+    for (const m of migrations()) {
+      if (m.version <= current) continue
+      this.db.transaction(() => {
+        this.db.exec(m.sql)
+        this.db.pragma(`user_version = ${m.version}`)
+      })()
+    }
+  }
+
+  private prepare() {
+    const db = this.db
+    return {
+      capture: db.prepare('INSERT INTO captures (source, format, label, time_context, started_at, ended_at, manifest) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      host: db.prepare('INSERT INTO hosts (capture_id, node_id, name, hostname, has_sockets) VALUES (?, ?, ?, ?, ?)'),
+      hostUpdate: db.prepare('UPDATE hosts SET name = ?, hostname = ? WHERE id = ?'),
+      hostHasSockets: db.prepare('UPDATE hosts SET has_sockets = 1 WHERE id = ?'),
+      node: db.prepare('INSERT INTO graph_nodes (capture_id, node_id, kind, agent, name, type) VALUES (?, ?, ?, ?, ?, ?)'),
+      nodeAddress: db.prepare('INSERT INTO node_addresses (capture_id, node_id, address, prefix) VALUES (?, ?, ?, ?)'),
+      ownership: db.prepare('INSERT INTO ownership (capture_id, parent, child) VALUES (?, ?, ?)'),
+      socket: db.prepare(
+        'INSERT INTO sockets (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, local_family, local_loop, remote_family, remote_loop, remote_ll) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      match: db.prepare('INSERT INTO matches (client_id, server_id, method, candidates, resolved_by) VALUES (?, ?, ?, ?, ?)'),
+      ambiguity: db.prepare('INSERT INTO ambiguity_candidates (client_id, server_id) VALUES (?, ?)'),
+    }
+  }
+
+  /** Registers a capture and returns its id. */
+  addCapture(info: Omit<CaptureInfo, 'id'> & {manifest?: unknown}): number {
+    const r = this.stmts.capture.run(info.source, info.format, info.label, info.timeContext, info.startedAt, info.endedAt, info.manifest === undefined ? null : JSON.stringify(info.manifest))
+    return Number(r.lastInsertRowid)
+  }
+
+  /** Loads records into a capture, in batched transactions; returns how many records were kept. */
+  async load(captureId: number, records: AsyncIterable<DumpRecord> | Iterable<DumpRecord>): Promise<number> {
+    const hostIds = new Map<string, number>()
+    let batch: DumpRecord[] = []
+    let weight = 0
+    let count = 0
+    const flush = this.db.transaction((recs: DumpRecord[]) => {
+      for (const r of recs) this.insert(captureId, r, hostIds)
+    })
+    for await (const r of records) {
+      batch.push(r)
+      count++
+      weight += r.kind === 'host' ? 1 + (r.sockets?.length ?? 0) : r.kind === 'sockets' ? 1 + r.sockets.length : 1
+      if (weight >= BATCH) {
+        flush(batch)
+        batch = []
+        weight = 0
+      }
+    }
+    if (batch.length) flush(batch)
+    return count
+  }
+
+  private hostId(captureId: number, nodeId: string, hostIds: Map<string, number>): number {
+    let id = hostIds.get(nodeId)
+    if (id === undefined) {
+      id = Number(this.stmts.host.run(captureId, nodeId, nodeId, null, 0).lastInsertRowid)
+      hostIds.set(nodeId, id)
+    }
+    return id
+  }
+
+  private insert(captureId: number, r: DumpRecord, hostIds: Map<string, number>): void {
+    const s = this.stmts
+    switch (r.kind) {
+      case 'host': {
+        let id = hostIds.get(r.nodeId)
+        if (id === undefined) {
+          id = Number(s.host.run(captureId, r.nodeId, r.name, r.hostname, r.sockets ? 1 : 0).lastInsertRowid)
+          hostIds.set(r.nodeId, id)
+        } else {
+          s.hostUpdate.run(r.name, r.hostname, id)
+          if (r.sockets) s.hostHasSockets.run(id)
+        }
+        if (r.sockets) this.insertSockets(captureId, id, r.sockets)
+        return
+      }
+      case 'sockets': {
+        const id = this.hostId(captureId, r.ownerId, hostIds)
+        s.hostHasSockets.run(id)
+        this.insertSockets(captureId, id, r.sockets)
+        return
+      }
+      case 'interface':
+        s.node.run(captureId, r.nodeId, 'interface', r.agent, r.name, r.type)
+        for (const a of r.addresses) s.nodeAddress.run(captureId, r.nodeId, a.address, a.prefix)
+        return
+      case 'netns':
+        s.node.run(captureId, r.nodeId, 'netns', r.agent, r.name, 'netns')
+        return
+      case 'ownership':
+        s.ownership.run(captureId, r.parent, r.child)
+        return
+      case 'flow':
+        return // flows are matched by a later stage
+    }
+  }
+
+  private insertSockets(captureId: number, hostId: number, sockets: Socket[]): void {
+    const st = this.stmts.socket
+    for (const k of sockets) {
+      st.run(
+        captureId, hostId, k.protocol, k.localAddress, k.localPort, k.remoteAddress, k.remotePort, k.state, k.process, k.pid, k.name,
+        addressFamily(k.localAddress), isLoopback(k.localAddress) ? 1 : 0,
+        addressFamily(k.remoteAddress), isLoopback(k.remoteAddress) ? 1 : 0, isLinkLocal(k.remoteAddress) ? 1 : 0,
+      )
+    }
+  }
+
+  /** After a capture's load: indexes, address ownership, listener and side classification. */
+  finishLoad(captureId: number): void {
+    this.db.exec(query('indexes'))
+    this.db.transaction(() => {
+      this.run('resolve-addresses', {capture: captureId})
+      this.run('classify', {capture: captureId})
+    })()
+  }
+
+  /** Computes the candidate servers of every considered client, and the unmatched ones. */
+  findCandidates(captureId: number, states: string[] | 'any'): void {
+    const params = {capture: captureId, anyState: states === 'any' ? 1 : 0, states: JSON.stringify(states === 'any' ? [] : states)}
+    this.db.transaction(() => {
+      this.run('candidates', params)
+      this.run('unmatched', params)
+    })()
+  }
+
+  /** The candidates found by findCandidates, ordered by client. */
+  candidateRows(): IterableIterator<CandidateRow> {
+    return this.db.prepare(query('candidate-rows')).iterate() as IterableIterator<CandidateRow>
+  }
+
+  /** Records chosen matches (in one transaction per call). */
+  writeMatches(rows: MatchRow[]): void {
+    const s = this.stmts
+    this.db.transaction(() => {
+      for (const m of rows) {
+        s.match.run(m.clientId, m.serverId, m.method, m.candidates.length, m.resolvedBy)
+        if (m.candidates.length > 1) for (const c of m.candidates) s.ambiguity.run(m.clientId, c)
+      }
+    })()
+  }
+
+  /** Runs a .sql file of several statements with named parameters (only those each statement uses). */
+  private run(name: string, params: Record<string, unknown>): void {
+    for (const text of splitStatements(query(name))) {
+      const stmt = this.db.prepare(text)
+      const used = Object.fromEntries(Object.entries(params).filter(([k]) => text.includes(`:${k}`)))
+      stmt.run(used)
+    }
+  }
+
+  matrixRows(): IterableIterator<MatrixRow> {
+    return this.db.prepare(query('matrix-rows')).iterate() as IterableIterator<MatrixRow>
+  }
+
+  unmatchedRows(): IterableIterator<Socket & {host: string; reason: string}> {
+    return this.db.prepare(query('unmatched-rows')).iterate() as IterableIterator<Socket & {host: string; reason: string}>
+  }
+
+  ambiguityRows(): IterableIterator<{clientId: number; resolvedBy: string; chosenId: number; candidateId: number}> {
+    return this.db.prepare(query('ambiguity-rows')).iterate() as IterableIterator<{clientId: number; resolvedBy: string; chosenId: number; candidateId: number}>
+  }
+
+  /** A socket with its host name, by id. */
+  socket(id: number): Socket & {host: string} {
+    return this.db
+      .prepare('SELECT h.name AS host, s.protocol, s.local_addr AS localAddress, s.local_port AS localPort, s.remote_addr AS remoteAddress, s.remote_port AS remotePort, s.state, s.process, s.pid, s.name FROM sockets s JOIN hosts h ON h.id = s.host_id WHERE s.id = ?')
+      .get(id) as Socket & {host: string}
+  }
+
+  captures(): CaptureInfo[] {
+    return this.db
+      .prepare('SELECT id, source, format, label, time_context AS timeContext, started_at AS startedAt, ended_at AS endedAt FROM captures ORDER BY id')
+      .all() as CaptureInfo[]
+  }
+
+  /** Counts for the summary. */
+  counts(): {hosts: number; hostsWithoutSockets: number; sockets: number; listeners: number; serverSide: number; clientSide: number} {
+    return this.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM hosts) AS hosts, (SELECT COUNT(*) FROM hosts WHERE has_sockets = 0) AS hostsWithoutSockets,
+          (SELECT COUNT(*) FROM sockets) AS sockets, (SELECT COUNT(*) FROM sockets WHERE role = 'listener') AS listeners,
+          (SELECT COUNT(*) FROM sockets WHERE role = 'server') AS serverSide, (SELECT COUNT(*) FROM sockets WHERE role = 'client') AS clientSide`,
+      )
+      .get() as ReturnType<Store['counts']>
+  }
+
+  hostsWithoutSockets(): string[] {
+    return (this.db.prepare('SELECT DISTINCT name FROM hosts WHERE has_sockets = 0').pluck().all() as string[])
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}
+
+/** Splits a .sql file into statements (no semicolons inside string literals in our files). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .replace(/--[^\n]*/g, '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}

@@ -1,0 +1,22 @@
+import {fileURLToPath} from 'node:url'
+import {defineConfig} from 'vitest/config'
+
+const src = (p: string): string => fileURLToPath(new URL(`${p}/src/index.ts`, import.meta.url))
+
+// Tests import workspace packages from source, so a unit test never needs a build first.
+// End-to-end tests (test/e2e/**) run the built `fm` binary; `npm test` builds before running.
+export default defineConfig({
+  resolve: {
+    alias: [
+      {find: /^@fm\/(model|ingest|store|match|analyze|render|capture|baseline|publish)$/, replacement: fileURLToPath(new URL('packages/$1/src/index.ts', import.meta.url))},
+      {find: /^@fm\/report$/, replacement: src('apps/report')},
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'tools/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+})
