@@ -39,6 +39,7 @@ export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimi
     if (!cur) return
     cur.methods = METHOD_ORDER.filter((m) => methods.has(m))
     cur.seen = captures.size
+    cur.captureIds = [...captures].sort((a, b) => a - b)
     cur.evidence.sort((a, b) => cmp(a.client, b.client) || cmp(a.server, b.server))
     entries.push(cur)
   }

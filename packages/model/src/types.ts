@@ -96,6 +96,8 @@ export interface MatrixEntry {
   methods: MatchMethod[]
   /** Number of captures (snapshots) the entry was seen in. */
   seen: number
+  /** Ids (see `Matrix.captures`) of the captures the entry was seen in, ascending; lets `fm check` count "seen in k of N" per service edge. */
+  captureIds?: number[]
   /** Traffic from flows, when flows were captured. */
   traffic?: {bytesToServer: number; bytesToClient: number; packetsToServer: number; packetsToClient: number; first: number; last: number}
   /** Stable socket keys proving the entry: `client → server`. */
