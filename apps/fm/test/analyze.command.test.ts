@@ -14,6 +14,6 @@ describe('fm analyze (in-process)', () => {
   test('a missing file is bad input: exit 3, one line naming the file', async () => {
     const r = await runCommand(Analyze, ['does/not/exist.json'])
     expect(r.exitCode).toBe(3)
-    expect(r.error?.message).toContain('does/not/exist.json: no such file or directory')
+    expect(r.stderr).toBe('Error: does/not/exist.json: no such file or directory\n')
   })
 })

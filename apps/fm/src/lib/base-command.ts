@@ -1,5 +1,6 @@
-import {Command, Errors} from '@oclif/core'
+import {Command} from '@oclif/core'
 import {FmError} from '@fm/model'
+import {printable} from '@fm/render'
 
 /**
  * Every fm command extends this: it maps the libraries' typed errors to one clear line and
@@ -7,18 +8,19 @@ import {FmError} from '@fm/model'
  */
 export abstract class FmCommand extends Command {
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof FmError) {
-      // this.error prints "Error: <message>" plus suggestions, never a stack trace
-      this.error(err.message, {exit: err.exitCode, suggestions: err.suggestions.length ? err.suggestions : undefined})
-    }
-    if (err instanceof Errors.CLIError || err.oclif?.exit !== undefined) {
-      // flag/argument parse errors are usage errors (exit 2)
-      if (err.oclif?.exit === 2 || /flag|argument|Unexpected|Missing/i.test(err.message)) {
-        if (err.oclif) err.oclif.exit = err.oclif.exit ?? 2
-      }
+    if (!(err instanceof FmError)) {
+      // oclif's own parse errors (unknown flag, missing argument) are usage errors
+      if (err.oclif && err.oclif.exit === undefined) err.oclif.exit = 2
       return super.catch(err)
     }
-    return super.catch(err)
+    if (this.jsonEnabled()) {
+      this.logJson({error: {message: err.message, exitCode: err.exitCode, suggestions: err.suggestions}})
+    } else {
+      // One unwrapped line (file names and JSON paths stay greppable), then suggestions.
+      const lines = [`Error: ${printable(err.message)}`, ...err.suggestions.map((s) => `  Try: ${printable(s)}`)]
+      process.stderr.write(lines.join('\n') + '\n')
+    }
+    return this.exit(err.exitCode)
   }
 
   /** Draws library progress on stderr, only when stderr is a terminal; stdout stays clean. */

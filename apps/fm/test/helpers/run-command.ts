@@ -36,6 +36,7 @@ export async function runCommand<T>(cmd: CommandClass<T>, argv: string[]): Promi
   } catch (e) {
     const error = e as Error & {oclif?: {exit?: number}}
     if (!error.oclif) err.push(error.message)
+    else if (error.oclif.exit !== undefined && !/^EEXIT/.test(error.message)) err.push(error.message)
     return {stdout: out.join(''), stderr: err.join(''), error, exitCode: error.oclif?.exit ?? 1}
   } finally {
     process.stdout.write = ow
