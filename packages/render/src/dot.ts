@@ -2,7 +2,9 @@ import {cmp, type Matrix} from '@fm/model'
 
 /** A dot ID: always a quoted string, so any host or process name is valid. */
 export function dotId(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n|\r/g, '\\n')}"`
+  // Control characters (NUL among them) break Graphviz's scanner: newlines become \n, the rest '?'.
+  const text = s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n|\r/g, '\\n').replace(/[\u0000-\u001f\u007f]/g, '?')
+  return `"${text}"`
 }
 
 /**
@@ -12,7 +14,7 @@ export function dotId(s: string): string {
 export function matrixToDot(m: Matrix, opts: {title?: string} = {}): string {
   const hosts = new Map<string, Map<string, string>>() // host → node id → label
   const nodeId = (host: string, proc: string, name: string): string => {
-    const id = `${host}\u0000${proc}\u0000${name}`
+    const id = JSON.stringify([host, proc, name])
     let procs = hosts.get(host)
     if (!procs) hosts.set(host, (procs = new Map()))
     procs.set(id, name || proc || '?')
@@ -23,7 +25,7 @@ export function matrixToDot(m: Matrix, opts: {title?: string} = {}): string {
     const from = nodeId(e.client.host, e.client.process, e.client.name)
     const to = nodeId(e.server.host, e.server.process, e.server.name)
     const label = `${e.protocol} : ${e.server.ip.includes(':') ? `[${e.server.ip}]` : e.server.ip}:${e.server.port}`
-    const k = `${from}\u0001${to}\u0001${label}`
+    const k = JSON.stringify([from, to, label])
     const ed = edges.get(k)
     if (ed) ed.n += e.connections
     else edges.set(k, {from, to, label, n: e.connections})
@@ -33,7 +35,7 @@ export function matrixToDot(m: Matrix, opts: {title?: string} = {}): string {
   for (const host of [...hosts.keys()].sort(cmp)) {
     lines.push(`  subgraph ${dotId(`cluster_${i++}`)} {`, `    label=${dotId(host)};`)
     const procs = hosts.get(host)!
-    for (const id of [...procs.keys()].sort(cmp)) lines.push(`    ${dotId(id)} [label=${dotId(procs.get(id)!)}, tooltip=${dotId(id.split('\u0000')[1])}];`)
+    for (const id of [...procs.keys()].sort(cmp)) lines.push(`    ${dotId(id)} [label=${dotId(procs.get(id)!)}, tooltip=${dotId((JSON.parse(id) as string[])[1])}];`)
     lines.push('  }')
   }
   for (const e of [...edges.values()].sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.label, b.label))) {
