@@ -9,7 +9,7 @@ export function printable(s: string): string {
 export function matrixToTable(m: Matrix): string {
   const head = ['PROTO', 'SERVER', 'ADDRESS', 'PROCESS', 'CLIENT', 'ADDRESS', 'PROCESS', 'CONN', 'METHOD']
   const rows = m.entries.map((e) => [
-    e.protocol, e.server.host, `${e.server.ip}:${e.server.port}`, e.server.name || e.server.process,
+    e.protocol, e.server.host, `${e.server.ip.includes(':') ? `[${e.server.ip}]` : e.server.ip}:${e.server.port}`, e.server.name || e.server.process,
     e.client.host, e.client.ip, e.client.name || e.client.process, String(e.connections), e.methods.join(','),
   ].map(printable))
   const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i].length))))
