@@ -1,0 +1,155 @@
+import {randomBytes} from 'node:crypto'
+import {existsSync} from 'node:fs'
+import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {AnalyzerError, InputError, UsageError} from '@fm/model'
+import {
+  CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE, readJsonDump,
+  type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type RecordCounts, type ResponseRole,
+} from '@fm/ingest'
+import {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions} from './client.js'
+import {captureQueries, timeContext, type QueryOptions} from './queries.js'
+
+export type CaptureProgress =
+  | {phase: 'connect'; analyzer: string}
+  | {phase: 'query'; snapshot: number; snapshots: number; query: number; queries: number; role: ResponseRole; gremlin: string; bytes: number; done: boolean}
+  | {phase: 'retry'; attempt: number; reason: string; delayMs: number}
+  | {phase: 'wait'; snapshot: number; snapshots: number; seconds: number}
+
+export interface CaptureOptions extends ConnectionOptions, QueryOptions {
+  /** The capture folder to create; it must not exist yet. */
+  out: string
+  /** Snapshots to take (default 1). */
+  count?: number
+  /** Seconds between the starts of two snapshots (needed when count > 1). */
+  everySeconds?: number
+  /** fm's version, recorded in the manifest. */
+  toolVersion: string
+  onProgress?: (p: CaptureProgress) => void
+}
+
+export type CaptureResult = CaptureManifest & {path: string}
+
+/**
+ * Captures what offline matching needs from a live analyzer into a new folder: the raw
+ * responses exactly as received, and a manifest (queries, sizes, SHA-256, counts). The folder
+ * is built under a hidden temporary name and renamed at the end, so a failed or interrupted
+ * capture never leaves anything that looks complete.
+ */
+export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
+  const count = opts.count ?? 1
+  if (!Number.isInteger(count) || count < 1) throw new UsageError('--count must be a positive whole number')
+  if (count > 1 && !opts.everySeconds) throw new UsageError('--count above 1 needs --every (the interval between snapshots)')
+  const ctx = timeContext(opts.at, opts.duration)
+  const queries = captureQueries(opts)
+  if (existsSync(opts.out)) throw new UsageError(`${opts.out} already exists`, ['Choose a new --out path: a capture never overwrites one.'])
+  if (!existsSync(dirname(opts.out))) throw new UsageError(`cannot create ${opts.out}: folder ${dirname(opts.out)} does not exist`)
+  const temp = join(dirname(opts.out), `.${basename(opts.out)}.partial-${process.pid}-${randomBytes(3).toString('hex')}`)
+  await mkdir(temp)
+  let done = false
+  try {
+    const startedAt = new Date()
+    const client = await AnalyzerClient.connect({...opts, onRetry: (r) => opts.onProgress?.({phase: 'retry', ...r})})
+    opts.onProgress?.({phase: 'connect', analyzer: client.endpoint.url})
+    const snapshots: CaptureSnapshot[] = []
+    try {
+      for (let i = 0; i < count; i++) {
+        if (i > 0) await waitUntil(startedAt.getTime() + i * opts.everySeconds! * 1000, opts, i + 1, count)
+        snapshots.push(await takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count})))
+      }
+    } finally {
+      client.close()
+    }
+    const manifest: CaptureManifest = {
+      format: CAPTURE_FORMAT,
+      version: CAPTURE_VERSION,
+      tool: {name: 'fm', version: opts.toolVersion},
+      analyzer: client.endpoint.url,
+      authenticated: client.authenticated,
+      timeContext: ctx ? {at: opts.at!, duration: opts.duration ?? null, gremlin: ctx} : null,
+      options: {full: !!opts.full, useFlows: !!opts.useFlows, everySeconds: opts.everySeconds ?? null, count},
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      snapshots,
+      counts: sum(snapshots.map((s) => s.counts)),
+    }
+    // the manifest is written last: a folder without one is, by definition, incomplete
+    await writeFile(join(temp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
+    try {
+      await rename(temp, opts.out)
+    } catch (e) {
+      throw new UsageError(`cannot create ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    }
+    done = true
+    return {...manifest, path: opts.out}
+  } finally {
+    if (!done) await rm(temp, {recursive: true, force: true})
+  }
+}
+
+async function takeSnapshot(
+  client: AnalyzerClient,
+  root: string,
+  label: string,
+  queries: ReturnType<typeof captureQueries>,
+  progress: (p: Omit<Extract<CaptureProgress, {phase: 'query'}>, 'snapshot' | 'snapshots'>) => void,
+): Promise<CaptureSnapshot> {
+  await mkdir(join(root, label))
+  const startedAt = new Date().toISOString()
+  const responses: CaptureResponse[] = []
+  for (const [i, q] of queries.entries()) {
+    const file = `${label}/${q.role}.json`
+    const path = join(root, label, `${q.role}.json`)
+    const base = {phase: 'query' as const, query: i + 1, queries: queries.length, role: q.role, gremlin: q.gremlin}
+    const started = new Date().toISOString()
+    progress({...base, bytes: 0, done: false})
+    const r = await client.query(q.gremlin, path, (bytes) => progress({...base, bytes, done: false}))
+    progress({...base, bytes: r.bytes, done: true})
+    responses.push({role: q.role, query: q.gremlin, file, bytes: r.bytes, sha256: r.sha256, attempts: r.attempts, startedAt: started, endedAt: new Date().toISOString(), counts: await countRecords(path, client.endpoint.url, q.gremlin)})
+  }
+  // flow-sockets maps hold flow ends, not host sockets: kept out of the totals
+  return {label, startedAt, endedAt: new Date().toISOString(), responses, counts: sum(responses.filter((r) => r.role !== 'flow-sockets').map((r) => r.counts))}
+}
+
+/** Reads a saved response back (streaming) to count its records and to prove it is a Skydive response. */
+async function countRecords(path: string, url: string, gremlin: string): Promise<RecordCounts> {
+  const c = zero()
+  try {
+    for await (const r of readJsonDump(path)) {
+      if (r.kind === 'host') {
+        c.hosts++
+        c.sockets += r.sockets?.length ?? 0
+      } else if (r.kind === 'sockets') c.sockets += r.sockets.length
+      else if (r.kind === 'interface') c.interfaces++
+      else if (r.kind === 'netns') c.netns++
+      else if (r.kind === 'ownership') c.ownership++
+      else if (r.kind === 'flow') c.flows++
+    }
+  } catch (e) {
+    if (e instanceof InputError) {
+      throw new AnalyzerError(`${url}: the answer to ${gremlin} is not a Skydive response: ${e.message.slice(e.file.length + 2)}`, ['Check that HOST:PORT is a Skydive analyzer.'])
+    }
+    throw e
+  }
+  return c
+}
+
+async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, snapshots: number): Promise<void> {
+  const ms = when - Date.now()
+  if (ms <= 0) return
+  opts.onProgress?.({phase: 'wait', snapshot, snapshots, seconds: Math.ceil(ms / 1000)})
+  try {
+    await sleep(ms, undefined, {signal: opts.signal})
+  } catch {
+    throw new AnalyzerError('capture interrupted', [], INTERRUPTED_EXIT)
+  }
+}
+
+const zero = (): RecordCounts => ({hosts: 0, sockets: 0, interfaces: 0, netns: 0, ownership: 0, flows: 0})
+
+function sum(list: RecordCounts[]): RecordCounts {
+  const t = zero()
+  for (const c of list) for (const k of Object.keys(t) as (keyof RecordCounts)[]) t[k] += c[k]
+  return t
+}
