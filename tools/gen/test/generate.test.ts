@@ -1,0 +1,71 @@
+import {createHash} from 'node:crypto'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, test} from 'vitest'
+import {analyze} from '@fm/analyze'
+import {matrixToCsv, unmatchedToCsv} from '@fm/render'
+import {generateDeployment} from '../src/generate.js'
+import {writeDeployment} from '../src/write-deployment.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'fm-gen-'))
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+const digest = (chunks: Iterable<string>): string => {
+  const h = createHash('sha256')
+  for (const c of chunks) h.update(c)
+  return h.digest('hex')
+}
+
+describe('generateDeployment', () => {
+  test.for([
+    {hosts: 50, seed: 1},
+    {hosts: 120, seed: 7},
+  ])('fm analyze reproduces the ground truth of $hosts hosts (seed $seed) exactly', async (opts) => {
+    const w = writeDeployment({...opts, flows: true}, join(dir, `${opts.hosts}-${opts.seed}`))
+    const d = generateDeployment(opts)
+    const m = await analyze({inputs: [w.dump]})
+    // precision and recall 100%: the same rows, in the same order, byte for byte
+    expect(matrixToCsv(m)).toBe(d.matrixCsv())
+    expect(unmatchedToCsv(m.unmatched)).toBe(d.unmatchedCsv())
+    const s = d.summary()
+    expect(m.stats).toMatchObject({hosts: s.hosts, sockets: s.sockets, matched: {...s.matched, flow: 0}, unmatched: s.unmatched})
+    expect(m.hostsWithoutSockets).toEqual(s.hostsWithoutSockets)
+  })
+
+  test('covers every tricky case of DESIGN even at 50 hosts', () => {
+    const s = generateDeployment({hosts: 50, seed: 1}).summary()
+    expect(s.matched.listener).toBeGreaterThan(0)
+    expect(s.unmatched.external).toBeGreaterThan(0)
+    expect(s.unmatched['no-listener']).toBeGreaterThan(0)
+    expect(s.unmatched['host-without-sockets']).toBeGreaterThan(0)
+    expect(s.hostsWithoutSockets.length).toBeGreaterThan(0)
+    const csv = generateDeployment({hosts: 50, seed: 1}).matrixCsv()
+    expect(csv).toMatch(/,172\.17\.0\.1,8125,/) // the same bridge address on every compute
+    expect(csv).toMatch(/^UDP,/m)
+    expect(csv).toMatch(/,fd00:10::[0-9a-f]+,5672,/)
+  })
+
+  test('the same seed gives byte-identical output, another seed a different one', () => {
+    const a = generateDeployment({hosts: 60, seed: 3, flows: true})
+    const b = generateDeployment({hosts: 60, seed: 3, flows: true})
+    expect(digest(a.dump())).toBe(digest(b.dump()))
+    expect(digest(a.flows())).toBe(digest(b.flows()))
+    expect(a.matrixCsv()).toBe(b.matrixCsv())
+    expect(digest(generateDeployment({hosts: 60, seed: 4}).dump())).not.toBe(digest(a.dump()))
+  })
+
+  test('the dump and flows are valid JSON of the G and G.Flows() shapes', () => {
+    const d = generateDeployment({hosts: 10, seed: 2, flows: true})
+    const g = JSON.parse([...d.dump()].join('')) as {Nodes: unknown[]; Edges: unknown[]}[]
+    expect(g).toHaveLength(1)
+    expect(g[0].Nodes.length).toBeGreaterThan(10)
+    expect(g[0].Edges.length).toBeGreaterThan(10)
+    const flows = JSON.parse([...d.flows()].join('')) as unknown[]
+    expect(flows.length).toBe(d.summary().flows)
+  })
+
+  test('rejects sizes that cannot hold a controller and a compute', () => {
+    expect(() => generateDeployment({hosts: 2, seed: 1})).toThrow(RangeError)
+  })
+})
