@@ -1,0 +1,57 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {Args, Flags} from '@oclif/core'
+import {parseMinSeen, resolveMinSeen, writeBaseline, type Level, type WriteBaselineResult} from '@fm/baseline'
+import {FmCommand} from '../lib/base-command.js'
+import {matchFlags, parseStates} from '../lib/flags.js'
+import {writeAtomic} from '../lib/output.js'
+import {readObservation} from '../lib/read-observation.js'
+
+export type BaselineResult = Omit<WriteBaselineResult, 'text'> & {file: string | null; snapshots: number; minSeen: number}
+
+export default class Baseline extends FmCommand {
+  static summary = 'Write a reviewable YAML baseline of who may talk to whom, from observed traffic.'
+
+  static description = `Every edge observed in the inputs (client service → server service, protocol, server port) becomes an allow rule. Inputs are dumps (one snapshot each), fm capture folders, fm databases or matrix CSVs; with several snapshots, --min-seen leaves out edges seen too rarely.
+
+When --out names an existing baseline, it is regenerated in place: its comments, its require and ignore rules, and every allow rule are kept, and rules are appended only for edges nothing allows yet. --prune also drops plain generated allow rules (no comment, no wildcard) that matched nothing.
+
+Commit the file, review its diffs like code, and run fm check against it in CI.`
+
+  static examples = [
+    {description: 'A service-level baseline from three snapshots', command: '<%= config.bin %> <%= command.id %> d1.json d2.json d3.json --out baseline.yaml'},
+    {description: 'Only edges seen in at least two of three snapshots', command: '<%= config.bin %> <%= command.id %> d1.json d2.json d3.json --min-seen 2 --out baseline.yaml'},
+    {description: 'Per host', command: '<%= config.bin %> <%= command.id %> dump.json --level host --out hosts.yaml'},
+  ]
+
+  static enableJsonFlag = true
+
+  static args = {
+    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true}),
+  }
+
+  static strict = false
+
+  static flags = {
+    out: Flags.string({char: 'o', summary: 'The baseline file: regenerated in place if it exists. Without it the YAML goes to stdout.'}),
+    level: Flags.string({summary: 'Rules per service (host-independent, the default for a new file) or per host.', options: ['service', 'host']}),
+    'min-seen': Flags.string({summary: 'Leave out edges seen in fewer snapshots than this: a count (2) or a share (0.5, 50%).', default: '1'}),
+    prune: Flags.boolean({summary: 'Drop generated allow rules (no comment, no wildcard) that match nothing observed.'}),
+    ...matchFlags,
+  }
+
+  async run(): Promise<BaselineResult> {
+    const {argv, flags} = await this.parse(Baseline)
+    const minSeenSpec = parseMinSeen(flags['min-seen'])
+    const progress = this.progress()
+    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress})
+    progress.done()
+    const minSeen = resolveMinSeen(minSeenSpec, obs.captures.length)
+    const existing = flags.out && existsSync(flags.out) ? {text: readFileSync(flags.out, 'utf8'), file: flags.out} : undefined
+    const {text, ...result} = writeBaseline(obs, {level: flags.level as Level | undefined, minSeen, existing, prune: flags.prune})
+    if (flags.out) {
+      writeAtomic(flags.out, text)
+      this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${obs.captures.length} snapshots)`)
+    } else if (!this.jsonEnabled()) process.stdout.write(text)
+    return {file: flags.out ?? null, snapshots: obs.captures.length, minSeen, ...result}
+  }
+}

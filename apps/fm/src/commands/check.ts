@@ -1,0 +1,69 @@
+import {readFileSync} from 'node:fs'
+import {Args, Flags} from '@oclif/core'
+import {checkBaseline, checkToText, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
+import {CheckFailedError, InputError} from '@fm/model'
+import {FmCommand} from '../lib/base-command.js'
+import {matchFlags, parseStates} from '../lib/flags.js'
+import {writeAtomic} from '../lib/output.js'
+import {readObservation} from '../lib/read-observation.js'
+
+export type CheckResult = CheckReport
+
+export default class Check extends FmCommand {
+  static summary = 'Check observed traffic against a baseline: exit 5 on anything unexpected or missing.'
+
+  static description = `Every edge observed in the inputs must be allowed by the baseline (or ignored by it), and every required edge must be seen in at least one snapshot. Otherwise fm check names each violation and exits 5; a malformed baseline exits 3 with its line and column.
+
+Inputs are dumps (one snapshot each), fm capture folders, fm databases or matrix CSVs. Each edge reports "seen in k of N" snapshots; an unexpected edge seen in fewer than --min-seen snapshots is reported as flaky and does not fail the check.
+
+Formats: text (default), junit (one test case per rule and per violation, for any CI), tap, markdown (for a pull-request comment) and json. With --output the chosen format goes to the file (atomically) and the text report to stdout.`
+
+  static examples = [
+    {description: 'Fail the build on a new connection', command: '<%= config.bin %> <%= command.id %> --baseline baseline.yaml dump.json'},
+    {description: 'JUnit for the CI test tab, tolerating edges seen once in three snapshots', command: '<%= config.bin %> <%= command.id %> -b baseline.yaml d1.json d2.json d3.json --min-seen 2 --format junit --output fm-check.xml'},
+    {description: 'A pull-request comment', command: '<%= config.bin %> <%= command.id %> -b baseline.yaml dump.json --format markdown'},
+  ]
+
+  static enableJsonFlag = true
+
+  static args = {
+    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true}),
+  }
+
+  static strict = false
+
+  static flags = {
+    baseline: Flags.string({char: 'b', summary: 'The baseline YAML (written by fm baseline, reviewed by people).', required: true}),
+    format: Flags.string({char: 'f', summary: 'Report format.', options: ['text', 'junit', 'tap', 'markdown', 'json'], default: 'text'}),
+    output: Flags.string({char: 'o', summary: 'Write the report to this file (atomically); the text report still goes to stdout.'}),
+    'min-seen': Flags.string({summary: 'Unexpected edges seen in fewer snapshots are flaky, not violations: a count (2) or a share (0.5, 50%).', default: '1'}),
+    ...matchFlags,
+  }
+
+  async run(): Promise<CheckResult> {
+    const {argv, flags} = await this.parse(Check)
+    const minSeenSpec = parseMinSeen(flags['min-seen'])
+    const baseline = parseBaseline(readBaseline(flags.baseline), flags.baseline)
+    const progress = this.progress()
+    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress})
+    progress.done()
+    const report = checkBaseline(baseline, obs, {minSeen: resolveMinSeen(minSeenSpec, obs.captures.length)})
+    const format = (this.jsonEnabled() ? 'json' : flags.format) as CheckFormat
+    const opts = {baseline: flags.baseline}
+    if (flags.output) {
+      writeAtomic(flags.output, formatCheck(report, format, opts))
+      if (!this.jsonEnabled()) process.stdout.write(checkToText(report, opts))
+    } else if (!this.jsonEnabled() || !report.ok) process.stdout.write(formatCheck(report, format, opts))
+    if (!report.ok) throw new CheckFailedError(`${report.violations.length} violation${report.violations.length === 1 ? '' : 's'} of ${flags.baseline}`)
+    return report
+  }
+}
+
+function readBaseline(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new InputError(file, code === 'ENOENT' ? 'no such baseline file' : `cannot read (${code})`)
+  }
+}

@@ -1,0 +1,55 @@
+import {Args, Flags} from '@oclif/core'
+import {diffObservations, formatDiff, type DiffFormat, type DiffReport, type Level} from '@fm/baseline'
+import {CheckFailedError} from '@fm/model'
+import {FmCommand} from '../lib/base-command.js'
+import {matchFlags, parseStates} from '../lib/flags.js'
+import {writeAtomic} from '../lib/output.js'
+import {readObservation} from '../lib/read-observation.js'
+
+export type DiffResult = DiffReport
+
+export default class Diff extends FmCommand {
+  static summary = 'Show which edges (who talks to whom) are new, gone or changed between two observations.'
+
+  static description = `A and B are each a dump, an fm capture folder, an fm database or a matrix CSV (the original tool's or fm's wide-csv, recognised by its header).
+
+By default an edge is client service → server service over a protocol, where a service is a process name, whatever host it runs on; --level host keeps the hosts. Server ports, executable paths, addresses (host level) and connection counts are compared as attributes, so a moved port is a change rather than a new edge plus a gone one. Client ports are ephemeral and never compared.
+
+Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git diff --exit-code).`
+
+  static examples = [
+    {description: 'What changed since last week', command: '<%= config.bin %> <%= command.id %> last-week.json today.json'},
+    {description: 'Host by host, as Markdown for a ticket', command: '<%= config.bin %> <%= command.id %> a.json b.json --level host --format markdown'},
+    {description: 'Fail a script when anything changed', command: '<%= config.bin %> <%= command.id %> expected.csv today.json --exit-code'},
+  ]
+
+  static enableJsonFlag = true
+
+  static args = {
+    a: Args.string({description: 'the earlier observation: dump, capture folder, fm database or matrix CSV', required: true}),
+    b: Args.string({description: 'the later observation', required: true}),
+  }
+
+  static flags = {
+    level: Flags.string({summary: 'Compare services (host-independent) or processes per host.', options: ['service', 'host'], default: 'service'}),
+    format: Flags.string({char: 'f', summary: 'Output format.', options: ['table', 'markdown', 'json'], default: 'table'}),
+    output: Flags.string({char: 'o', summary: 'Write the output to this file (atomically) instead of stdout.'}),
+    'exit-code': Flags.boolean({summary: 'Exit 5 when the two observations differ.'}),
+    ...matchFlags,
+  }
+
+  async run(): Promise<DiffResult> {
+    const {args, flags} = await this.parse(Diff)
+    const progress = this.progress()
+    const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress})
+    const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})
+    progress.done()
+    const text = formatDiff(report, this.jsonEnabled() ? 'json' : (flags.format as DiffFormat))
+    if (flags.output) writeAtomic(flags.output, text)
+    else if (!this.jsonEnabled() || (flags['exit-code'] && report.different)) process.stdout.write(text)
+    if (flags['exit-code'] && report.different) {
+      throw new CheckFailedError(`${report.added.length} new, ${report.removed.length} gone, ${report.changed.length} changed edges`)
+    }
+    return report
+  }
+}

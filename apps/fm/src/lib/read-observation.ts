@@ -1,0 +1,51 @@
+import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
+import {analyze} from '@fm/analyze'
+import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '@fm/baseline'
+import {InputError} from '@fm/model'
+
+export interface ReadObservationOptions {
+  states?: string[] | 'any'
+  onProgress?: (line: string) => void
+}
+
+/**
+ * Reads what diff, baseline and check compare: dumps, capture folders and fm databases go
+ * through `analyze` (one snapshot per capture), matrix CSVs (found by their header) are parsed.
+ */
+export async function readObservation(inputs: string[], opts: ReadObservationOptions = {}): Promise<Observation> {
+  const csv = inputs.filter(isCsvFile)
+  const rest = inputs.filter((f) => !csv.includes(f))
+  const parts: Observation[] = []
+  if (rest.length) {
+    parts.push(
+      await analyze({
+        inputs: rest,
+        states: opts.states,
+        onProgress: (p) => {
+          if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
+          else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
+        },
+      }),
+    )
+  }
+  for (const f of csv) parts.push(parseMatrixCsv(readFileSync(f, 'utf8'), f))
+  return mergeObservations(parts)
+}
+
+function isCsvFile(file: string): boolean {
+  let fd: number
+  try {
+    if (!statSync(file).isFile()) return false
+    fd = openSync(file, 'r')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new InputError(file, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code})`)
+  }
+  try {
+    const buf = Buffer.alloc(256)
+    const n = readSync(fd, buf, 0, buf.length, 0)
+    return isMatrixCsv(buf.subarray(0, n).toString('utf8'))
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -1,0 +1,57 @@
+import {groupEdges} from './group-edges.js'
+import type {DiffReport, Edge, EdgeChange, Level, Observation} from './types.js'
+
+export interface DiffOptions {
+  level?: Level
+}
+
+/**
+ * Compares two observations edge by edge. Edges are grouped per client service → server service
+ * and protocol (plus hosts at host level); server ports, executable paths, addresses (host level)
+ * and connection counts are attributes, so a moved port or a replaced binary is a change, not a
+ * new edge and a gone one.
+ */
+export function diffObservations(a: Observation, b: Observation, opts: DiffOptions = {}): DiffReport {
+  const level = opts.level ?? 'service'
+  const group = {level, byPort: false}
+  const before = new Map(groupEdges(a.entries, group).map((e) => [e.key, e]))
+  const after = groupEdges(b.entries, group)
+  const countsCompared = ![...a.captures, ...b.captures].some((c) => c.format === 'matrix-csv')
+  const report: DiffReport = {
+    level,
+    a: {sources: a.captures.map((c) => c.source), snapshots: a.captures.length},
+    b: {sources: b.captures.map((c) => c.source), snapshots: b.captures.length},
+    countsCompared,
+    added: [],
+    removed: [],
+    changed: [],
+    unchanged: 0,
+    different: false,
+  }
+  for (const e of after) {
+    const old = before.get(e.key)
+    if (!old) {
+      report.added.push(e)
+      continue
+    }
+    before.delete(e.key)
+    const changes = compareAttributes(old, e, level, countsCompared)
+    if (changes.length) report.changed.push({before: old, after: e, changes})
+    else report.unchanged++
+  }
+  report.removed = [...before.values()]
+  report.different = report.added.length + report.removed.length + report.changed.length > 0
+  return report
+}
+
+function compareAttributes(a: Edge, b: Edge, level: Level, counts: boolean): EdgeChange[] {
+  const out: EdgeChange[] = []
+  if (counts && a.connections !== b.connections) out.push({field: 'connections', before: String(a.connections), after: String(b.connections)})
+  const fields: EdgeChange['field'][] = ['ports', 'serverPaths', 'clientPaths', ...(level === 'host' ? (['serverIps', 'clientIps'] as const) : [])]
+  for (const f of fields) {
+    const x = (a[f as keyof Edge] as (string | number)[]).join(', ')
+    const y = (b[f as keyof Edge] as (string | number)[]).join(', ')
+    if (x !== y) out.push({field: f, before: x, after: y})
+  }
+  return out
+}

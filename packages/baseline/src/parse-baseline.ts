@@ -1,0 +1,115 @@
+import {InputError} from '@fm/model'
+import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair} from 'yaml'
+import {isAddressRange} from './address-range.js'
+import type {Baseline, Level, PortRange, Rule} from './types.js'
+
+const TOP_KEYS = ['version', 'level', 'allow', 'require', 'ignore']
+const PATTERN_FIELDS = {protocol: 'protocol', client: 'client', server: 'server', process: 'process', client_host: 'clientHost', server_host: 'serverHost', host: 'host'} as const
+const ADDRESS_FIELDS = {address: 'address', client_address: 'clientAddress', server_address: 'serverAddress'} as const
+/** Every key a rule may have, as written in YAML. */
+export const RULE_KEYS = [...Object.keys(PATTERN_FIELDS), 'port', ...Object.keys(ADDRESS_FIELDS), 'loopback', 'reason']
+
+/** A baseline YAML document with a way to say where a node is. */
+export interface ParsedBaselineDocument {
+  doc: Document
+  baseline: Baseline
+}
+
+/**
+ * Parses and validates a baseline. Every problem is an InputError naming the file, line and column:
+ * a malformed baseline must never pass a check by accident.
+ */
+export function parseBaseline(text: string, file: string): Baseline {
+  return parseBaselineDocument(text, file).baseline
+}
+
+/** parseBaseline, also returning the YAML document (to regenerate it with its comments). */
+export function parseBaselineDocument(text: string, file: string): ParsedBaselineDocument {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, {lineCounter: lc, prettyErrors: true, uniqueKeys: true})
+  const fail = (node: {range?: [number, number, number] | null} | null | undefined, detail: string): never => {
+    const pos = lc.linePos(node?.range?.[0] ?? 0)
+    throw new InputError(file, `line ${pos.line}, column ${pos.col}: ${detail}`)
+  }
+  const err = doc.errors[0]
+  if (err) {
+    const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0])
+    throw new InputError(file, `line ${pos.line}, column ${pos.col}: not valid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
+  }
+  const root = doc.contents
+  if (!isMap(root)) return fail(root, 'a baseline is a mapping with keys version, level, allow, require and ignore')
+  for (const p of root.items) {
+    const k = keyOf(p)
+    if (!TOP_KEYS.includes(k)) fail(p.key as Node, `unknown key ${JSON.stringify(k)} (expected one of ${TOP_KEYS.join(', ')})`)
+  }
+  const version = root.get('version', true) as Node | undefined
+  if (!isScalar(version) || version.value !== 1) fail(version ?? root, 'version: 1 is required (the only baseline version this fm reads)')
+  const levelNode = root.get('level', true) as Node | undefined
+  const level = (levelNode === undefined ? 'service' : isScalar(levelNode) ? levelNode.value : null) as Level
+  if (level !== 'service' && level !== 'host') fail(levelNode, 'level must be "service" or "host"')
+  const rules = (key: string): Rule[] => {
+    const node = root.get(key, true) as Node | undefined
+    if (node === undefined || (isScalar(node) && node.value === null)) return []
+    if (!isSeq(node)) return fail(node, `${key} must be a list of rules`)
+    return node.items.map((item) => parseRule(item as Node, text, lc, fail, key))
+  }
+  return {doc, baseline: {version: 1, level, allow: rules('allow'), require: rules('require'), ignore: rules('ignore')}}
+}
+
+type Fail = (node: {range?: [number, number, number] | null} | null | undefined, detail: string) => never
+
+function parseRule(item: Node, text: string, lc: LineCounter, fail: Fail, list: string): Rule {
+  if (!isMap(item)) return fail(item, `each ${list} entry must be a mapping such as {client: web, server: db, protocol: TCP, port: 5432}`)
+  if (item.items.length === 0) fail(item, `an empty ${list} rule would match everything: give at least one field`)
+  const rule: Rule = {line: lc.linePos(item.range?.[0] ?? 0).line, text: ''}
+  const parts: string[] = []
+  for (const p of item.items) {
+    const k = keyOf(p)
+    const v = p.value as Node | null
+    if (!RULE_KEYS.includes(k)) fail(p.key as Node, `unknown rule field ${JSON.stringify(k)} (expected one of ${RULE_KEYS.join(', ')})`)
+    if (v === null || (isScalar(v) && v.value === null)) fail((v ?? p.key) as Node, `${k} has no value`)
+    parts.push(`${k}: ${text.slice(v!.range![0], v!.range![1]).replace(/\s+/g, ' ')}`)
+    if (k in PATTERN_FIELDS) rule[PATTERN_FIELDS[k as keyof typeof PATTERN_FIELDS]] = strings(v!, k, fail)
+    else if (k in ADDRESS_FIELDS) {
+      const list = strings(v!, k, fail)
+      for (const r of list) if (!isAddressRange(r)) fail(v, `${k}: ${JSON.stringify(r)} is no address, CIDR range or glob`)
+      rule[ADDRESS_FIELDS[k as keyof typeof ADDRESS_FIELDS]] = list
+    } else if (k === 'port') rule.port = ports(v!, fail)
+    else if (k === 'loopback') {
+      if (!isScalar(v) || typeof v.value !== 'boolean') fail(v, 'loopback must be true or false')
+      rule.loopback = (v as {value: boolean}).value
+    } else if (k === 'reason') {
+      if (!isScalar(v)) fail(v, 'reason must be text')
+      rule.reason = String((v as {value: unknown}).value)
+    }
+  }
+  rule.text = `{${parts.join(', ')}}`
+  return rule
+}
+
+function keyOf(p: Pair): string {
+  return isScalar(p.key) ? String(p.key.value) : String(p.key)
+}
+
+function strings(v: Node, k: string, fail: Fail): string[] {
+  const items = isSeq(v) ? (v.items as Node[]) : [v]
+  if (items.length === 0) fail(v, `${k} is an empty list: it would never match`)
+  return items.map((x) => {
+    if (!isScalar(x) || x.value === null || typeof x.value === 'object') return fail(x, `${k} must be text (a name or a glob such as "web-*") or a list of them`)
+    return String(x.value)
+  })
+}
+
+function ports(v: Node, fail: Fail): PortRange[] {
+  const items = isSeq(v) ? (v.items as Node[]) : [v]
+  if (items.length === 0) fail(v, 'port is an empty list: it would never match')
+  return items.map((x) => {
+    const s = isScalar(x) ? String(x.value).trim() : ''
+    if (s === '*') return {from: 0, to: 65535}
+    const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(s)
+    const from = m ? Number(m[1]) : NaN
+    const to = m ? Number(m[2] ?? m[1]) : NaN
+    if (!m || to > 65535 || from > to) return fail(x, `port must be a number 0-65535, a range "from-to", "*", or a list of them; got ${JSON.stringify(s.slice(0, 40))}`)
+    return {from, to}
+  })
+}
