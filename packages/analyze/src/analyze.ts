@@ -3,7 +3,7 @@ import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cmp, InputError, socketKey, type Ambiguity, type Matrix, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
-import {readJsonDump, sniffDump, type ReadProgress} from '@fm/ingest'
+import {readCapture, readJsonDump, sniffDump, type ReadProgress} from '@fm/ingest'
 import {Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, pickServer, type Candidate} from '@fm/match'
 
@@ -46,7 +46,16 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   let ok = false
   try {
     for (const {file, kind} of kinds) {
-      if (kind === 'capture') throw new InputError(file, 'is a folder: fm capture folders are not supported yet')
+      if (kind === 'capture') {
+        // every checksum is verified before anything is loaded; one store capture per snapshot
+        const cap = await readCapture(file)
+        for (const snap of cap.snapshots) {
+          const id = store.addCapture({source: file, format: 'fm-capture', label: snap.label, timeContext: snap.timeContext, startedAt: snap.startedAt, endedAt: snap.endedAt, manifest: cap.manifest})
+          for (const part of snap.files) await store.load(id, readJsonDump(part, {onProgress: (p) => opts.onProgress?.({phase: 'read', ...p})}))
+          store.finishLoad(id)
+        }
+        continue
+      }
       const id = store.addCapture({source: file, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
       await store.load(id, readJsonDump(file, {onProgress: (p) => opts.onProgress?.({phase: 'read', ...p})}))
       store.finishLoad(id)

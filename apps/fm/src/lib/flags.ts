@@ -1,4 +1,6 @@
 import {Flags} from '@oclif/core'
+import {AnalyzerError} from '@fm/model'
+import {INTERRUPTED_EXIT, type ConnectionOptions} from '@fm/capture'
 
 /** Flags shared by every command that reads dumps and matches them. */
 export const matchFlags = {
@@ -12,4 +14,75 @@ export const matchFlags = {
 export function parseStates(s: string): string[] | 'any' {
   const list = s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean)
   return list.includes('ANY') ? 'any' : list
+}
+
+/** The options of `--analyzer`, for commands where it is required. */
+export const analyzerAddress = {summary: 'Skydive analyzer address, HOST:PORT (port 8082 when left out).', helpValue: 'HOST:PORT'}
+
+/**
+ * How to reach and log into a Skydive analyzer; shared by `fm capture`, `fm analyze --analyzer`
+ * and `fm publish`, with the original tool's names.
+ */
+export const analyzerFlags = {
+  analyzer: Flags.string(analyzerAddress),
+  username: Flags.string({summary: 'Log in as this user (the analyzer has authentication on).'}),
+  password: Flags.string({summary: 'Password for --username. Prefer FM_PASSWORD or the prompt: a flag shows in ps and shell history.', env: 'FM_PASSWORD'}),
+  ssl: Flags.boolean({summary: 'Talk to the analyzer over https.'}),
+  insecure: Flags.boolean({summary: 'With --ssl, do not verify the analyzer\'s certificate.'}),
+  ca: Flags.string({summary: 'With --ssl, trust the CA certificates in this PEM file.', helpValue: 'FILE'}),
+  timeout: Flags.integer({summary: 'Seconds without any byte from the analyzer before giving up.', default: 120, min: 1}),
+}
+
+/** The Gremlin time context and flow options of the original tool. */
+export const captureQueryFlags = {
+  at: Flags.string({summary: 'Query the topology as it was at this time: a Go duration (-10m), a Unix timestamp or an RFC 1123 date.'}),
+  duration: Flags.integer({summary: 'With --at, seconds of history to look at.', min: 1}),
+  'use-flows': Flags.boolean({summary: 'Also capture flows with a transport layer, and the sockets at their ends.'}),
+}
+
+type AnalyzerFlagValues = {analyzer?: string; username?: string; password?: string; ssl: boolean; insecure: boolean; ca?: string; timeout: number}
+
+/**
+ * Turns the analyzer flags into connection options. The password comes from --password or
+ * FM_PASSWORD, else from a prompt when both stdin and stderr are terminals; it is never echoed.
+ */
+export async function analyzerConnection(flags: AnalyzerFlagValues & {analyzer: string}): Promise<ConnectionOptions> {
+  let password = flags.password
+  if (flags.username !== undefined && password === undefined && process.stdin.isTTY && process.stderr.isTTY) {
+    password = await promptPassword(`Password for ${flags.username} at ${flags.analyzer}: `)
+  }
+  return {analyzer: flags.analyzer, username: flags.username, password, ssl: flags.ssl, insecure: flags.insecure, ca: flags.ca, timeoutSeconds: flags.timeout}
+}
+
+/** Reads a line from the terminal without echoing it. */
+function promptPassword(question: string): Promise<string> {
+  const stdin = process.stdin
+  process.stderr.write(question)
+  stdin.setRawMode(true)
+  stdin.setEncoding('utf8')
+  stdin.resume()
+  return new Promise((resolve, reject) => {
+    let text = ''
+    const finish = (): void => {
+      stdin.off('data', onData)
+      stdin.setRawMode(false)
+      stdin.pause()
+      process.stderr.write('\n')
+    }
+    const onData = (s: string): void => {
+      for (const ch of s) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          finish()
+          return resolve(text)
+        }
+        if (ch === '\u0003') {
+          finish()
+          return reject(new AnalyzerError('interrupted at the password prompt', [], INTERRUPTED_EXIT))
+        }
+        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1)
+        else text += ch
+      }
+    }
+    stdin.on('data', onData)
+  })
 }
