@@ -30,7 +30,8 @@ export async function renderDot(dot: string, opts: RenderDotOptions & {format?: 
   const png = new Resvg(svg, {
     background: 'white',
     fitTo: {mode: 'zoom', value: 1.5},
-    font: {loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans', serifFamily: 'DejaVu Serif'},
+    // Liberation fonts share Helvetica's and Times' metrics, which Graphviz sized the labels with.
+    font: {loadSystemFonts: true, defaultFontFamily: 'Liberation Sans', sansSerifFamily: 'Liberation Sans', serifFamily: 'Liberation Serif'},
   }).render()
   return new Uint8Array(png.asPng())
 }

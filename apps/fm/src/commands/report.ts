@@ -1,0 +1,78 @@
+import {Args, Flags} from '@oclif/core'
+import {analyze} from '@fm/analyze'
+import {UsageError} from '@fm/model'
+import {buildReport, type ReportFormat} from '@fm/report'
+import {FmCommand} from '../lib/base-command.js'
+import {matchFlags, parseStates} from '../lib/flags.js'
+import {writeAtomic} from '../lib/output.js'
+
+export interface ReportResult {
+  out: string
+  format: ReportFormat
+  bytes: number
+  hosts: number
+  entries: number
+}
+
+export default class Report extends FmCommand {
+  static summary = 'Write a static, self-contained HTML report (or the matrix SVG, the dot source, or the graph picture).'
+
+  static description = `Analyzes the inputs like fm analyze, then writes one file that opens offline in any browser: summary, a clients × servers heatmap, a chord diagram of services, the host-clustered graph laid out by Graphviz (compiled to wasm), sortable tables of connections and unmatched sockets, and coverage. It loads nothing from any network and reads fine with JavaScript off.
+
+Large deployments are aggregated so the page stays readable and small: processes within hosts when they fit, else hosts, else services with the quietest folded into "other".
+
+--format svg writes the matrix alone, dot the graph's dot source, render the graph picture laid out with --engine (SVG, or PNG when --out ends in .png); none needs a display.`
+
+  static examples = [
+    {description: 'The HTML report of the bundled dump', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json --out report.html'},
+    {description: 'Rows and columns by service rather than by host', command: '<%= config.bin %> <%= command.id %> dump.json --out report.html --group-by service --title "prod, Monday"'},
+    {description: 'The graph picture alone, circular layout, as PNG', command: '<%= config.bin %> <%= command.id %> dump.json --format render --engine circo --out graph.png'},
+    {description: 'From a database kept by fm analyze --db', command: '<%= config.bin %> <%= command.id %> flows.db --out report.html'},
+  ]
+
+  static enableJsonFlag = true
+
+  static args = {
+    inputs: Args.string({description: 'dump files, capture folders, or an fm database', required: true}),
+  }
+
+  static strict = false
+
+  static flags = {
+    out: Flags.string({char: 'o', summary: 'File to write (written atomically).', required: true}),
+    title: Flags.string({summary: 'Title of the report.'}),
+    'group-by': Flags.string({summary: 'Rows and columns of the matrix: processes grouped by host, or services.', options: ['host', 'service'], default: 'host'}),
+    format: Flags.string({char: 'f', summary: 'html: the report; svg: the matrix alone; dot: the graph source; render: the graph picture.', options: ['html', 'svg', 'dot', 'render'], default: 'html'}),
+    engine: Flags.string({summary: 'Graphviz layout engine for the graph.', options: ['dot', 'circo', 'neato'], default: 'dot'}),
+    ...matchFlags,
+  }
+
+  async run(): Promise<ReportResult> {
+    const {argv, flags} = await this.parse(Report)
+    const format = flags.format as ReportFormat
+    const png = /\.png$/i.test(flags.out)
+    if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])
+    const progress = this.progress()
+    const matrix = await analyze({
+      inputs: argv as string[],
+      states: parseStates(flags.states),
+      onProgress: (p) => {
+        if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
+        else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
+      },
+    })
+    const data = await buildReport(matrix, format, {
+      title: flags.title,
+      groupBy: flags['group-by'] as 'host' | 'service',
+      engine: flags.engine as 'dot' | 'circo' | 'neato',
+      picture: png ? 'png' : 'svg',
+      generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      onProgress: progress,
+    })
+    progress.done()
+    writeAtomic(flags.out, data)
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
+    this.log(`wrote ${flags.out} (${format}${png ? ', png' : ''}, ${(bytes / 1024).toFixed(1)} KiB)`)
+    return {out: flags.out, format, bytes, hosts: matrix.stats.hosts, entries: matrix.entries.length}
+  }
+}

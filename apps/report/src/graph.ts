@@ -1,0 +1,30 @@
+const XLINK = 'http://www.w3.org/1999/xlink'
+
+/**
+ * Imports Graphviz's SVG output into `document` as an element, keeping only what draws:
+ * no comments, no scripts or foreign content, no event handler or link attributes, ids
+ * prefixed so they cannot clash with the page's own.
+ */
+export function graphView(document: Document, svgText: string): SVGSVGElement {
+  const Parser = document.defaultView?.DOMParser
+  if (!Parser) throw new TypeError('graphView needs a document with a window (DOMParser)')
+  const parsed = new Parser().parseFromString(svgText, 'image/svg+xml')
+  const root = parsed.documentElement
+  if (root.localName !== 'svg' || parsed.getElementsByTagName('parsererror').length) throw new Error('Graphviz returned SVG that does not parse')
+  const walker = parsed.createTreeWalker(root, 0x80 /* SHOW_COMMENT */)
+  const comments: Node[] = []
+  while (walker.nextNode()) comments.push(walker.currentNode)
+  for (const c of comments) c.parentNode?.removeChild(c)
+  for (const bad of [...root.querySelectorAll('script, foreignObject, image, use, style')]) bad.remove()
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    for (const a of [...el.attributes]) {
+      const name = a.localName.toLowerCase()
+      if (name.startsWith('on') || name === 'href' || name === 'target' || name === 'style' || (a.namespaceURI === XLINK && name !== 'title')) el.removeAttributeNode(a)
+    }
+    if (el.id) el.id = `gv-${el.id}`
+  }
+  const svg = document.importNode(root, true) as unknown as SVGSVGElement
+  svg.setAttribute('class', 'fm-graph')
+  svg.setAttribute('role', 'img')
+  return svg
+}
