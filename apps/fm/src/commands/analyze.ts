@@ -1,9 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import type {Matrix} from '@fm/model'
+import {progressLine, withTemporaryCapture} from '@fm/capture'
+import {UsageError, type Matrix} from '@fm/model'
 import {matrixToCsv, matrixToDot, matrixToJson, matrixToTable, unmatchedToCsv} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates} from '../lib/flags.js'
+import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 
 export type AnalyzeResult = Matrix
@@ -21,12 +22,13 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     {description: 'Keep the database for ad-hoc SQL', command: '<%= config.bin %> <%= command.id %> dump.json --db flows.db'},
     {description: 'Client sockets with no server found, and why', command: '<%= config.bin %> <%= command.id %> dump.json --list-no-peers'},
     {description: 'Count every non-listening socket (as the original did with --at)', command: '<%= config.bin %> <%= command.id %> dump.json --states any'},
+    {description: 'One step, like the original tool: capture from a live analyzer into a temporary folder and analyze it', command: 'FM_PASSWORD=... <%= config.bin %> <%= command.id %> --analyzer 10.0.0.1:8082 --username admin --at -10m --duration 60'},
   ]
 
   static enableJsonFlag = true
 
   static args = {
-    dumps: Args.string({description: 'dump files, capture folders, or an fm database', required: true}),
+    dumps: Args.string({description: 'dump files, capture folders, or an fm database (none with --analyzer)', required: false}),
   }
 
   static strict = false
@@ -37,13 +39,18 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     db: Flags.string({summary: 'Keep the SQLite database at this path (see README for its tables).'}),
     'list-no-peers': Flags.boolean({summary: 'Print the client sockets that found no server, with the reason, instead of the matrix.'}),
     ...matchFlags,
+    ...analyzerFlags,
+    ...captureQueryFlags,
   }
 
   async run(): Promise<AnalyzeResult> {
     const {argv, flags} = await this.parse(Analyze)
     const progress = this.progress()
-    const matrix = await analyze({
-      inputs: argv as string[],
+    const dumps = argv as string[]
+    if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
+    if (!flags.analyzer && (flags.at || flags.duration || flags['use-flows'] || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --use-flows, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
+    const run = (inputs: string[]): Promise<Matrix> => analyze({
+      inputs,
       db: flags.db,
       states: parseStates(flags.states),
       onProgress: (p) => {
@@ -51,6 +58,17 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     })
+    let matrix: Matrix
+    if (flags.analyzer) {
+      const interrupt = interruptible()
+      try {
+        const connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
+        const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: Parameters<typeof progressLine>[0]) => progress(progressLine(p))}
+        matrix = await withTemporaryCapture(captureOpts, (c) => run([...dumps, c.path]))
+      } finally {
+        interrupt.dispose()
+      }
+    } else matrix = await run(dumps)
     progress.done()
     if (this.jsonEnabled()) return matrix
     const text = render(matrix, flags.format, flags['list-no-peers'])

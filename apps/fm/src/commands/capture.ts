@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import {capture, parseInterval, type CaptureProgress, type CaptureResult} from '@fm/capture'
+import {capture, parseInterval, progressLine, type CaptureResult} from '@fm/capture'
 import {FmCommand} from '../lib/base-command.js'
-import {analyzerAddress, analyzerConnection, analyzerFlags, captureQueryFlags} from '../lib/flags.js'
+import {analyzerAddress, analyzerConnection, analyzerFlags, captureQueryFlags, interruptible} from '../lib/flags.js'
 
 export type CaptureCommandResult = CaptureResult
 
@@ -37,9 +37,7 @@ The folder is built under a hidden temporary name and renamed when complete, so 
     const {flags} = await this.parse(Capture)
     const connection = await analyzerConnection(flags)
     const progress = this.progress()
-    const abort = new AbortController()
-    const onSigint = (): void => abort.abort()
-    process.once('SIGINT', onSigint)
+    const interrupt = interruptible()
     try {
       const result = await capture({
         ...connection,
@@ -51,8 +49,8 @@ The folder is built under a hidden temporary name and renamed when complete, so 
         everySeconds: flags.every === undefined ? undefined : parseInterval(flags.every),
         count: flags.count,
         toolVersion: this.config.version,
-        signal: abort.signal,
-        onProgress: (p) => progress(describe(p)),
+        signal: interrupt.signal,
+        onProgress: (p) => progress(progressLine(p)),
       })
       progress.done()
       const c = result.counts
@@ -61,20 +59,7 @@ The folder is built under a hidden temporary name and renamed when complete, so 
       return result
     } finally {
       progress.done()
-      process.off('SIGINT', onSigint)
+      interrupt.dispose()
     }
-  }
-}
-
-function describe(p: CaptureProgress): string {
-  switch (p.phase) {
-    case 'connect':
-      return `connected to ${p.analyzer}`
-    case 'query':
-      return `snapshot ${p.snapshot}/${p.snapshots}, query ${p.query}/${p.queries} (${p.role}): ${(p.bytes / 1e6).toFixed(1)} MB${p.done ? ' done' : ''}`
-    case 'retry':
-      return `retrying in ${(p.delayMs / 1000).toFixed(1)} s (attempt ${p.attempt}): ${p.reason}`
-    case 'wait':
-      return `waiting ${p.seconds} s for snapshot ${p.snapshot}/${p.snapshots}`
   }
 }

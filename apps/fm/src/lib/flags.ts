@@ -86,3 +86,11 @@ function promptPassword(question: string): Promise<string> {
     stdin.on('data', onData)
   })
 }
+
+/** An AbortSignal raised by Ctrl-C while a capture runs, so it can clean up before exiting. */
+export function interruptible(): {signal: AbortSignal; dispose: () => void} {
+  const abort = new AbortController()
+  const onSigint = (): void => abort.abort()
+  process.once('SIGINT', onSigint)
+  return {signal: abort.signal, dispose: () => process.off('SIGINT', onSigint)}
+}
