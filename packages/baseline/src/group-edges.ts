@@ -53,14 +53,14 @@ export function groupEdges(entries: Iterable<MatrixEntry>, opts: GroupOptions): 
 type SetField = 'clientHosts' | 'serverHosts' | 'clientIps' | 'serverIps' | 'clientPaths' | 'serverPaths'
 const SET_FIELDS: SetField[] = ['clientHosts', 'serverHosts', 'clientIps', 'serverIps', 'clientPaths', 'serverPaths']
 
-/** Order for reports: protocol, client, server, port. */
+/** Order for reports and baselines, as rules read: client, server, protocol, port. */
 export function compareEdges(a: Edge, b: Edge): number {
   return (
-    cmp(a.protocol, b.protocol) ||
-    cmp(a.client.service, b.client.service) ||
     cmp(a.client.host ?? '', b.client.host ?? '') ||
-    cmp(a.server.service, b.server.service) ||
+    cmp(a.client.service, b.client.service) ||
     cmp(a.server.host ?? '', b.server.host ?? '') ||
+    cmp(a.server.service, b.server.service) ||
+    cmp(a.protocol, b.protocol) ||
     (a.port ?? -1) - (b.port ?? -1)
   )
 }

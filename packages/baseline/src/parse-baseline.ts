@@ -67,7 +67,7 @@ function parseRule(item: Node, text: string, lc: LineCounter, fail: Fail, list: 
     const k = keyOf(p)
     const v = p.value as Node | null
     if (!RULE_KEYS.includes(k)) fail(p.key as Node, `unknown rule field ${JSON.stringify(k)} (expected one of ${RULE_KEYS.join(', ')})`)
-    if (v === null || (isScalar(v) && v.value === null)) fail((v ?? p.key) as Node, `${k} has no value`)
+    if (v === null || (isScalar(v) && v.value === null)) fail(p.key as Node, `${k} has no value`)
     parts.push(`${k}: ${text.slice(v!.range![0], v!.range![1]).replace(/\s+/g, ' ')}`)
     if (k in PATTERN_FIELDS) rule[PATTERN_FIELDS[k as keyof typeof PATTERN_FIELDS]] = strings(v!, k, fail)
     else if (k in ADDRESS_FIELDS) {

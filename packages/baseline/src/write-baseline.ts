@@ -86,6 +86,11 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
   for (const e of fresh) {
     const node = doc.createNode(ruleFor(e, level))
     node.flow = true
+    // Names come from the dump: anything beyond a plain word is double-quoted, the one YAML
+    // style that can carry every character (newlines, NUL, quotes) inside a flow mapping.
+    for (const p of node.items) {
+      if (isScalar(p.value) && typeof p.value.value === 'string' && !/^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/.test(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
+    }
     seq.items.push(node)
   }
   return {
