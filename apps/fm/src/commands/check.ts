@@ -40,6 +40,12 @@ Formats: text (default), junit (one test case per rule and per violation, for an
     ...matchFlags,
   }
 
+  /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
+  protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(err.exitCode)
+    return super.catch(err)
+  }
+
   async run(): Promise<CheckResult> {
     const {argv, flags} = await this.parse(Check)
     const minSeenSpec = parseMinSeen(flags['min-seen'])

@@ -38,6 +38,12 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     ...matchFlags,
   }
 
+  /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
+  protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(err.exitCode)
+    return super.catch(err)
+  }
+
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
     const progress = this.progress()
