@@ -1,0 +1,101 @@
+import {spawn, type ChildProcess} from 'node:child_process'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {FM_BIN, REPO_ROOT, runFm} from './helpers/run-command.js'
+import {selfSignedCertificate} from '../../../tools/fake-analyzer/src/index.js'
+
+// The built binary against the fake analyzer started the way a person starts it (its npm
+// script's entry point, in its own process), so spawnSync-based runFm cannot block it.
+const DUMP = 'fixtures/skydive/two-agents.json'
+const PASSWORD = 'e2e-Pw-51a9-do-not-leak'
+const work = mkdtempSync(join(tmpdir(), 'fm-capture-e2e-'))
+const children: ChildProcess[] = []
+
+async function startFake(args: string[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/fake-analyzer/src/main.ts', DUMP, '--port', '0', ...args], {
+    cwd: REPO_ROOT,
+    env: {...process.env, FAKE_ANALYZER_PASSWORD: PASSWORD},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let out = ''
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString()
+      const m = /at (https?):\/\/([^\s]+)/.exec(out)
+      if (m) resolve(m[2])
+    })
+    child.on('exit', (code) => reject(new Error(`fake analyzer exited with ${code}: ${out}`)))
+  })
+}
+
+afterAll(() => {
+  for (const c of children) c.kill('SIGTERM')
+  rmSync(work, {recursive: true, force: true})
+})
+
+function allText(dir: string): string {
+  return readdirSync(dir, {recursive: true, encoding: 'utf8'})
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n')
+}
+
+describe('fm capture (built binary)', () => {
+  let analyzer: string
+  beforeAll(async () => {
+    analyzer = await startFake(['--username', 'admin'])
+  })
+
+  test('captures with a password from FM_PASSWORD, analyzes to the same CSV, and prints the password nowhere', () => {
+    const out = join(work, 'site')
+    const env = {FM_PASSWORD: PASSWORD}
+    const cap = runFm(['capture', '--analyzer', analyzer, '--username', 'admin', '--out', out], {env})
+    expect(cap.stderr).toBe('')
+    expect(cap.status).toBe(0)
+    expect(cap.stdout).toMatch(new RegExp(`^${out}: 1 snapshot\\(s\\) from http://${analyzer}, 0\\.1 MB; 2 hosts, 174 sockets, 16 interfaces, 4 netns, 57 ownership edges\\n$`))
+    const fromCapture = runFm(['analyze', out])
+    const direct = runFm(['analyze', DUMP])
+    expect(fromCapture.status).toBe(0)
+    expect(fromCapture.stdout).toBe(direct.stdout)
+    const oneStep = runFm(['analyze', '--analyzer', analyzer, '--username', 'admin'], {env})
+    expect(oneStep.stdout).toBe(direct.stdout)
+    const failed = runFm(['capture', '--analyzer', analyzer, '--username', 'admin', '--out', join(work, 'x')], {env: {FM_PASSWORD: `${PASSWORD}-wrong`}})
+    expect(failed.status).toBe(3)
+    expect(failed.stderr).toContain('login refused for user "admin" (401)')
+    const everything = [cap, fromCapture, oneStep, failed].flatMap((r) => [r.stdout, r.stderr]).join('\n') + allText(out)
+    expect(everything).not.toContain(PASSWORD)
+  })
+
+  test('Ctrl-C during a capture exits 130 and leaves no folder, not even a partial one', async () => {
+    const slow = await startFake(['--slow-ms', '20000'])
+    const out = join(work, 'interrupted')
+    const child = spawn(process.execPath, [FM_BIN, 'capture', '--analyzer', slow, '--out', out], {cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+    let stderr = ''
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
+    // wait until the capture is under way (its hidden folder exists), then interrupt it
+    for (let i = 0; i < 200 && !readdirSync(work).some((f) => f.startsWith('.interrupted.partial-')); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(readdirSync(work).some((f) => f.startsWith('.interrupted.partial-'))).toBe(true)
+    child.kill('SIGINT')
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(130)
+    expect(stderr).toContain('capture interrupted')
+    expect(existsSync(out)).toBe(false)
+    expect(readdirSync(work).filter((f) => f.includes('interrupted'))).toEqual([])
+  })
+
+  test('TLS: --ssl --ca works, --ssl alone is refused with exit 3 and a suggestion', async () => {
+    const cert = selfSignedCertificate(work)
+    const tls = await startFake(['--tls-cert', cert.certFile, '--tls-key', cert.keyFile])
+    const ok = runFm(['capture', '--analyzer', tls, '--ssl', '--ca', cert.certFile, '--out', join(work, 'tls-ok')])
+    expect(ok.status).toBe(0)
+    const refused = runFm(['capture', '--analyzer', tls, '--ssl', '--out', join(work, 'tls-refused')])
+    expect(refused.status).toBe(3)
+    expect(refused.stderr).toContain("the analyzer's TLS certificate cannot be verified")
+    expect(refused.stderr).toContain('--ca FILE')
+    expect(existsSync(join(work, 'tls-refused'))).toBe(false)
+  })
+})
