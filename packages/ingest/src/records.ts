@@ -81,10 +81,11 @@ export function nodeToRecord(v: unknown, path: string): DumpRecord | null {
       name: agent || str(meta, 'Name', mpath, '') || id,
       hostname: typeof meta.Hostname === 'string' ? meta.Hostname : typeof meta.Name === 'string' ? meta.Name : null,
       sockets: meta.Sockets === undefined || meta.Sockets === null ? null : toSockets(meta.Sockets, `${mpath}.Sockets`),
+      tid: tidOf(meta),
     }
     return host
   }
-  if (type === 'netns') return {kind: 'netns', nodeId: id, agent, name: str(meta, 'Name', mpath, '')}
+  if (type === 'netns') return {kind: 'netns', nodeId: id, agent, name: str(meta, 'Name', mpath, ''), tid: tidOf(meta)}
   if (meta.IPV4 !== undefined || meta.IPV6 !== undefined) {
     return {
       kind: 'interface',
@@ -95,9 +96,15 @@ export function nodeToRecord(v: unknown, path: string): DumpRecord | null {
       addresses: [...strings(meta.IPV4, `${mpath}.IPV4`), ...strings(meta.IPV6, `${mpath}.IPV6`)]
         .map(parseCidr)
         .filter((a): a is {address: string; prefix: number | null} => a !== null),
+      tid: tidOf(meta),
     }
   }
   return null
+}
+
+/** `Metadata.TID`, the id flows use (`NodeTID`) for the node they were captured on. */
+function tidOf(meta: Obj): string | null {
+  return typeof meta.TID === 'string' && meta.TID !== '' ? meta.TID : null
 }
 
 /** Turns a graph edge into an ownership record, or null for other relations. */

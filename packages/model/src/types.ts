@@ -19,6 +19,8 @@ export interface HostRecord {
   hostname: string | null
   /** null when the host node carries no `Metadata.Sockets` at all. */
   sockets: Socket[] | null
+  /** `Metadata.TID`: flows name the node they were captured on by it (`NodeTID`). */
+  tid?: string | null
 }
 
 /** An interface-like node carrying IPV4/IPV6 metadata. */
@@ -30,6 +32,8 @@ export interface InterfaceRecord {
   type: string
   /** Canonical addresses with their prefix length (from CIDR strings such as `192.168.50.1/24`). */
   addresses: {address: string; prefix: number | null}[]
+  /** `Metadata.TID`, see HostRecord.tid. */
+  tid?: string | null
 }
 
 /** A network namespace node. */
@@ -38,6 +42,8 @@ export interface NetnsRecord {
   nodeId: string
   agent: string
   name: string
+  /** `Metadata.TID`, see HostRecord.tid. */
+  tid?: string | null
 }
 
 /** An ownership edge (host → interface, host → netns, netns → interface). */
@@ -143,6 +149,24 @@ export interface MatrixStats {
   matched: Record<MatchMethod, number>
   unmatched: Record<UnmatchedReason, number>
   ambiguities: number
+  /** How the flows were used; present when the analysis used flows (`--use-flows`). */
+  flows?: FlowStats
+}
+
+/** Why a flow added nothing to the matrix. */
+export type FlowUnusedReason = 'external' | 'no-listener' | 'not-counted'
+
+/** What the flows of an analysis became. */
+export interface FlowStats {
+  /** Flows with a TCP/UDP transport layer in the captures. */
+  flows: number
+  /** Flows whose traffic went onto a connection matched by sockets (method socket or listener). */
+  joined: number
+  /** Flows behind connections only flows revealed (method flow). */
+  edges: number
+  /** Connections (one per client socket, or per 5-tuple without one) that only flows revealed. */
+  flowConnections: number
+  unused: Record<FlowUnusedReason, number>
 }
 
 /** The whole result of an analysis: what every output format is written from. */

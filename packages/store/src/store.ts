@@ -100,6 +100,8 @@ export class Store {
       ),
       match: db.prepare('INSERT INTO matches (client_id, server_id, method, candidates, resolved_by) VALUES (?, ?, ?, ?, ?)'),
       ambiguity: db.prepare('INSERT INTO ambiguity_candidates (client_id, server_id) VALUES (?, ?)'),
+      nodeTid: db.prepare('INSERT INTO node_tids (capture_id, node_id, tid) VALUES (?, ?, ?)'),
+      flow: db.prepare(query('insert-flow')),
     }
   }
 
@@ -154,6 +156,7 @@ export class Store {
           if (r.sockets) s.hostHasSockets.run(id)
         }
         if (r.sockets) this.insertSockets(captureId, id, r.sockets)
+        if (r.tid) s.nodeTid.run(captureId, r.nodeId, r.tid)
         return
       }
       case 'sockets': {
@@ -165,15 +168,23 @@ export class Store {
       case 'interface':
         s.node.run(captureId, r.nodeId, 'interface', r.agent, r.name, r.type)
         for (const a of r.addresses) s.nodeAddress.run(captureId, r.nodeId, a.address, a.prefix)
+        if (r.tid) s.nodeTid.run(captureId, r.nodeId, r.tid)
         return
       case 'netns':
         s.node.run(captureId, r.nodeId, 'netns', r.agent, r.name, 'netns')
+        if (r.tid) s.nodeTid.run(captureId, r.nodeId, r.tid)
         return
       case 'ownership':
         s.ownership.run(captureId, r.parent, r.child)
         return
-      case 'flow':
-        return // flows are matched by a later stage
+      case 'flow': {
+        const local = (a: string): number => (isLoopback(a) || isLinkLocal(a) ? 1 : 0)
+        s.flow.run(
+          captureId, r.uuid, r.protocol, r.a.address, r.a.port, r.b.address, r.b.port, r.abBytes, r.baBytes, r.abPackets, r.baPackets,
+          Math.trunc(r.start), Math.trunc(r.last), r.nodeTid, addressFamily(r.a.address), local(r.a.address), addressFamily(r.b.address), local(r.b.address),
+        )
+        return // matched by matchFlows when an analysis uses flows
+      }
     }
   }
 
