@@ -160,8 +160,20 @@ export class Deployment {
     return proc === 'none' ? 0 : 1000 + (hash32(this.seed, host, 7, PROC_INDEX[proc]) % 60000)
   }
 
+  /** Controllers' lists are asked for by every compute they serve: computed once (few, bounded). */
+  private controllerConns = new Map<number, Conn[]>()
+
   /** Every connection host i opens as a client (whether or not its sockets are visible). */
   connectionsFrom(i: number): Conn[] {
+    if (i < this.controllers) {
+      let list = this.controllerConns.get(i)
+      if (!list) this.controllerConns.set(i, (list = this.buildConnections(i)))
+      return list
+    }
+    return this.buildConnections(i)
+  }
+
+  private buildConnections(i: number): Conn[] {
     const h = this.host(i)
     const r = rng(this.seed, i, 3)
     let next = 32768 + Math.floor(r() * 20000)
