@@ -70,6 +70,26 @@ describe('fm capture (built binary)', () => {
     expect(everything).not.toContain(PASSWORD)
   })
 
+  test('on a terminal, prompts for the password without echoing it', async () => {
+    // util-linux `script` gives fm a pseudo-terminal, as a person typing at the prompt would
+    const out = join(work, 'prompted')
+    const child = spawn('script', ['-qfec', `"${process.execPath}" "${FM_BIN}" capture --analyzer ${analyzer} --username admin --out "${out}"`, '/dev/null'], {
+      cwd: REPO_ROOT,
+      env: {...process.env, FM_PASSWORD: ''},
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let text = ''
+    child.stdout!.on('data', (c: Buffer) => {
+      text += c.toString()
+      if (text.includes('Password for admin at') && !child.stdin!.writableEnded) child.stdin!.end(`${PASSWORD}\r`)
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(text).toContain(`Password for admin at ${analyzer}: `)
+    expect(code).toBe(0)
+    expect(text).toContain(`${out}: 1 snapshot(s)`)
+    expect(text).not.toContain(PASSWORD)
+  })
+
   test('Ctrl-C during a capture exits 130 and leaves no folder, not even a partial one', async () => {
     const slow = await startFake(['--slow-ms', '20000'])
     const out = join(work, 'interrupted')

@@ -57,8 +57,9 @@ export async function analyzerConnection(flags: AnalyzerFlagValues & {analyzer: 
 /** Reads a line from the terminal without echoing it. */
 function promptPassword(question: string): Promise<string> {
   const stdin = process.stdin
-  process.stderr.write(question)
+  // raw mode first: whatever is typed once the question shows must not echo
   stdin.setRawMode(true)
+  process.stderr.write(question)
   stdin.setEncoding('utf8')
   stdin.resume()
   return new Promise((resolve, reject) => {
