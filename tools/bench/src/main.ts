@@ -1,0 +1,105 @@
+// npm run bench [-- --sizes 1000,5000,20000 --seed 1 --data bench-data]   (or BENCH_SIZES=1000,5000)
+// For each size: generates the deployment (once, cached in the data folder), times plain JSON.parse
+// of the dump, runs the built `fm analyze` for wall time and peak RSS, times analyze()'s phases,
+// and scores the CSV against the ground truth. Needs a build (`npm run bench` builds first).
+import {spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {cpus, totalmem} from 'node:os'
+import {join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {parseArgs} from 'node:util'
+import {writeDeployment} from '../../gen/src/write-deployment.js'
+import {scoreCsv} from './score.js'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const root = resolve(here, '../../..')
+const {values} = parseArgs({
+  options: {
+    sizes: {type: 'string', default: process.env.BENCH_SIZES ?? '1000,5000,20000'},
+    seed: {type: 'string', default: '1'},
+    data: {type: 'string', default: join(root, 'bench-data')},
+  },
+})
+const sizes = values.sizes.split(',').map((s) => Number(s.trim().replace(/k$/i, '000')))
+const seed = Number(values.seed)
+
+interface Result {
+  hosts: number
+  dumpMB: number
+  sockets: number
+  parseMBps: number | null
+  parseRssMB: number | null
+  analyzeS: number
+  analyzeMBps: number
+  ratio: number | null
+  rssMB: number
+  ingestMBps: number
+  ingestS: number
+  matchS: number
+  precision: number
+  recall: number
+}
+
+function node(args: string[], env: NodeJS.ProcessEnv = {}): {stdout: string; ms: number} {
+  const t = performance.now()
+  const r = spawnSync(process.execPath, args, {cwd: root, env: {...process.env, ...env}, encoding: 'utf8', maxBuffer: 64 << 20})
+  const ms = performance.now() - t
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`)
+  return {stdout: r.stdout, ms}
+}
+
+const tsx = ['--import', 'tsx']
+const results: Result[] = []
+for (const hosts of sizes) {
+  const dir = join(values.data, `h${hosts}-s${seed}`)
+  const truthFile = join(dir, 'truth.json')
+  if (!existsSync(truthFile)) {
+    process.stderr.write(`generating ${hosts} hosts into ${dir}...\n`)
+    writeDeployment({hosts, seed}, dir)
+  }
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as {sockets: number}
+  const dump = join(dir, 'dump.json')
+  const bytes = statSync(dump).size
+  const mb = bytes / 1e6
+  process.stderr.write(`${hosts} hosts, ${mb.toFixed(1)} MB: JSON.parse...\n`)
+  const parse = JSON.parse(node([...tsx, join(here, 'parse-child.ts'), dump]).stdout) as {parseMs?: number; maxRss?: number; error?: string}
+
+  process.stderr.write(`${hosts} hosts: fm analyze...\n`)
+  const rssFile = join(dir, 'rss.txt')
+  const out = join(dir, 'fm.csv')
+  rmSync(out, {force: true})
+  const run = node(['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), 'analyze', dump, '--output', out], {FM_BENCH_RSS_FILE: rssFile})
+  const rss = Number(readFileSync(rssFile, 'utf8'))
+  const score = scoreCsv(readFileSync(out, 'utf8'), readFileSync(join(dir, 'matrix.csv'), 'utf8'))
+
+  process.stderr.write(`${hosts} hosts: phases...\n`)
+  const phases = JSON.parse(node([...tsx, join(here, 'phases-child.ts'), dump]).stdout) as {ingestMs: number; matchMs: number}
+
+  const parseMBps = parse.parseMs ? mb / (parse.parseMs / 1000) : null
+  const analyzeMBps = mb / (run.ms / 1000)
+  results.push({
+    hosts, dumpMB: mb, sockets: truth.sockets,
+    parseMBps, parseRssMB: parse.maxRss ? parse.maxRss / 1e6 : null,
+    analyzeS: run.ms / 1000, analyzeMBps, ratio: parseMBps ? analyzeMBps / parseMBps : null, rssMB: rss / 1e6,
+    ingestMBps: mb / (phases.ingestMs / 1000), ingestS: phases.ingestMs / 1000, matchS: phases.matchMs / 1000,
+    precision: score.precision, recall: score.recall,
+  })
+}
+
+const f = (n: number | null, d = 1): string => (n === null ? 'n/a' : n.toFixed(d))
+const lines = [
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; seed ${seed}`,
+  '',
+  '| hosts | dump MB | sockets | JSON.parse MB/s | JSON.parse RSS MB | fm analyze s | fm analyze MB/s | ratio | peak RSS MB | ingest MB/s | ingest s | match s | precision | recall |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...results.map((r) =>
+    `| ${r.hosts} | ${f(r.dumpMB)} | ${r.sockets} | ${f(r.parseMBps)} | ${f(r.parseRssMB, 0)} | ${f(r.analyzeS, 2)} | ${f(r.analyzeMBps)} | ${f(r.ratio, 2)} | ${f(r.rssMB, 0)} | ${f(r.ingestMBps)} | ${f(r.ingestS, 2)} | ${f(r.matchS, 2)} | ${f(r.precision * 100, 2)}% | ${f(r.recall * 100, 2)}% |`,
+  ),
+]
+for (let i = 1; i < results.length; i++) {
+  const a = results[i - 1]
+  const b = results[i]
+  lines.push('', `${b.hosts / a.hosts}× hosts (${a.hosts} → ${b.hosts}) costs ${f(b.analyzeS / a.analyzeS, 2)}× the time`)
+}
+process.stdout.write(lines.join('\n') + '\n')
+writeFileSync(join(values.data, `results-s${seed}.json`), JSON.stringify(results, null, 2) + '\n')
