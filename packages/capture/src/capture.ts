@@ -3,13 +3,14 @@ import {existsSync} from 'node:fs'
 import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, InputError, UsageError} from '@fm/model'
+import {AnalyzerError, UsageError} from '@fm/model'
 import {
-  CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE, readJsonDump,
+  CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE,
   type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type RecordCounts, type ResponseRole,
 } from '@fm/ingest'
 import {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions} from './client.js'
 import {captureQueries, timeContext, type QueryOptions} from './queries.js'
+import {RecordCounter} from './record-counter.js'
 
 export type CaptureProgress =
   | {phase: 'connect'; analyzer: string}
@@ -104,35 +105,17 @@ async function takeSnapshot(
     const base = {phase: 'query' as const, query: i + 1, queries: queries.length, role: q.role, gremlin: q.gremlin}
     const started = new Date().toISOString()
     progress({...base, bytes: 0, done: false})
-    const r = await client.query(q.gremlin, path, (bytes) => progress({...base, bytes, done: false}))
+    let counter: RecordCounter | undefined
+    const r = await client.query(q.gremlin, path, {
+      onBytes: (bytes) => progress({...base, bytes, done: false}),
+      inspect: () => (counter = new RecordCounter(q.role, `${client.endpoint.url}: the answer to ${q.gremlin}`)),
+    })
+    const counts = counter!.end()
     progress({...base, bytes: r.bytes, done: true})
-    responses.push({role: q.role, query: q.gremlin, file, bytes: r.bytes, sha256: r.sha256, attempts: r.attempts, startedAt: started, endedAt: new Date().toISOString(), counts: await countRecords(path, client.endpoint.url, q.gremlin)})
+    responses.push({role: q.role, query: q.gremlin, file, bytes: r.bytes, sha256: r.sha256, attempts: r.attempts, startedAt: started, endedAt: new Date().toISOString(), counts})
   }
   // flow-sockets maps hold flow ends, not host sockets: kept out of the totals
   return {label, startedAt, endedAt: new Date().toISOString(), responses, counts: sum(responses.filter((r) => r.role !== 'flow-sockets').map((r) => r.counts))}
-}
-
-/** Reads a saved response back (streaming) to count its records and to prove it is a Skydive response. */
-async function countRecords(path: string, url: string, gremlin: string): Promise<RecordCounts> {
-  const c = zero()
-  try {
-    for await (const r of readJsonDump(path)) {
-      if (r.kind === 'host') {
-        c.hosts++
-        c.sockets += r.sockets?.length ?? 0
-      } else if (r.kind === 'sockets') c.sockets += r.sockets.length
-      else if (r.kind === 'interface') c.interfaces++
-      else if (r.kind === 'netns') c.netns++
-      else if (r.kind === 'ownership') c.ownership++
-      else if (r.kind === 'flow') c.flows++
-    }
-  } catch (e) {
-    if (e instanceof InputError) {
-      throw new AnalyzerError(`${url}: the answer to ${gremlin} is not a Skydive response: ${e.message.slice(e.file.length + 2)}`, ['Check that HOST:PORT is a Skydive analyzer.'])
-    }
-    throw e
-  }
-  return c
 }
 
 async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, snapshots: number): Promise<void> {

@@ -82,8 +82,11 @@ export class AnalyzerClient {
     return this.token !== null
   }
 
-  /** Sends one Gremlin query and streams the response into `file` (overwritten on retry). */
-  query(gremlin: string, file: string, onBytes?: (bytes: number) => void): Promise<QueryResult> {
+  /**
+   * Sends one Gremlin query and streams the response into `file` (overwritten on retry).
+   * `inspect` makes a fresh consumer of the body's chunks for each attempt.
+   */
+  query(gremlin: string, file: string, opts: {onBytes?: (bytes: number) => void; inspect?: () => {push(chunk: Buffer): void}} = {}): Promise<QueryResult> {
     let attempts = 0
     return this.scrubbed(() =>
       this.withRetries(async () => {
@@ -91,7 +94,7 @@ export class AnalyzerClient {
         const body = JSON.stringify({GremlinQuery: gremlin})
         const res = await this.send('POST', '/api/topology', {'Content-Type': 'application/json', Accept: 'application/json'}, body)
         if (res.statusCode !== 200) throw await this.statusError(res, gremlin)
-        return {...(await this.saveBody(res, file, onBytes)), attempts}
+        return {...(await this.saveBody(res, file, opts.onBytes, opts.inspect?.())), attempts}
       }),
     )
   }
@@ -148,7 +151,7 @@ export class AnalyzerClient {
   }
 
   /** Streams a response body to disk, hashing and counting; a short body counts as dropped. */
-  private async saveBody(res: http.IncomingMessage, file: string, onBytes?: (bytes: number) => void): Promise<{bytes: number; sha256: string}> {
+  private async saveBody(res: http.IncomingMessage, file: string, onBytes?: (bytes: number) => void, inspector?: {push(chunk: Buffer): void}): Promise<{bytes: number; sha256: string}> {
     const hash = createHash('sha256')
     let bytes = 0
     const tap = new Transform({
@@ -156,6 +159,11 @@ export class AnalyzerClient {
         hash.update(chunk)
         bytes += chunk.length
         onBytes?.(bytes)
+        try {
+          inspector?.push(chunk)
+        } catch (e) {
+          return cb(e as Error)
+        }
         cb(null, chunk)
       },
     })
