@@ -2,10 +2,11 @@ import {randomBytes} from 'node:crypto'
 import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {cmp, InputError, socketKey, type Ambiguity, type Matrix, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {cmp, InputError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, readJsonDump, sniffDump, type ReadProgress} from '@fm/ingest'
-import {Store, type CandidateRow, type MatchRow} from '@fm/store'
-import {aggregateEntries, pickServer, type Candidate} from '@fm/match'
+import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
+import {aggregateEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
+import {emptyFlowStats, matchFlows} from './match-flows.js'
 
 export type Progress =
   | ({phase: 'read'} & ReadProgress)
@@ -17,8 +18,13 @@ export interface AnalyzeOptions {
   inputs: string[]
   /** Keep the database at this path (written under a temporary name, renamed at the end). */
   db?: string
-  /** Client socket states that count as connections; 'any' takes every non-listener socket. */
+  /**
+   * Client socket states that count as connections; 'any' takes every non-listener socket.
+   * Left out: ESTABLISHED, except 'any' for a capture taken with a time context (`--at`), as the original counted.
+   */
   states?: string[] | 'any'
+  /** Also match flows: their 5-tuples join sockets, reveal connections sockets miss, and give traffic (DESIGN rule 5). */
+  useFlows?: boolean
   /** Proofs kept per matrix entry (the database keeps all). */
   evidenceLimit?: number
   onProgress?: (p: Progress) => void
@@ -31,7 +37,7 @@ export const DEFAULT_STATES = ['ESTABLISHED']
  * Nothing is left at `db` unless the whole analysis succeeded.
  */
 export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
-  const states = opts.states ?? DEFAULT_STATES
+  const states = opts.states
   const kinds = await Promise.all(opts.inputs.map(async (file) => ({file, kind: await sniffDump(file)})))
   const fromDb = kinds.filter((k) => k.kind === 'sqlite')
   if (fromDb.length > 0 && (kinds.length > 1 || opts.db)) {
@@ -70,7 +76,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   }
 }
 
-async function matrixFromDatabase(file: string, states: string[] | 'any', opts: AnalyzeOptions): Promise<Matrix> {
+async function matrixFromDatabase(file: string, states: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {
   let store: Store
   try {
     store = new Store(file)
@@ -86,14 +92,22 @@ async function matrixFromDatabase(file: string, states: string[] | 'any', opts: 
 }
 
 /** Matches every capture of the store and reads the matrix back. */
-function matchAll(store: Store, states: string[] | 'any', opts: AnalyzeOptions): Matrix {
+function matchAll(store: Store, given: string[] | 'any' | undefined, opts: AnalyzeOptions): Matrix {
+  const flowStore = new FlowStore(store.db)
+  flowStore.attachFlowOnlyCaptures()
+  flowStore.clearAll()
+  const flowStats = opts.useFlows ? emptyFlowStats() : undefined
   const captures = store.captures()
+  const states = given ?? capturesStates(captures)
   captures.forEach((c, i) => {
     opts.onProgress?.({phase: 'match', capture: i + 1, captures: captures.length})
-    store.findCandidates(c.id, states)
+    const capStates = given ?? (c.timeContext ? 'any' : DEFAULT_STATES)
+    store.findCandidates(c.id, capStates)
     resolveCandidates(store)
+    if (flowStats) matchFlows(flowStore, c.id, capStates, flowStats)
   })
-  const entries = aggregateEntries(store.matrixRows(), opts.evidenceLimit ?? 10)
+  let entries = aggregateEntries(store.matrixRows(), opts.evidenceLimit ?? 10)
+  if (flowStats) entries = mergeFlowEntries(entries, flowStore.matrixRows(), opts.evidenceLimit ?? 10)
   const unmatched: UnmatchedSocket[] = []
   const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0}
   for (const u of store.unmatchedRows()) {
@@ -108,6 +122,7 @@ function matchAll(store: Store, states: string[] | 'any', opts: AnalyzeOptions):
   for (const row of store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: 'socket' | 'listener' | 'flow'; n: number}[]) {
     matched[row.method] = row.n
   }
+  if (flowStats) matched.flow += flowStats.flowConnections
   opts.onProgress?.({phase: 'done'})
   const hostsWithoutSockets = [...new Set(store.hostsWithoutSockets())].sort(cmp)
   return {
@@ -121,6 +136,7 @@ function matchAll(store: Store, states: string[] | 'any', opts: AnalyzeOptions):
       matched,
       unmatched: reasons,
       ambiguities: ambiguities.length,
+      ...(flowStats ? {flows: flowStats} : {}),
     },
     hostsWithoutSockets,
     entries,
@@ -175,4 +191,12 @@ function readAmbiguities(store: Store): Ambiguity[] {
     resolvedBy: a.resolvedBy as Ambiguity['resolvedBy'],
   }))
   return list.sort((a, b) => cmp(a.client, b.client))
+}
+
+/** The states a run without --states used: ESTABLISHED, 'any' for captures with a time context, or both listed. */
+function capturesStates(captures: CaptureInfo[]): string[] | 'any' {
+  const timed = captures.filter((c) => c.timeContext).length
+  if (timed === 0) return DEFAULT_STATES
+  if (timed === captures.length) return 'any'
+  return [...DEFAULT_STATES, 'any (captures with a time context)']
 }

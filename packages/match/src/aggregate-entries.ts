@@ -50,15 +50,7 @@ export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimi
       curKey = key
       methods = new Set()
       captures = new Set()
-      cur = {
-        protocol: r.protocol,
-        server: {host: r.serverHost, ip: r.serverIp, port: r.port, process: r.serverProc, name: r.serverName},
-        client: {host: r.clientHost, ip: r.clientIp, process: r.clientProc, name: r.clientName},
-        connections: 0,
-        methods: [],
-        seen: 0,
-        evidence: [],
-      }
+      cur = emptyEntry(r)
     }
     cur.connections++
     methods.add(r.method)
@@ -72,6 +64,19 @@ export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimi
   }
   close()
   return entries.sort(compareEntries)
+}
+
+/** A matrix entry with the row's key and nothing counted yet. */
+export function emptyEntry(r: MatchedConnection): MatrixEntry {
+  return {
+    protocol: r.protocol,
+    server: {host: r.serverHost, ip: r.serverIp, port: r.port, process: r.serverProc, name: r.serverName},
+    client: {host: r.clientHost, ip: r.clientIp, process: r.clientProc, name: r.clientName},
+    connections: 0,
+    methods: [],
+    seen: 0,
+    evidence: [],
+  }
 }
 
 /** Keeps `list` as the `limit` smallest proofs seen so far, so the result is independent of row order. */

@@ -288,7 +288,7 @@ export class Store {
 }
 
 /** Splits a .sql file into statements (no semicolons inside string literals in our files). */
-function splitStatements(sql: string): string[] {
+export function splitStatements(sql: string): string[] {
   return sql
     .replace(/--[^\n]*/g, '')
     .split(';')

@@ -1,0 +1,164 @@
+import type Database from 'better-sqlite3'
+import type {MatrixEntry} from '@fm/model'
+import {query} from './sql.js'
+import {splitStatements, type MatrixRow} from './store.js'
+
+/** Bytes and packets each way, first and last seen (ms). */
+type Traffic = NonNullable<MatrixEntry['traffic']>
+
+/** A flow of a capture, with the host it was captured on when its NodeTID names one. */
+export interface FlowRow {
+  id: number
+  protocol: string
+  aAddr: string
+  aPort: number
+  bAddr: string
+  bPort: number
+  abBytes: number
+  baBytes: number
+  abPackets: number
+  baPackets: number
+  start: number
+  last: number
+  nodeTid: string | null
+  aFamily: number
+  aLocal: number
+  bFamily: number
+  bLocal: number
+  observerHostId: number | null
+}
+
+/** A non-listener socket holding one end of a flow. */
+export interface FlowEndSocketRow {
+  flowId: number
+  end: 'a' | 'b'
+  socketId: number
+  hostId: number
+  hostName: string
+  hostNodeId: string
+  pid: number
+  role: 'client' | 'server'
+  state: string
+  owner: number
+  matchServerId: number | null
+  matchServerHostId: number | null
+  matchMethod: 'socket' | 'listener' | null
+}
+
+export interface FlowHostRow {
+  hostId: number
+  hostName: string
+  hostNodeId: string
+}
+
+export interface FlowListenerRow extends FlowHostRow {
+  socketId: number
+  pid: number
+}
+
+/** A connection flows told something about, as flow matching writes it. */
+export interface FlowConnection extends Traffic {
+  kind: 'traffic' | 'edge'
+  method: string
+  protocol: string
+  clientId: number | null
+  clientHostId: number
+  clientAddr: string
+  clientPort: number
+  serverId: number | null
+  serverHostId: number
+  serverAddr: string
+  serverPort: number
+  flows: number
+  /** Flow ids behind the connection. */
+  flowIds: number[]
+}
+
+/** The row flow-matrix-rows.sql gives: a matrix row key, the traffic and the proof. */
+export interface FlowMatrixRow extends MatrixRow, Traffic {
+  kind: 'traffic' | 'edge'
+}
+
+/**
+ * The flow tables of a store (migration 003): what flow matching reads and writes. Statements
+ * are prepared once; writes of one capture go in one transaction.
+ */
+export class FlowStore {
+  private readonly stmts
+
+  constructor(private readonly db: Database.Database) {
+    this.exec('flow-indexes')
+    this.stmts = {
+      owners: db.prepare(query('flow-address-owners')),
+      listeners: db.prepare(query('flow-listeners')),
+      connection: db.prepare(
+        `INSERT INTO flow_connections (capture_id, kind, method, protocol, client_id, client_host_id, client_addr, client_port, server_id, server_host_id, server_addr, server_port,
+          flows, bytes_to_server, bytes_to_client, packets_to_server, packets_to_client, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      result: db.prepare('INSERT INTO flow_results (flow_id, connection_id, reason) VALUES (?, ?, ?)'),
+      unmatched: db.prepare('DELETE FROM unmatched WHERE client_id = ?'),
+    }
+  }
+
+  /**
+   * Drops the placeholder hosts a raw flow-sockets map made, and moves the flows of a dump that
+   * holds only flows into the capture of the graph dump next to it. Run once after loading.
+   */
+  attachFlowOnlyCaptures(): void {
+    this.db.transaction(() => this.exec('flow-only-captures'))()
+  }
+
+  /** Number of flows in the store. */
+  count(): number {
+    return this.db.prepare('SELECT COUNT(*) FROM flows').pluck().get() as number
+  }
+
+  flows(captureId: number): FlowRow[] {
+    return this.db.prepare(query('flow-rows')).all({capture: captureId}) as FlowRow[]
+  }
+
+  endSockets(captureId: number): FlowEndSocketRow[] {
+    return this.db.prepare(query('flow-end-sockets')).all({capture: captureId}) as FlowEndSocketRow[]
+  }
+
+  owners(captureId: number, addr: string): FlowHostRow[] {
+    return this.stmts.owners.all({capture: captureId, addr}) as FlowHostRow[]
+  }
+
+  listeners(captureId: number, protocol: string, addr: string, port: number, family: number, loop: boolean): FlowListenerRow[] {
+    return this.stmts.listeners.all({capture: captureId, protocol, addr, port, family, loop: loop ? 1 : 0}) as FlowListenerRow[]
+  }
+
+  /** Replaces the flow results of a capture: its connections, each flow's fate, and unmatched clients flows explained. */
+  write(captureId: number, connections: FlowConnection[], unused: {flowId: number; reason: string}[]): void {
+    const s = this.stmts
+    this.db.transaction(() => {
+      this.exec('flow-clear', {capture: captureId})
+      for (const c of connections) {
+        const id = Number(
+          s.connection.run(captureId, c.kind, c.method, c.protocol, c.clientId, c.clientHostId, c.clientAddr, c.clientPort, c.serverId, c.serverHostId, c.serverAddr, c.serverPort,
+            c.flows, c.bytesToServer, c.bytesToClient, c.packetsToServer, c.packetsToClient, c.first, c.last).lastInsertRowid,
+        )
+        for (const f of c.flowIds) s.result.run(f, id, null)
+        if (c.kind === 'edge' && c.clientId !== null) s.unmatched.run(c.clientId)
+      }
+      for (const u of unused) s.result.run(u.flowId, null, u.reason)
+    })()
+  }
+
+  /** Forgets every flow result (an fm database analysed again, maybe without flows). */
+  clearAll(): void {
+    this.db.exec('DELETE FROM flow_results; DELETE FROM flow_connections;')
+  }
+
+  matrixRows(): IterableIterator<FlowMatrixRow> {
+    return this.db.prepare(query('flow-matrix-rows')).iterate() as IterableIterator<FlowMatrixRow>
+  }
+
+  private exec(name: string, params: Record<string, unknown> = {}): void {
+    for (const text of splitStatements(query(name))) {
+      const used = Object.fromEntries(Object.entries(params).filter(([k]) => text.includes(`:${k}`)))
+      this.db.prepare(text).run(used)
+    }
+  }
+}
