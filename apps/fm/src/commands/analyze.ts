@@ -22,6 +22,7 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     {description: 'Keep the database for ad-hoc SQL', command: '<%= config.bin %> <%= command.id %> dump.json --db flows.db'},
     {description: 'Client sockets with no server found, and why', command: '<%= config.bin %> <%= command.id %> dump.json --list-no-peers'},
     {description: 'Count every non-listening socket (as the original did with --at)', command: '<%= config.bin %> <%= command.id %> dump.json --states any'},
+    {description: 'Use the flows saved with the graph: more connections, and bytes/packets each way', command: '<%= config.bin %> <%= command.id %> dump.json flows.json --use-flows --format wide-csv'},
     {description: 'One step, like the original tool: capture from a live analyzer into a temporary folder and analyze it', command: 'FM_PASSWORD=... <%= config.bin %> <%= command.id %> --analyzer 10.0.0.1:8082 --username admin --at -10m --duration 60'},
   ]
 
@@ -41,6 +42,7 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     ...matchFlags,
     ...analyzerFlags,
     ...captureQueryFlags,
+    'use-flows': Flags.boolean({summary: 'Use flows (a flow dump, or those of a capture): they join sockets, reveal connections sockets miss, and give bytes/packets. With --analyzer, capture them too.'}),
   }
 
   async run(): Promise<AnalyzeResult> {
@@ -48,11 +50,12 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     const progress = this.progress()
     const dumps = argv as string[]
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
-    if (!flags.analyzer && (flags.at || flags.duration || flags['use-flows'] || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --use-flows, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
+    if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
     const run = (inputs: string[]): Promise<Matrix> => analyze({
       inputs,
       db: flags.db,
       states: parseStates(flags.states),
+      useFlows: flags['use-flows'],
       onProgress: (p) => {
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.records} records`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)

@@ -6,12 +6,13 @@ import {INTERRUPTED_EXIT, type ConnectionOptions} from '@fm/capture'
 export const matchFlags = {
   states: Flags.string({
     summary: 'Client socket states that count as connections (comma-separated), or "any" for every non-listener socket.',
-    default: 'ESTABLISHED',
+    description: 'Default: ESTABLISHED; for a capture taken with a time context (--at), any, as the original tool counted.',
   }),
 }
 
-/** Parses `--states`. */
-export function parseStates(s: string): string[] | 'any' {
+/** Parses `--states`; undefined (not given) leaves the choice to each capture (see AnalyzeOptions.states). */
+export function parseStates(s: string | undefined): string[] | 'any' | undefined {
+  if (s === undefined) return undefined
   const list = s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean)
   return list.includes('ANY') ? 'any' : list
 }
