@@ -1,5 +1,10 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, test} from 'vitest'
 import {analyze} from '@fm/analyze'
+import {capture} from '@fm/capture'
+import {graphFromDump, startFakeAnalyzer} from '../../../tools/fake-analyzer/src/index.js'
 import {matrixToCsv} from '@fm/render'
 import {graphDump, writeTemp, type TestHost} from './helpers/deployment.js'
 
@@ -98,5 +103,28 @@ describe('fm analyze --use-flows', () => {
     })
     expect(withMap.stats).toMatchObject({captures: 1, hosts: hosts.length})
     expect(withMap.entries.map((e) => `${e.server.host}<${e.client.host}:${e.connections}`)).toEqual(['api<web:1', 'db<web:1', 'h1<h1:1', 'h2<h2:1'])
+  })
+})
+
+describe('a capture taken with a time context (--at)', () => {
+  test('counts every non-listener client socket when --states is left out, as the original did', async () => {
+    const fa = await startFakeAnalyzer({graph: graphFromDump(dump(), flows)})
+    const dir = mkdtempSync(join(tmpdir(), 'fm-flows-at-'))
+    try {
+      const out = join(dir, 'cap')
+      await capture({analyzer: fa.url.replace(/^http:\/\//, ''), out, at: '-10m', duration: 60, useFlows: true, toolVersion: 'test'})
+      const m = await analyze({inputs: [out], useFlows: true})
+      expect(m.states).toEqual(['any'])
+      // the TIME_WAIT client now counts: a listener match, and its flow's traffic joins it
+      const api = m.entries.find((e) => e.server.host === 'api' && e.client.host === 'web')!
+      expect({connections: api.connections, methods: api.methods, bytesToServer: api.traffic?.bytesToServer}).toEqual({connections: 2, methods: ['socket', 'listener'], bytesToServer: 310})
+      expect(m.stats.flows?.unused['not-counted']).toBe(0)
+      // an explicit --states still wins
+      const strict = await analyze({inputs: [out], useFlows: true, states: ['ESTABLISHED']})
+      expect(strict.stats.flows?.unused['not-counted']).toBe(1)
+    } finally {
+      await fa.stop()
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
