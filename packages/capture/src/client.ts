@@ -82,6 +82,11 @@ export class AnalyzerClient {
     return this.token !== null
   }
 
+  /** The session's headers (`authtoken` cookie and `X-Auth-Token`), for other channels to the same analyzer such as its websocket. */
+  authHeaders(): Record<string, string> {
+    return this.token ? {Cookie: `authtoken=${encodeURIComponent(this.token)}`, 'X-Auth-Token': this.token} : {}
+  }
+
   /**
    * Sends one Gremlin query and streams the response into `file` (overwritten on retry).
    * `inspect` makes a fresh consumer of the body's chunks for each attempt.
@@ -185,7 +190,7 @@ export class AnalyzerClient {
 
   private send(method: string, path: string, headers: Record<string, string>, body: string): Promise<http.IncomingMessage> {
     const {protocol, host, port} = this.endpoint
-    const auth: Record<string, string> = this.token ? {Cookie: `authtoken=${encodeURIComponent(this.token)}`, 'X-Auth-Token': this.token} : {}
+    const auth = this.authHeaders()
     this.timedOut = false
     return new Promise((resolve, reject) => {
       const req = (protocol === 'https:' ? https : http).request(

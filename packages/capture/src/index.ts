@@ -4,3 +4,4 @@ export {analyzerEndpoint, DEFAULT_ANALYZER_PORT, type AnalyzerEndpoint} from './
 export {captureQueries, timeContext, parseInterval, type CaptureQuery, type QueryOptions} from './queries.js'
 export {withTemporaryCapture} from './temporary-capture.js'
 export {progressLine} from './progress-line.js'
+export {networkError, RetryableError} from './network-error.js'
