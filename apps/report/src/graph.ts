@@ -23,6 +23,14 @@ export function graphView(document: Document, svgText: string): SVGSVGElement {
     }
     if (el.id) el.id = `gv-${el.id}`
   }
+  // Graphviz titles nodes and edges by their dot ids (opaque keys); show what they draw instead.
+  for (const g of root.querySelectorAll('g.node, g.edge, g.cluster')) {
+    const title = [...g.children].find((c) => c.localName === 'title')
+    if (!title) continue
+    const label = [...g.querySelectorAll('text')].map((t) => t.textContent ?? '').join(' ')
+    const path = [...g.querySelectorAll('a')].map((a) => a.getAttributeNS(XLINK, 'title')).find(Boolean)
+    title.textContent = path && path !== label ? `${label} — ${path}` : label
+  }
   const svg = document.importNode(root, true) as unknown as SVGSVGElement
   svg.setAttribute('class', 'fm-graph')
   svg.setAttribute('role', 'img')

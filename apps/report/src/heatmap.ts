@@ -120,7 +120,7 @@ function place(u: AxisUnit): string {
 
 function unitTitle(u: AxisUnit, side: string): string {
   const what = u.folded ? `${fmtInt(u.folded)} ${side}s folded together` : `${side} ${place(u)}`
-  return `${what}: ${fmtInt(u.total)} connections`
+  return `${what}: ${fmtInt(u.total)} connection${u.total === 1 ? '' : 's'}`
 }
 
 function cellTitle(row: AxisUnit, col: AxisUnit, c: MatrixCell): string {

@@ -1,0 +1,78 @@
+import {createHash} from 'node:crypto'
+import {JSDOM} from 'jsdom'
+import {describe, expect, test} from 'vitest'
+import {buildReport, matrixSvg, reportHtml} from '@fm/report'
+import {matrixOf} from './helpers/fixtures.js'
+import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+
+const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "=cmd|' /C calc'!A0", '</title><script>alert(2)</script>', '</svg><script>alert(3)</script>', '<i>silent</i>']
+
+describe('reportHtml on hostile names', async () => {
+  const html = await reportHtml(await matrixOf('report/hostile/dump.json'), {title: '<script>alert("title")</script>'})
+  const {document} = new JSDOM(html).window
+
+  test('runs no script but its own, and has no element or handler a dump could inject', () => {
+    expect(document.querySelectorAll('script')).toHaveLength(1)
+    expect(document.querySelectorAll('img, iframe, object, embed, foreignObject, image, use')).toHaveLength(0)
+    const handlers = [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => /^on|^href$|^src$/i.test(a.name) && !(el.localName === 'a' && a.value.startsWith('#'))))
+    expect(handlers.map((a) => a.name)).toEqual([])
+  })
+
+  test('shows every hostile name as text', () => {
+    const text = document.body.textContent ?? ''
+    for (const name of HOSTILE) expect(text).toContain(name)
+    expect(document.title).toBe('<script>alert("title")</script>')
+  })
+
+  test('allows only its own inline script by hash and nothing from any URL', () => {
+    const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute('content')!
+    const script = document.querySelector('script')!.textContent!
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`)
+    expect(csp).toMatch(/^default-src 'none';/)
+    expect(html).not.toMatch(/(?:src|href)\s*=\s*["']?(?:https?:|\/\/|data:)/i)
+    expect((html.match(/https?:\/\/[^\s"'<>]+/g) ?? []).filter((u) => !/^http:\/\/www\.w3\.org\/(2000\/svg|1999\/xlink)$/.test(u))).toEqual([])
+  })
+})
+
+describe('the other formats', () => {
+  test('svg is the matrix alone, a standalone SVG document', async () => {
+    const svg = matrixSvg(await matrixOf('skydive/two-agents.json'))
+    expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="fm-matrix"/)
+    expect(svg.match(/class="cell"/g)).toHaveLength(6)
+  })
+
+  test('dot is the host-clustered graph source', async () => {
+    const dot = (await buildReport(await matrixOf('skydive/two-agents.json'), 'dot', {title: 'T'})) as string
+    expect(dot).toMatch(/^digraph fm \{\n {2}label="T";/)
+    expect(dot.match(/subgraph "cluster_/g)).toHaveLength(2)
+  })
+})
+
+describe('a 5,000-host deployment', async () => {
+  const m = syntheticMatrix({hosts: 5000, seed: 7})
+  const started = performance.now()
+  const html = await reportHtml(m, {groupBy: 'host'})
+  const ms = performance.now() - started
+  const {document} = new JSDOM(html).window
+
+  test('gives a file under 10 MB, written in under a minute', () => {
+    expect(m.entries.length).toBeGreaterThan(45_000)
+    expect(Buffer.byteLength(html)).toBeLessThan(10 * 1024 * 1024)
+    expect(ms).toBeLessThan(60_000)
+  })
+
+  test('draws the matrix by service, at most 60 × 60, and says why', () => {
+    const rows = document.querySelectorAll('svg.fm-matrix .row-label')
+    expect(rows.length).toBeLessThanOrEqual(60)
+    expect(document.querySelectorAll('svg.fm-matrix .cell').length).toBeLessThanOrEqual(60 * 60)
+    expect(document.querySelector('#matrix .note')?.textContent).toMatch(/^5,000 hosts do not fit a readable matrix/)
+  })
+
+  test('draws the graph by service and cuts the tables, pointing to the full lists', () => {
+    expect(document.querySelector('#graph h2')?.textContent).toBe('Services and connections')
+    expect(document.querySelectorAll('svg.fm-graph g.node').length).toBeLessThanOrEqual(40)
+    expect(document.querySelectorAll('#edges tbody tr')).toHaveLength(1000)
+    expect(document.querySelector('#edges-section .table-tools span')?.textContent).toMatch(/^the first 1,000 of \d{2},\d{3} rows; `fm analyze --format csv` lists them all$/)
+    expect(document.querySelectorAll('#hosts-without-sockets li')).toHaveLength(50)
+  })
+})
