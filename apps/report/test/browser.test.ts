@@ -1,0 +1,100 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {pathToFileURL} from 'node:url'
+import type {Browser} from 'playwright-core'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {reportHtml} from '@fm/report'
+import {launchChromium, watch} from './helpers/chromium.js'
+import {matrixOf, REPO} from './helpers/fixtures.js'
+import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+
+// Reports and screenshots are kept for people to look at (git-ignored).
+const ARTIFACTS = `${REPO}test-artifacts/report`
+
+let browser: Browser
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, {recursive: true})
+  browser = await launchChromium()
+})
+afterAll(async () => browser?.close())
+
+async function writeReport(name: string, html: Promise<string>): Promise<string> {
+  const file = `${ARTIFACTS}/${name}.html`
+  writeFileSync(file, await html)
+  return pathToFileURL(file).href
+}
+
+describe('the report of the real two-agent dump in Chromium', () => {
+  test('opens from a file URL with no other request, no console error, and the expected cells', async () => {
+    const url = await writeReport('two-agents', matrixOf('skydive/two-agents.json').then((m) => reportHtml(m, {title: 'two agents'})))
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}})
+    const log = watch(page)
+    await page.goto(url, {waitUntil: 'load'})
+    expect(await page.locator('svg.fm-matrix rect.cell').count()).toBe(6)
+    expect(await page.locator('svg.fm-chord .ribbon').count()).toBe(3)
+    expect(await page.locator('svg.fm-graph g.node').count()).toBe(6)
+    await page.screenshot({path: `${ARTIFACTS}/two-agents.png`, fullPage: true})
+
+    // the inline script: sort by connections (ascending, then descending), filter, highlight
+    const connections = page.locator('#edges th', {hasText: 'Connections'}).locator('button')
+    await connections.click()
+    await connections.click()
+    expect(await page.locator('#edges tbody tr:first-child td:nth-child(9)').textContent()).toBe('12')
+    await page.locator('input.filter[data-table="edges"]').fill('chrome')
+    expect(await page.locator('#edges tbody tr:visible').count()).toBe(6)
+    await page.locator('svg.fm-matrix rect.cell').first().hover()
+    expect(await page.locator('svg.fm-matrix .hl').count()).toBe(2)
+
+    expect(log.requests).toEqual([url])
+    expect(log.consoleErrors).toEqual([])
+    expect(log.pageErrors).toEqual([])
+    expect(log.dialogs).toEqual([])
+    await page.close()
+  })
+
+  test('reads fine with JavaScript disabled', async () => {
+    const url = await writeReport('two-agents', matrixOf('skydive/two-agents.json').then((m) => reportHtml(m, {title: 'two agents'})))
+    const context = await browser.newContext({javaScriptEnabled: false})
+    const page = await context.newPage()
+    await page.goto(url, {waitUntil: 'load'})
+    expect(await page.locator('svg.fm-matrix rect.cell').count()).toBe(6)
+    expect(await page.locator('#edges tbody tr:visible').count()).toBe(12)
+    expect(await page.locator('#stat-hosts .value').textContent()).toBe('2')
+    expect(await page.locator('input.filter:visible').count()).toBe(0)
+    await context.close()
+  })
+})
+
+describe('the report of a dump full of hostile names in Chromium', () => {
+  test('runs nothing, opens no dialog, and shows the names as text', async () => {
+    const url = await writeReport('hostile', matrixOf('report/hostile/dump.json').then((m) => reportHtml(m, {title: '"><img src=x onerror=alert(0)>'})))
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}})
+    const log = watch(page)
+    await page.goto(url, {waitUntil: 'load'})
+    // hover and click everything a user could, so an injected handler would have its chance
+    for (const el of await page.locator('svg.fm-matrix rect.cell, svg.fm-chord .group text, #edges th button').all()) await el.hover()
+    await page.screenshot({path: `${ARTIFACTS}/hostile.png`, fullPage: true})
+    expect(await page.locator('img').count()).toBe(0)
+    expect(await page.locator('script').count()).toBe(1)
+    const text = await page.locator('body').innerText()
+    for (const name of ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "=cmd|' /C calc'!A0", '</title><script>alert(2)</script>']) expect(text).toContain(name)
+    expect(await page.title()).toBe('"><img src=x onerror=alert(0)>')
+    expect(log).toEqual({requests: [url], consoleErrors: [], pageErrors: [], dialogs: []})
+    await page.close()
+  })
+})
+
+describe('the report of a 5,000-host deployment in Chromium', () => {
+  test('loads quickly and stays interactive', async () => {
+    const url = await writeReport('synthetic-5000', reportHtml(syntheticMatrix({hosts: 5000, seed: 7})))
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}})
+    const log = watch(page)
+    const started = performance.now()
+    await page.goto(url, {waitUntil: 'load'})
+    const loadMs = performance.now() - started
+    await page.screenshot({path: `${ARTIFACTS}/synthetic-5000.png`})
+    expect(await page.locator('svg.fm-matrix rect.cell').count()).toBeGreaterThan(100)
+    expect(loadMs).toBeLessThan(10_000)
+    expect(log).toEqual({requests: [url], consoleErrors: [], pageErrors: [], dialogs: []})
+    await page.close()
+  })
+})
