@@ -2,3 +2,4 @@ export {startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions, type Fau
 export {graphFromDump, graphJson, loadGraph, type FakeGraph, type Element, type Flow} from './graph.js'
 export {parseGremlin, runGremlin, GremlinError} from './gremlin.js'
 export {selfSignedCertificate} from './certificate.js'
+export {attachPublisher, type Publisher, type PublisherConnection, type PublisherFaults} from './publisher.js'

@@ -4,9 +4,10 @@ import https from 'node:https'
 import type {AddressInfo, Socket} from 'node:net'
 import {graphJson, loadGraph, type FakeGraph} from './graph.js'
 import {GremlinError, runGremlin} from './gremlin.js'
+import {attachPublisher, type Publisher, type PublisherFaults} from './publisher.js'
 
 /** Faults to inject; the object stays live, so tests can change it while the server runs. */
-export interface Faults {
+export interface Faults extends PublisherFaults {
   /** Wait this long before answering each topology request. */
   slowMs?: number
   /** Answer the next N topology requests with 500. */
@@ -57,6 +58,8 @@ export interface FakeAnalyzer {
   contexts: unknown[][]
   /** The underlying server, for endpoints added later (e.g. a websocket upgrade). */
   server: http.Server
+  /** The websocket publisher (`/ws/publisher`): what `fm publish` sent lands in `graph`. */
+  publisher: Publisher
   stop(): Promise<void>
 }
 
@@ -142,6 +145,7 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
   }
 
   const server = opts.tls ? https.createServer({cert: opts.tls.cert, key: opts.tls.key}, handler) : http.createServer(handler)
+  const publisher = attachPublisher(server, {graph, faults, authorize: (req) => opts.users === undefined || authorized(req, tokens)})
   server.on('connection', (s: Socket) => {
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
@@ -162,6 +166,7 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
     requests,
     contexts,
     server,
+    publisher,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy()

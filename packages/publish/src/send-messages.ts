@@ -1,0 +1,94 @@
+import {readFileSync} from 'node:fs'
+import WebSocket from 'ws'
+import {AnalyzerError, UsageError} from '@fm/model'
+import {networkError, type AnalyzerEndpoint} from '@fm/capture'
+import type {GraphMessage} from './plan-publish.js'
+
+/** Exit code when the analyzer may hold part of what was sent (DESIGN: 4, partial result). */
+export const PARTIAL_EXIT = 4
+
+export interface SendOptions {
+  endpoint: AnalyzerEndpoint
+  /** Session headers from the REST login (authtoken cookie, X-Auth-Token). */
+  auth: Record<string, string>
+  /** X-Host-ID: the publisher's name; the analyzer records `<client type>.<host id>` as the elements' Origin. */
+  hostId: string
+  insecure?: boolean
+  ca?: string
+  timeoutMs: number
+  onSent?: (sent: number, total: number) => void
+}
+
+/**
+ * Sends messages through the analyzer's websocket publisher (`/ws/publisher`, JSON protocol,
+ * persistent: the elements stay after fm disconnects), then closes the socket. Throws an
+ * AnalyzerError a user can act on; a connection lost part-way exits 4 (partial result). A close
+ * that is not clean after every message was written is reported, not thrown: written is not
+ * received, so the caller reads back.
+ */
+export async function sendMessages(messages: GraphMessage[], o: SendOptions): Promise<{cleanClose: boolean}> {
+  const url = `${o.endpoint.protocol === 'https:' ? 'wss' : 'ws'}://${o.endpoint.host.includes(':') ? `[${o.endpoint.host}]` : o.endpoint.host}:${o.endpoint.port}/ws/publisher`
+  let ca: Buffer | undefined
+  if (o.ca) {
+    try {
+      ca = readFileSync(o.ca)
+    } catch (e) {
+      throw new UsageError(`--ca ${o.ca}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    }
+  }
+  const where = `${o.endpoint.url}/ws/publisher`
+  const ws = new WebSocket(url, {
+    headers: {'X-Host-ID': o.hostId, 'X-Client-Type': 'fm', 'X-Client-Protocol': 'json', 'X-Persistence-Policy': 'Persistent', 'User-Agent': 'fm-publish', ...o.auth},
+    handshakeTimeout: o.timeoutMs,
+    rejectUnauthorized: !o.insecure,
+    ca,
+    perMessageDeflate: false,
+  })
+  let sent = 0
+  let closing = false
+  return new Promise<{cleanClose: boolean}>((resolve, reject) => {
+    const fail = (e: Error): void => {
+      ws.removeAllListeners()
+      ws.on('error', () => {}) // a late error after failing is of no interest
+      ws.terminate()
+      reject(e)
+    }
+    const dropped = (detail: string): AnalyzerError =>
+      sent === 0
+        ? new AnalyzerError(`${where}: the connection was dropped before anything was published (${detail})`, ['Check that the analyzer is running and reachable, then publish again.'])
+        : new AnalyzerError(`${where}: the connection was dropped after ${sent} of ${messages.length} messages (${detail}); the analyzer may hold part of the matrix`, ['Publish again: IDs are stable, so the rest is added and nothing is duplicated.'], PARTIAL_EXIT)
+    ws.on('unexpected-response', (_req, res) => {
+      const status = res.statusCode ?? 0
+      res.resume()
+      if (status === 401 || status === 403) fail(new AnalyzerError(`${where}: the analyzer refused the websocket (${status}): not logged in or not allowed to publish`, ['Pass --username, and the password through FM_PASSWORD, --password or the prompt.']))
+      else if (status === 404) fail(new AnalyzerError(`${where}: no websocket publisher here (404): is this a Skydive analyzer?`, ['Check HOST:PORT (the analyzer listens on 8082 by default).']))
+      else fail(new AnalyzerError(`${where}: the analyzer refused the websocket (${status} ${res.statusMessage ?? ''})`.trim()))
+    })
+    ws.on('error', (e: NodeJS.ErrnoException) => {
+      if (ws.readyState === WebSocket.OPEN || sent > 0) return fail(dropped(e.code ?? e.message))
+      const err = networkError(e, where, o.timeoutMs / 1000)
+      fail(err instanceof AnalyzerError ? err : dropped(e.code ?? e.message))
+    })
+    ws.on('close', (code) => {
+      // after everything was written, the read-back check decides whether it all arrived
+      if (closing) return resolve({cleanClose: code === 1000 || code === 1005})
+      fail(dropped(`close code ${code}`))
+    })
+    ws.on('open', () => {
+      const next = (): void => {
+        if (sent === messages.length) {
+          closing = true
+          ws.close(1000, 'published')
+          return
+        }
+        ws.send(JSON.stringify(messages[sent]), (err) => {
+          if (err) return // 'error' or 'close' reports it
+          sent++
+          o.onSent?.(sent, messages.length)
+          next()
+        })
+      }
+      next()
+    })
+  })
+}
