@@ -57,7 +57,8 @@ export function graphDot(m: Matrix, opts: GraphDotOptions = {}): GraphDot {
   for (const e of kept) {
     const ports = [...e.ports].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([p]) => p)
     const shown = ports.length <= 3 ? ports.join(', ') : `${ports.slice(0, 2).join(', ')} +${ports.length - 2} ports`
-    lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)} [label=${dotId(`${e.protocol} : ${shown} (${fmtInt(e.n)})`)}];`)
+    // Busier edges draw thicker, so the main flows stand out at a glance.
+    lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)} [label=${dotId(`${e.protocol} : ${shown} (${fmtInt(e.n)})`)}, penwidth=${Math.round(10 * (1 + Math.log10(e.n))) / 10}];`)
   }
   lines.push('}')
   return {dot: lines.join('\n') + '\n', level: 'service', notes}

@@ -15,7 +15,7 @@ h2 { font-size: 18px; margin: 0 0 6px; padding-bottom: 4px; border-bottom: 2px s
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .muted, .note { color: var(--muted); }
 .note { margin: 4px 0; font-size: 13px; }
-.note::before { content: "ⓘ "; }
+.note::before { content: "Note: "; font-weight: 600; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 12px; margin: 12px 0 18px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
 .card .value { font-size: 26px; font-weight: 650; font-variant-numeric: tabular-nums; }

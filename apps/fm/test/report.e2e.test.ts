@@ -1,0 +1,43 @@
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, test} from 'vitest'
+import {runFm} from './helpers/run-command.js'
+
+// Runs the built binary (`npx tsc -b` first; `npm test` builds before testing).
+const dir = mkdtempSync(join(tmpdir(), 'fm-report-e2e-'))
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+// No display of any kind: the original's render needed a desktop, fm's must not.
+const HEADLESS = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY'].includes(k)))
+const PNG_SIGNATURE = '89504e470d0a1a0a'
+
+describe('the built fm report', () => {
+  test('writes the HTML report and says where', () => {
+    const out = join(dir, 'report.html')
+    const r = runFm(['report', 'fixtures/skydive/two-agents.json', '--out', out])
+    expect([r.status, r.stderr]).toEqual([0, ''])
+    expect(r.stdout).toMatch(/^wrote .*report\.html \(html, \d+\.\d KiB\)\n$/)
+    expect(readFileSync(out, 'utf8')).toContain('<svg class="fm-matrix"')
+  })
+
+  test('--json prints the typed result only', () => {
+    const out = join(dir, 'json.html')
+    const r = runFm(['report', 'fixtures/skydive/two-agents.json', '--out', out, '--json'])
+    expect(JSON.parse(r.stdout)).toEqual({out, format: 'html', bytes: readFileSync(out).byteLength, hosts: 2, entries: 12})
+  })
+
+  test.for(['dot', 'circo', 'neato'])('--format render --engine %s draws the graph as SVG and PNG without a display', (engine) => {
+    const svg = join(dir, `graph-${engine}.svg`)
+    const png = join(dir, `graph-${engine}.png`)
+    for (const out of [svg, png]) {
+      const r = runFm(['report', 'fixtures/skydive/two-agents.json', '--format', 'render', '--engine', engine, '--out', out], {env: HEADLESS})
+      expect([r.status, r.stderr]).toEqual([0, ''])
+    }
+    expect(readFileSync(svg, 'utf8')).toMatch(/<svg width="\d+pt" height="\d+pt"/)
+    expect(readFileSync(svg, 'utf8')).toContain('TCP : 192.168.50.254:12379 (12)')
+    const bytes = readFileSync(png)
+    expect(bytes.subarray(0, 8).toString('hex')).toBe(PNG_SIGNATURE)
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(200) // width
+  })
+})
