@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import {progressLine, withTemporaryCapture} from '@fm/capture'
+import {progressLine, withTemporaryCapture, type ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix} from '@fm/model'
+import {publish} from '@fm/publish'
 import {matrixToCsv, matrixToDot, matrixToJson, matrixToTable, unmatchedToCsv} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
@@ -35,7 +36,7 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
   static strict = false
 
   static flags = {
-    format: Flags.string({char: 'f', summary: 'Output format.', options: ['csv', 'json', 'dot', 'table', 'wide-csv'], default: 'csv'}),
+    format: Flags.string({char: 'f', summary: 'Output format.', options: ['csv', 'json', 'dot', 'table', 'wide-csv', 'skydive'], default: 'csv', description: 'skydive (the original\'s): publish the matrix back into --analyzer, as fm publish does.'}),
     output: Flags.string({char: 'o', summary: 'Write the output to this file instead of stdout.'}),
     db: Flags.string({summary: 'Keep the SQLite database at this path (see README for its tables).'}),
     'list-no-peers': Flags.boolean({summary: 'Print the client sockets that found no server, with the reason, instead of the matrix.'}),
@@ -61,11 +62,13 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     })
+    if (flags.format === 'skydive' && !flags.analyzer) throw new UsageError('--format skydive publishes into the analyzer it reads: add --analyzer HOST:PORT', ['To publish dumps or captures: fm publish INPUT... --analyzer HOST:PORT'])
     let matrix: Matrix
+    let connection: ConnectionOptions | undefined
     if (flags.analyzer) {
       const interrupt = interruptible()
       try {
-        const connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
+        connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
         const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: Parameters<typeof progressLine>[0]) => progress(progressLine(p))}
         matrix = await withTemporaryCapture(captureOpts, (c) => run([...dumps, c.path]))
       } finally {
@@ -73,6 +76,11 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
       }
     } else matrix = await run(dumps)
     progress.done()
+    if (flags.format === 'skydive' && connection) {
+      const p = await publish({...connection, matrix})
+      this.log(`published into ${p.analyzer}: ${p.nodes.added + p.nodes.updated + p.nodes.unchanged} service nodes, ${p.edges.added + p.edges.updated + p.edges.unchanged} connection edges (${p.messages} changes)`)
+      return matrix
+    }
     if (this.jsonEnabled()) return matrix
     const text = render(matrix, flags.format, flags['list-no-peers'])
     if (flags.output) writeAtomic(flags.output, text)
