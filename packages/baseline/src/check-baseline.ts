@@ -1,4 +1,5 @@
 import type {MatrixEntry} from '@fm/model'
+import {firstMatchingRule} from './first-matching-rule.js'
 import {edgeLabel, groupEdges} from './group-edges.js'
 import {ruleMatches} from './rule-matches.js'
 import type {Baseline, CheckedEdge, CheckReport, EdgeStatus, Observation, Rule, RuleResult, Violation} from './types.js'
@@ -21,13 +22,15 @@ export function checkBaseline(baseline: Baseline, obs: Observation, opts: CheckO
   const ignored = baseline.ignore.map(() => [] as MatrixEntry[])
   const allowed = baseline.allow.map(() => [] as MatrixEntry[])
   const unexpected: MatrixEntry[] = []
+  const firstIgnore = firstMatchingRule(baseline.ignore)
+  const firstAllow = firstMatchingRule(baseline.allow)
   for (const e of obs.entries) {
-    const i = baseline.ignore.findIndex((r) => ruleMatches(r, e))
+    const i = firstIgnore(e)
     if (i >= 0) {
       ignored[i].push(e)
       continue
     }
-    const a = baseline.allow.findIndex((r) => ruleMatches(r, e))
+    const a = firstAllow(e)
     if (a >= 0) allowed[a].push(e)
     else unexpected.push(e)
   }

@@ -1,0 +1,34 @@
+import {fc, test} from '@fast-check/vitest'
+import {describe, expect} from 'vitest'
+import {firstMatchingRule} from '../src/first-matching-rule.js'
+import {ruleMatches, type Rule} from '../src/index.js'
+import {entry} from './helpers.js'
+
+const name = fc.constantFrom('web', 'db', 'w*', '*', '/usr/bin/web', 'd?')
+const host = fc.constantFrom('h1', 'h2', 'h*')
+const rule: fc.Arbitrary<Rule> = fc.record(
+  {
+    protocol: fc.constantFrom(['TCP'], ['udp'], ['*']),
+    client: name.map((n) => [n]),
+    server: name.map((n) => [n]),
+    port: fc.constantFrom([{from: 80, to: 80}], [{from: 443, to: 443}], [{from: 0, to: 1000}]),
+    clientHost: host.map((h) => [h]),
+    serverHost: host.map((h) => [h]),
+    loopback: fc.boolean(),
+  },
+  {requiredKeys: ['client', 'server']},
+).map((r) => ({...r, line: 1, text: ''}))
+// Rules naming exactly one edge (what fm baseline writes), at service or host level.
+const exactRule: fc.Arbitrary<Rule> = fc
+  .record({p: fc.constantFrom('TCP', 'udp'), c: fc.constantFrom('web', 'db'), s: fc.constantFrom('web', 'db'), port: fc.constantFrom(80, 443), hosts: fc.option(fc.tuple(fc.constantFrom('h1', 'h2'), fc.constantFrom('h1', 'h2')))})
+  .map((x) => ({protocol: [x.p], client: [x.c], server: [x.s], port: [{from: x.port, to: x.port}], ...(x.hosts ? {clientHost: [x.hosts[0]], serverHost: [x.hosts[1]]} : {}), line: 1, text: ''}))
+const anEntry = fc
+  .record({p: fc.constantFrom('TCP', 'UDP'), c: fc.constantFrom('web', 'db'), s: fc.constantFrom('web', 'db'), ch: fc.constantFrom('h1', 'h2'), sh: fc.constantFrom('h1', 'h2'), port: fc.constantFrom(80, 443), lo: fc.boolean()})
+  .map((x) => entry(`${x.p} ${x.c}@${x.ch}:10.0.0.1 -> ${x.s}@${x.sh}:${x.lo ? '127.0.0.1' : '10.0.0.2'}:${x.port}`))
+
+describe('firstMatchingRule', () => {
+  test.prop([fc.array(fc.oneof(rule, exactRule), {maxLength: 12}), fc.array(anEntry, {minLength: 1, maxLength: 8})])('finds the same rule as trying every rule in order', (rules, entries) => {
+    const first = firstMatchingRule(rules)
+    for (const e of entries) expect(first(e)).toBe(rules.findIndex((r) => ruleMatches(r, e)))
+  })
+})
