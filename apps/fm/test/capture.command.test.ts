@@ -153,7 +153,7 @@ describe('fm analyze --analyzer (one step, like the original tool)', () => {
 
   test.for([
     [[], 'nothing to analyze'],
-    [[DUMP, '--at', '-1m'], '--at, --duration, --use-flows, --username and --ssl apply to a live analyzer'],
+    [[DUMP, '--at', '-1m'], 'apply to a live analyzer: add --analyzer HOST:PORT'],
   ])('%j is a usage error: %s', async ([args, message]) => {
     const r = await runCommand(Analyze, args as string[])
     expect(r.exitCode).toBe(2)
