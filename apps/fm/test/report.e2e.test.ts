@@ -12,7 +12,8 @@ afterAll(() => rmSync(dir, {recursive: true, force: true}))
 const HEADLESS = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY'].includes(k)))
 const PNG_SIGNATURE = '89504e470d0a1a0a'
 
-describe('the built fm report', () => {
+// Each test starts the binary once or twice; leave room for a busy machine.
+describe('the built fm report', {timeout: 180_000}, () => {
   test('writes the HTML report and says where', () => {
     const out = join(dir, 'report.html')
     const r = runFm(['report', 'fixtures/skydive/two-agents.json', '--out', out])
