@@ -129,6 +129,14 @@ describe('authentication', () => {
     expectNothingLeft(out)
   })
 
+  test('credentials given to an analyzer without authentication are harmless: an empty token, no session', async () => {
+    const fa = await fake()
+    const {out, error} = await run(fa, {username: 'admin', password: PASSWORD})
+    expect(error).toBeUndefined()
+    expect(fa.requests.slice(1).every((r) => r.headers['x-auth-token'] === undefined)).toBe(true)
+    expect((await readCapture(out)).manifest.authenticated).toBe(false)
+  })
+
   test('a user name without any password is a usage error before anything is sent', async () => {
     const fa = await fake({users: {admin: PASSWORD}})
     const {error} = await run(fa, {username: 'admin'})

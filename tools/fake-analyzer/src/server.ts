@@ -93,6 +93,8 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
       if (path === '/login' && req.method === 'POST') {
         const form = new URLSearchParams(body)
         log.username = form.get('username') ?? ''
+        // like Skydive's "noauth" backend: any login succeeds, with an empty token
+        if (opts.users === undefined && !faults.rejectLogins) return reply(200, '', {'Set-Cookie': ['authtoken=; Path=/']})
         const ok = !faults.rejectLogins && opts.users !== undefined && opts.users[log.username] !== undefined && opts.users[log.username] === form.get('password')
         if (!ok) return reply(401, 'Unauthorized')
         const token = randomBytes(16).toString('hex')
