@@ -17,13 +17,15 @@ export function xmlText(s: string): string {
     .replace(/\t/g, '&#9;')
 }
 
-/** Text for Markdown (GitHub flavour): markup characters escaped, HTML neutralised, one line, safe inside a table cell. */
+/** Text for Markdown (GitHub flavour): markup characters escaped, HTML neutralised, mentions defused, safe inside a table cell. */
 export function mdText(s: string): string {
   return printable(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]{}()#+\-.!|~:@]/g, '\\$&')
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    // a zero-width space keeps "@team" and "#123" from notifying people or linking issues
+    .replace(/([@#])/g, '$1\u200b')
 }
 
 /** Text for a TAP test line: one line, and `#` escaped so it cannot start a SKIP/TODO directive. */

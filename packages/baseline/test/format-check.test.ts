@@ -1,6 +1,6 @@
 import {XMLParser} from 'fast-xml-parser'
 import {describe, expect, test} from 'vitest'
-import {checkBaseline, formatCheck, parseBaseline} from '../src/index.js'
+import {checkBaseline, formatCheck, mdText, parseBaseline} from '../src/index.js'
 import {entry, observation} from './helpers.js'
 
 const HOSTILE = '<x a="1">&\'</x>]]>\u0001#\u202e'
@@ -46,8 +46,8 @@ describe('formatCheck', () => {
 
   test('Markdown: violations in a table, hostile names neutralised', () => {
     const md = formatCheck(REPORT, 'markdown', {baseline: 'b.yaml'})
-    expect(md).toMatch(/^### ❌ fm check b\\\.yaml: 2 violations\n/)
-    expect(md).toContain('| unexpected | unexpected edge &lt;x a="1"&gt;&amp;\'&lt;/x&gt;\\]\\]&gt;?\\#? → b TCP/80\\: ')
+    expect(md).toMatch(/^### ❌ fm check b\.yaml: 2 violations\n/)
+    expect(md).toContain('| unexpected | unexpected edge &lt;x a="1"&gt;&amp;\'&lt;/x&gt;\\]\\]&gt;?#\u200b? → b TCP/80: ')
     expect(md).not.toMatch(/<x/)
   })
 
@@ -57,5 +57,11 @@ describe('formatCheck', () => {
       `  ✗ unexpected edge <x a="1">&'</x>]]>?#? → b TCP/80: seen in 1 of 3 snapshots, 1 connection, hosts h1 → h2`,
       '  ✗ unexpected edge c → d TCP/81: seen in 1 of 3 snapshots, 1 connection, hosts h1 → h2',
     ])
+  })
+})
+
+describe('mdText', () => {
+  test('defuses mentions and issue links, escapes table and emphasis markup, neutralises HTML', () => {
+    expect(mdText('@org/team fixes #12 | *x* <b>')).toBe('@\u200borg/team fixes #\u200b12 \\| \\*x\\* &lt;b&gt;')
   })
 })
