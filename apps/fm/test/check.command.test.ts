@@ -142,3 +142,15 @@ describe('fm check on the real two-agent dump', () => {
     expect((await runCommand(Check, ['-b', baseline, TWO_AGENTS, '--min-seen', 'often'])).exitCode).toBe(2)
   })
 })
+
+describe('the README', () => {
+  test('its example baseline is valid and passes the real dump', async () => {
+    const readme = readFileSync('README.md', 'utf8')
+    const start = readme.indexOf('```yaml\nversion: 1')
+    expect(start).toBeGreaterThan(0)
+    const yaml = readme.slice(start + 8, readme.indexOf('```\n', start + 8))
+    const r = await runCommand<CheckReport>(Check, ['-b', tmp.file('readme.yaml', yaml), TWO_AGENTS, '--json'])
+    expect(r.exitCode).toBe(0)
+    expect(r.result?.rules.map((x) => [x.kind, x.matched])).toEqual([['ignore', 2], ['ignore', 0], ['ignore', 0], ['allow', 1], ['allow', 2], ['require', 1]])
+  })
+})
