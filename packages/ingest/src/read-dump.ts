@@ -1,10 +1,6 @@
-import {createReadStream} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
-import {jsonParser} from 'stream-json/core/parser.js'
-import {none, isMany, getManyValues} from 'stream-chain/core'
 import {InputError, type DumpRecord} from '@fm/model'
-import {RecordSplitter, type Token} from './splitter.js'
-import {ShapeError} from './records.js'
+import {DumpScanner} from './scanner.js'
 
 export interface ReadProgress {
   file: string
@@ -58,53 +54,28 @@ export async function sniffDump(file: string): Promise<DumpKind> {
  */
 export async function* readJsonDump(file: string, opts: ReadOptions = {}): AsyncGenerator<DumpRecord> {
   const {size} = await stat(file)
-  const parse = jsonParser({packKeys: true, packStrings: true, packNumbers: true, streamKeys: false, streamStrings: false, streamNumbers: false})
-  const splitter = new RecordSplitter()
-  const decoder = new TextDecoder('utf-8', {fatal: true, ignoreBOM: false})
+  const scanner = new DumpScanner(file)
+  const chunkSize = opts.chunkSize ?? 1 << 20
+  const fh = await open(file, 'r')
   let offset = 0
   let records = 0
-  const feed = (text: string | typeof none, chunkStart: number, chunkEnd: number): void => {
-    let result
-    try {
-      result = parse(text as string)
-    } catch (e) {
-      if (text === none && splitter.open) throw new InputError(file, `truncated: the JSON ends at byte ${size} inside ${splitter.path()}`)
-      const where = chunkStart === chunkEnd ? `at byte ${chunkStart}` : `between bytes ${chunkStart} and ${chunkEnd}`
-      throw new InputError(file, `invalid JSON ${where}, after ${splitter.path()}: ${(e as Error).message.replace(/^Parser cannot parse input: /, '')}`)
-    }
-    if (result === none) return
-    const tokens = isMany(result) ? (getManyValues(result) as Token[]) : [result as Token]
-    try {
-      for (const t of tokens) {
-        if (splitter.done && t.name !== 'whitespace') throw new InputError(file, `unexpected data after the end of the JSON value, between bytes ${chunkStart} and ${chunkEnd}`)
-        splitter.push(t)
-      }
-    } catch (e) {
-      if (e instanceof ShapeError) throw new InputError(file, e.message)
-      throw e
-    }
-  }
-  const stream = createReadStream(file, {highWaterMark: opts.chunkSize ?? 1 << 20})
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let text: string
-      try {
-        text = decoder.decode(chunk, {stream: true})
-      } catch {
-        throw new InputError(file, `not UTF-8 text between bytes ${offset} and ${offset + chunk.length}: expected a Skydive JSON response`)
-      }
-      feed(text, offset, offset + chunk.length)
-      offset += chunk.length
-      if (splitter.out.length) {
-        records += splitter.out.length
-        yield* splitter.out.splice(0)
+    for (;;) {
+      // a fresh buffer per read: the scanner keeps slices of it while a record spans chunks
+      const buf = Buffer.allocUnsafe(chunkSize)
+      const {bytesRead} = await fh.read(buf, 0, chunkSize, offset)
+      if (bytesRead === 0) break
+      offset += bytesRead
+      scanner.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead))
+      if (scanner.out.length) {
+        records += scanner.out.length
+        yield* scanner.out.splice(0)
       }
       opts.onProgress?.({file, bytesRead: offset, totalBytes: size, records})
     }
-    feed(none, offset, offset)
-    if (splitter.open) throw new InputError(file, `truncated: the JSON ends at byte ${size} inside ${splitter.path()}`)
-    if (splitter.out.length) yield* splitter.out.splice(0)
+    scanner.end(offset)
+    if (scanner.out.length) yield* scanner.out.splice(0)
   } finally {
-    stream.destroy()
+    await fh.close()
   }
 }

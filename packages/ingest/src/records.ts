@@ -33,14 +33,27 @@ function int(o: Obj, k: string, path: string, max: number, fallback?: number): n
   throw new ShapeError(`${path}.${k}`, max === 65535 ? 'a port number (0-65535)' : 'a non-negative integer', v)
 }
 
+// Dumps repeat the same few addresses (each host's own, its peers', wildcards) across
+// millions of sockets: canonicalising each distinct text once is a large part of ingest speed.
+const canonCache = new Map<string, string>()
+function canon(a: string): string {
+  let c = canonCache.get(a)
+  if (c === undefined) {
+    c = canonicalAddress(a)
+    if (canonCache.size >= 1 << 16) canonCache.clear()
+    canonCache.set(a, c)
+  }
+  return c
+}
+
 /** Validates one socketinfo entry and returns it in canonical form. */
 export function toSocket(v: unknown, path: string): Socket {
   if (!isObj(v)) throw new ShapeError(path, 'a socket object', v)
   return {
     protocol: str(v, 'Protocol', path).toUpperCase(),
-    localAddress: canonicalAddress(str(v, 'LocalAddress', path)),
+    localAddress: canon(str(v, 'LocalAddress', path)),
     localPort: int(v, 'LocalPort', path, 65535),
-    remoteAddress: canonicalAddress(str(v, 'RemoteAddress', path, '')),
+    remoteAddress: canon(str(v, 'RemoteAddress', path, '')),
     remotePort: int(v, 'RemotePort', path, 65535, 0),
     state: str(v, 'State', path, '').toUpperCase(),
     process: str(v, 'Process', path, ''),

@@ -16,15 +16,25 @@ WHERE c.capture_id = :capture AND c.role = 'client' AND s.role = 'server'
   AND ((c.remote_loop = 0 AND c.remote_ll = 0) OR s.host_id = c.host_id);
 
 -- Listener: no server-side socket visible, but a listener serving the address exists on a host
--- that owns it (for loopback: the client's own host).
+-- that owns it (for loopback: the client's own host). Two branches instead of an OR over all
+-- hosts, so each client looks up only its own host or the owners of its remote address.
 INSERT INTO temp.candidates (client_id, server_id, method, owner)
-SELECT DISTINCT c.id, l.id, 'listener', 1
+SELECT c.id, l.id, 'listener', 1
 FROM sockets c
-JOIN hosts h ON h.capture_id = c.capture_id
-  AND (h.id = c.host_id AND c.remote_loop = 1
-    OR h.id IN (SELECT a.host_id FROM addresses a WHERE a.capture_id = c.capture_id AND a.address = c.remote_addr
-                AND ((c.remote_loop = 0 AND c.remote_ll = 0) OR a.host_id = c.host_id)))
-JOIN sockets l ON l.host_id = h.id AND l.protocol = c.protocol AND l.local_port = c.remote_port AND l.role = 'listener'
+CROSS JOIN sockets l ON l.host_id = c.host_id AND l.protocol = c.protocol AND l.local_port = c.remote_port AND l.role = 'listener'
+  AND (l.local_addr = c.remote_addr
+    OR l.local_addr = '::'
+    OR (l.local_addr = '0.0.0.0' AND c.remote_family = 4)
+    OR (l.local_loop = 1 AND c.remote_loop = 1 AND l.local_family = c.remote_family))
+WHERE c.capture_id = :capture AND c.role = 'client' AND c.remote_loop = 1
+  AND (:anyState = 1 OR c.state IN (SELECT value FROM json_each(:states)))
+  AND NOT EXISTS (SELECT 1 FROM temp.candidates x WHERE x.client_id = c.id)
+UNION
+SELECT c.id, l.id, 'listener', 1
+FROM sockets c
+CROSS JOIN addresses a ON a.capture_id = c.capture_id AND a.address = c.remote_addr
+  AND ((c.remote_loop = 0 AND c.remote_ll = 0) OR a.host_id = c.host_id)
+CROSS JOIN sockets l ON l.host_id = a.host_id AND l.protocol = c.protocol AND l.local_port = c.remote_port AND l.role = 'listener'
   AND (l.local_addr = c.remote_addr
     OR l.local_addr = '::'
     OR (l.local_addr = '0.0.0.0' AND c.remote_family = 4)
