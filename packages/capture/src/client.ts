@@ -47,6 +47,8 @@ export const INTERRUPTED_EXIT = 130
 export class AnalyzerClient {
   readonly endpoint: AnalyzerEndpoint
   private token: string | null = null
+  /** The cookie the analyzer named its token with (`authtok` on very old versions), sent back as named. */
+  private cookieName = 'authtoken'
   /** Set when the current request hit --timeout, so a body cut by it is not taken for a drop. */
   private timedOut = false
   private readonly agent: http.Agent
@@ -84,7 +86,7 @@ export class AnalyzerClient {
 
   /** The session's headers (`authtoken` cookie and `X-Auth-Token`), for other channels to the same analyzer such as its websocket. */
   authHeaders(): Record<string, string> {
-    return this.token ? {Cookie: `authtoken=${encodeURIComponent(this.token)}`, 'X-Auth-Token': this.token} : {}
+    return this.token ? {Cookie: `${this.cookieName}=${encodeURIComponent(this.token)}`, 'X-Auth-Token': this.token} : {}
   }
 
   /**
@@ -124,7 +126,10 @@ export class AnalyzerClient {
     const cookies = res.headers['set-cookie'] ?? []
     for (const c of cookies) {
       const m = /^\s*(authtoken|authtok)=([^;]*)/.exec(c)
-      if (m && m[2]) this.token = decodeURIComponent(m[2])
+      if (m && m[2]) {
+        this.cookieName = m[1]
+        this.token = decodeURIComponent(m[2])
+      }
     }
   }
 

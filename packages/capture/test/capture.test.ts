@@ -129,6 +129,13 @@ describe('authentication', () => {
     expectNothingLeft(out)
   })
 
+  test('sends the token back under the cookie name a very old analyzer used (authtok)', async () => {
+    const fa = await fake({users: {admin: PASSWORD}, cookieName: 'authtok'})
+    const {error} = await run(fa, {username: 'admin', password: PASSWORD})
+    expect(error).toBeUndefined()
+    expect(fa.requests[1].headers.cookie).toMatch(/^authtok=[0-9a-f]{32}$/)
+  })
+
   test('credentials given to an analyzer without authentication are harmless: an empty token, no session', async () => {
     const fa = await fake()
     const {out, error} = await run(fa, {username: 'admin', password: PASSWORD})

@@ -33,6 +33,8 @@ export interface FakeAnalyzerOptions {
   tls?: {cert: string | Buffer; key: string | Buffer}
   /** When set, /login is required and checks these users and passwords. */
   users?: Record<string, string>
+  /** The token cookie's name: `authtoken`, or `authtok` like very old analyzers. */
+  cookieName?: 'authtoken' | 'authtok'
   faults?: Faults
 }
 
@@ -100,10 +102,10 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
         const token = randomBytes(16).toString('hex')
         tokens.add(token)
         const permissions = Buffer.from(JSON.stringify([{Object: 'topology', Action: 'read', Allowed: !faults.rbacDeny}])).toString('base64')
-        return reply(200, '', {'Set-Cookie': [`authtoken=${token}; Path=/`, `permissions=${permissions}; Path=/`]})
+        return reply(200, '', {'Set-Cookie': [`${opts.cookieName ?? 'authtoken'}=${token}; Path=/`, `permissions=${permissions}; Path=/`]})
       }
       if (path !== '/api/topology') return reply(404, '404 page not found')
-      if (opts.users !== undefined && !authorized(req, tokens)) return reply(401, 'Unauthorized')
+      if (opts.users !== undefined && !authorized(req, tokens, opts.cookieName ?? 'authtoken')) return reply(401, 'Unauthorized')
       if (faults.rbacDeny) return reply(405)
       let result: unknown
       if (req.method === 'GET') result = graphJson(graph)
@@ -147,7 +149,7 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
   }
 
   const server = opts.tls ? https.createServer({cert: opts.tls.cert, key: opts.tls.key}, handler) : http.createServer(handler)
-  const publisher = attachPublisher(server, {graph, faults, authorize: (req) => opts.users === undefined || authorized(req, tokens)})
+  const publisher = attachPublisher(server, {graph, faults, authorize: (req) => opts.users === undefined || authorized(req, tokens, opts.cookieName ?? 'authtoken')})
   server.on('connection', (s: Socket) => {
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
@@ -177,12 +179,12 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
   }
 }
 
-function authorized(req: http.IncomingMessage, tokens: Set<string>): boolean {
+function authorized(req: http.IncomingMessage, tokens: Set<string>, cookieName: string): boolean {
   const header = req.headers['x-auth-token']
   if (typeof header === 'string' && tokens.has(header)) return true
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=')
-    if ((k === 'authtoken' || k === 'authtok') && tokens.has(decodeURIComponent(v.join('=')))) return true
+    if (k === cookieName && tokens.has(decodeURIComponent(v.join('=')))) return true
   }
   return false
 }
