@@ -151,6 +151,6 @@ describe('the README', () => {
     const yaml = readme.slice(start + 8, readme.indexOf('```\n', start + 8))
     const r = await runCommand<CheckReport>(Check, ['-b', tmp.file('readme.yaml', yaml), TWO_AGENTS, '--json'])
     expect(r.exitCode).toBe(0)
-    expect(r.result?.rules.map((x) => [x.kind, x.matched])).toEqual([['ignore', 2], ['ignore', 0], ['ignore', 0], ['allow', 1], ['allow', 2], ['require', 1]])
+    expect(r.result?.rules.map((x) => [x.kind, x.matched])).toEqual([['ignore', 2], ['ignore', 0], ['ignore', 0], ['allow', 0], ['allow', 3], ['require', 1]])
   })
 })
