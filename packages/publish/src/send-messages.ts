@@ -44,6 +44,7 @@ export async function sendMessages(messages: GraphMessage[], o: SendOptions): Pr
     ca,
     perMessageDeflate: false,
   })
+  // counted when handed to the socket: a message may arrive even if its write callback never fires
   let sent = 0
   let closing = false
   return new Promise<{cleanClose: boolean}>((resolve, reject) => {
@@ -56,7 +57,7 @@ export async function sendMessages(messages: GraphMessage[], o: SendOptions): Pr
     const dropped = (detail: string): AnalyzerError =>
       sent === 0
         ? new AnalyzerError(`${where}: the connection was dropped before anything was published (${detail})`, ['Check that the analyzer is running and reachable, then publish again.'])
-        : new AnalyzerError(`${where}: the connection was dropped after ${sent} of ${messages.length} messages (${detail}); the analyzer may hold part of the matrix`, ['Publish again: IDs are stable, so the rest is added and nothing is duplicated.'], PARTIAL_EXIT)
+        : new AnalyzerError(`${where}: the connection was dropped after ${sent} of ${messages.length} messages were sent (${detail}); the analyzer may hold part of the matrix`, ['Publish again: IDs are stable, so the rest is added and nothing is duplicated.'], PARTIAL_EXIT)
     ws.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0
       res.resume()
@@ -81,9 +82,9 @@ export async function sendMessages(messages: GraphMessage[], o: SendOptions): Pr
           ws.close(1000, 'published')
           return
         }
-        ws.send(JSON.stringify(messages[sent]), (err) => {
+        sent++
+        ws.send(JSON.stringify(messages[sent - 1]), (err) => {
           if (err) return // 'error' or 'close' reports it
-          sent++
           o.onSent?.(sent, messages.length)
           next()
         })
