@@ -68,7 +68,7 @@ describe('fm capture (built binary)', () => {
     expect(failed.stderr).toContain('login refused for user "admin" (401)')
     const everything = [cap, fromCapture, oneStep, failed].flatMap((r) => [r.stdout, r.stderr]).join('\n') + allText(out)
     expect(everything).not.toContain(PASSWORD)
-  })
+  }, 180_000)
 
   test('on a terminal, prompts for the password without echoing it', async () => {
     // util-linux `script` gives fm a pseudo-terminal, as a person typing at the prompt would
@@ -90,21 +90,21 @@ describe('fm capture (built binary)', () => {
     expect(text).not.toContain(PASSWORD)
   })
 
-  test('Ctrl-C during a capture exits 130 and leaves no folder, not even a partial one', async () => {
+  test.for(['SIGINT', 'SIGTERM'] as const)('%s during a capture exits 130 and leaves no folder, not even a partial one', async (signal) => {
     const slow = await startFake(['--slow-ms', '20000'])
-    const out = join(work, 'interrupted')
+    const out = join(work, `interrupted-${signal}`)
     const child = spawn(process.execPath, [FM_BIN, 'capture', '--analyzer', slow, '--out', out], {cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
     // wait until the capture is under way (its hidden folder exists), then interrupt it
-    for (let i = 0; i < 200 && !readdirSync(work).some((f) => f.startsWith('.interrupted.partial-')); i++) await new Promise((r) => setTimeout(r, 50))
-    expect(readdirSync(work).some((f) => f.startsWith('.interrupted.partial-'))).toBe(true)
-    child.kill('SIGINT')
+    for (let i = 0; i < 200 && !readdirSync(work).some((f) => f.startsWith(`.interrupted-${signal}.partial-`)); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(readdirSync(work).some((f) => f.startsWith(`.interrupted-${signal}.partial-`))).toBe(true)
+    child.kill(signal)
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     expect(code).toBe(130)
     expect(stderr).toContain('capture interrupted')
     expect(existsSync(out)).toBe(false)
-    expect(readdirSync(work).filter((f) => f.includes('interrupted'))).toEqual([])
+    expect(readdirSync(work).filter((f) => f.includes(`interrupted-${signal}`))).toEqual([])
   })
 
   test('TLS: --ssl --ca works, --ssl alone is refused with exit 3 and a suggestion', async () => {

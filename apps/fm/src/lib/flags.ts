@@ -89,10 +89,11 @@ function promptPassword(question: string): Promise<string> {
   })
 }
 
-/** An AbortSignal raised by Ctrl-C while a capture runs, so it can clean up before exiting. */
+/** An AbortSignal raised by Ctrl-C (or a polite kill) while a capture runs, so it can clean up before exiting. */
 export function interruptible(): {signal: AbortSignal; dispose: () => void} {
   const abort = new AbortController()
-  const onSigint = (): void => abort.abort()
-  process.once('SIGINT', onSigint)
-  return {signal: abort.signal, dispose: () => process.off('SIGINT', onSigint)}
+  const stop = (): void => abort.abort()
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+  for (const s of signals) process.once(s, stop)
+  return {signal: abort.signal, dispose: () => signals.forEach((s) => process.off(s, stop))}
 }
