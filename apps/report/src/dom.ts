@@ -16,14 +16,22 @@ export function s(document: Document, tag: string, attrs: Attrs = {}, ...childre
   return fill(document, document.createElementNS(SVG_NS, tag) as SVGElement, attrs, children)
 }
 
+// Characters XML forbids (controls, U+FFFE/FFFF, lone surrogates) would make the SVG unreadable.
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
+/** Replaces the characters XML forbids with U+FFFD, so any dump string can go into SVG. */
+export function xmlSafe(text: string): string {
+  return text.replace(NOT_XML, '\uFFFD')
+}
+
 function fill<E extends Element>(document: Document, node: E, attrs: Attrs, children: (Child | Child[])[]): E {
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue
-    node.setAttribute(k, v === true ? '' : String(v))
+    node.setAttribute(k, v === true ? '' : xmlSafe(String(v)))
   }
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue
-    node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c)
+    node.appendChild(typeof c === 'string' ? document.createTextNode(xmlSafe(c)) : c)
   }
   return node
 }

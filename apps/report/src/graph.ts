@@ -1,3 +1,5 @@
+import {xmlSafe} from './dom.js'
+
 const XLINK = 'http://www.w3.org/1999/xlink'
 
 /**
@@ -8,7 +10,8 @@ const XLINK = 'http://www.w3.org/1999/xlink'
 export function graphView(document: Document, svgText: string): SVGSVGElement {
   const Parser = document.defaultView?.DOMParser
   if (!Parser) throw new TypeError('graphView needs a document with a window (DOMParser)')
-  const parsed = new Parser().parseFromString(svgText, 'image/svg+xml')
+  // Graphviz passes through characters XML forbids (U+FFFE, lone surrogates): replace them so the SVG parses.
+  const parsed = new Parser().parseFromString(xmlSafe(svgText), 'image/svg+xml')
   const root = parsed.documentElement
   if (root.localName !== 'svg' || parsed.getElementsByTagName('parsererror').length) throw new Error('Graphviz returned SVG that does not parse')
   const walker = parsed.createTreeWalker(root, 0x80 /* SHOW_COMMENT */)

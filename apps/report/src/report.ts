@@ -71,7 +71,7 @@ export function matrixSvg(m: Matrix, opts: ReportOptions = {}): string {
   const {window} = new JSDOM('')
   const limits = {...DEFAULT_LIMITS, ...opts.limits}
   const svg = heatmapView(window.document, serviceMatrix(m, {groupBy: opts.groupBy, maxUnits: limits.maxUnits}), {metric: opts.metric})
-  svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg')
+  // XMLSerializer writes the SVG namespace declaration itself (the element was created in it).
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new window.XMLSerializer().serializeToString(svg)}\n`
 }
 

@@ -24,7 +24,7 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 table { border-collapse: collapse; font-size: 13px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: var(--panel); font-weight: 600; }
+th { background: var(--panel); font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .table-wrap { max-height: 560px; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
 .table-wrap table { width: 100%; }

@@ -39,6 +39,8 @@ describe('the other formats', () => {
     const svg = matrixSvg(await matrixOf('skydive/two-agents.json'))
     expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="fm-matrix"/)
     expect(svg.match(/class="cell"/g)).toHaveLength(6)
+    const parsed = new (new JSDOM('').window.DOMParser)().parseFromString(svg, 'image/svg+xml')
+    expect(parsed.getElementsByTagName('parsererror')).toHaveLength(0)
   })
 
   test('dot is the host-clustered graph source', async () => {
@@ -74,5 +76,25 @@ describe('a 5,000-host deployment', async () => {
     expect(document.querySelectorAll('#edges tbody tr')).toHaveLength(1000)
     expect(document.querySelector('#edges-section .table-tools span')?.textContent).toMatch(/^the first 1,000 of \d{2},\d{3} rows; `fm analyze --format csv` lists them all$/)
     expect(document.querySelectorAll('#hosts-without-sockets li')).toHaveLength(50)
+  })
+})
+
+describe('names with characters XML forbids', () => {
+  const odd = ['ctl\u0001x', 'nonchar\uFFFEx', 'lone\uD800x', 'nul\u0000x']
+  const m = syntheticMatrix({hosts: 2, seed: 1})
+  m.entries = odd.map((name, i) => ({...m.entries[i], server: {...m.entries[i].server, name, host: name}, client: {...m.entries[i].client, name}}))
+
+  test('still give the whole page, graph included', async () => {
+    const {document} = new JSDOM(await reportHtml(m)).window
+    expect(document.querySelectorAll('svg.fm-graph g.node').length).toBeGreaterThanOrEqual(4)
+    expect(document.querySelectorAll('svg.fm-matrix rect.cell')).toHaveLength(4)
+  })
+
+  test('still give a well-formed standalone SVG', async () => {
+    const svg = matrixSvg(m)
+    const doc = new JSDOM('').window
+    const parsed = new doc.DOMParser().parseFromString(svg, 'image/svg+xml')
+    expect(parsed.getElementsByTagName('parsererror')).toHaveLength(0)
+    expect(parsed.querySelectorAll('rect.cell')).toHaveLength(4)
   })
 })
