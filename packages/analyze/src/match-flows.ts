@@ -1,4 +1,4 @@
-import type {FlowStats} from '@fm/model'
+import {isLoopback, type FlowStats} from '@fm/model'
 import {foldFlowTraffic, resolveFlow, type FlowEndFacts, type FlowEndSocket, type OrientedFlow} from '@fm/match'
 import type {FlowConnection, FlowEndSocketRow, FlowRow, FlowStore} from '@fm/store'
 
@@ -28,6 +28,7 @@ export function matchFlows(flows: FlowStore, captureId: number, states: string[]
       const addr = end === 'a' ? f.aAddr : f.bAddr
       const port = end === 'a' ? f.aPort : f.bPort
       const local = (end === 'a' ? f.aLocal : f.bLocal) === 1
+      const family = end === 'a' ? f.aFamily : f.bFamily
       const sockets: FlowEndSocket[] = rows
         .filter((r) => r.end === end)
         .map((r) => ({
@@ -41,7 +42,7 @@ export function matchFlows(flows: FlowStore, captureId: number, states: string[]
         local,
         sockets,
         owners: bare ? flows.owners(captureId, addr) : [],
-        listeners: bare ? flows.listeners(captureId, f.protocol, addr, port, end === 'a' ? f.aFamily : f.bFamily, local) : [],
+        listeners: !bare ? [] : isLoopback(addr) ? flows.loopbackListeners(captureId, f.protocol, addr, port, family, f.observerHostId) : flows.listeners(captureId, f.protocol, addr, port, family),
       }
     }
     const d = resolveFlow({observerHostId: f.observerHostId, a: facts('a'), b: facts('b')})

@@ -54,6 +54,7 @@ const flows = [
   flow('10.0.0.4:41000', '10.0.0.5:6379', 1, 1, null), // no socket, no listener at either end
   flow('127.0.0.1:50000', '127.0.0.1:6379', 100, 200, 'h1'),
   flow('127.0.0.1:50000', '127.0.0.1:6379', 300, 400, 'h2'),
+  flow('127.0.0.1:50001', '127.0.0.1:6379', 20, 30, 'h2'), // a loopback client gone from the socket table: the capture point's listener
   {UUID: 'icmp-1', LayersPath: 'Ethernet/IPv4/ICMPv4', Network: {Protocol: 'IPV4', A: '10.0.0.1', B: '10.0.0.3'}, ICMP: {Type: 'ECHO'}},
 ]
 
@@ -68,10 +69,11 @@ describe('fm analyze --use-flows', () => {
       'TCP,api,10.0.0.3,80,/usr/bin/nginx,nginx,web,10.0.0.1,/usr/bin/app,app,socket,1,300,7000',
       'TCP,db,10.0.0.2,5432,,,web,10.0.0.1,/usr/bin/app,app,flow,1,1000,5000',
       'TCP,h1,127.0.0.1,6379,/usr/bin/redis,redis,h1,127.0.0.1,/usr/bin/worker,worker,socket,1,100,200',
+      'TCP,h2,127.0.0.1,6379,/usr/bin/redis,redis,h2,127.0.0.1,,,flow,1,20,30',
       'TCP,h2,127.0.0.1,6379,/usr/bin/redis,redis,h2,127.0.0.1,/usr/bin/worker,worker,socket,1,300,400',
     ])
-    expect(m.stats.flows).toEqual({flows: 9, joined: 3, edges: 3, flowConnections: 2, unused: {external: 1, 'no-listener': 1, 'not-counted': 1}})
-    expect(m.stats.matched).toEqual({socket: 3, listener: 0, flow: 2})
+    expect(m.stats.flows).toEqual({flows: 10, joined: 3, edges: 4, flowConnections: 3, unused: {external: 1, 'no-listener': 1, 'not-counted': 1}})
+    expect(m.stats.matched).toEqual({socket: 3, listener: 0, flow: 3})
     // the client the flow explained is no longer unmatched
     expect(m.unmatched.map((u) => u.key)).toEqual([])
     const db = m.entries.find((e) => e.server.host === 'db')!
@@ -93,6 +95,21 @@ describe('fm analyze --use-flows', () => {
     const b = await analyze({inputs: [g, writeTemp('flows.json', [...flows].reverse())], useFlows: true})
     expect(JSON.stringify(b.entries)).toBe(JSON.stringify(a.entries))
     expect(b.stats).toEqual(a.stats)
+  })
+
+  test('an fm database keeps the flows: analysed again with or without them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fm-flows-db-'))
+    try {
+      const db = join(dir, 'flows.db')
+      const first = await analyze({inputs: [writeTemp('g.json', dump()), writeTemp('flows.json', flows)], useFlows: true, db})
+      const again = await analyze({inputs: [db], useFlows: true})
+      expect(JSON.stringify(again.entries)).toBe(JSON.stringify(first.entries))
+      const plain = await analyze({inputs: [db]})
+      expect(plain.entries.some((e) => e.traffic)).toBe(false)
+      expect(plain.stats.matched.flow).toBe(0)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 
   test('ignores a G.Flows().Sockets() map: its keys are flow UUIDs, not hosts', async () => {

@@ -91,6 +91,7 @@ export class FlowStore {
     this.stmts = {
       owners: db.prepare(query('flow-address-owners')),
       listeners: db.prepare(query('flow-listeners')),
+      loopbackListeners: db.prepare(query('flow-loopback-listeners')),
       connection: db.prepare(
         `INSERT INTO flow_connections (capture_id, kind, method, protocol, client_id, client_host_id, client_addr, client_port, server_id, server_host_id, server_addr, server_port,
           flows, bytes_to_server, bytes_to_client, packets_to_server, packets_to_client, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -125,8 +126,14 @@ export class FlowStore {
     return this.stmts.owners.all({capture: captureId, addr}) as FlowHostRow[]
   }
 
-  listeners(captureId: number, protocol: string, addr: string, port: number, family: number, loop: boolean): FlowListenerRow[] {
-    return this.stmts.listeners.all({capture: captureId, protocol, addr, port, family, loop: loop ? 1 : 0}) as FlowListenerRow[]
+  /** Listeners serving (protocol, addr, port) on a host owning addr. */
+  listeners(captureId: number, protocol: string, addr: string, port: number, family: number): FlowListenerRow[] {
+    return this.stmts.listeners.all({capture: captureId, protocol, addr, port, family}) as FlowListenerRow[]
+  }
+
+  /** Listeners serving a loopback (protocol, addr, port), on `host` when given. */
+  loopbackListeners(captureId: number, protocol: string, addr: string, port: number, family: number, host: number | null): FlowListenerRow[] {
+    return this.stmts.loopbackListeners.all({capture: captureId, protocol, addr, port, family, host}) as FlowListenerRow[]
   }
 
   /** Replaces the flow results of a capture: its connections, each flow's fate, and unmatched clients flows explained. */
