@@ -128,6 +128,14 @@ describe('fm check on the real two-agent dump', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ok: false, snapshots: 1, violations: [{kind: 'unexpected'}]})
   })
 
+  test('--json with --output: the file gets the chosen format, stdout the JSON report', async () => {
+    const out = `${tmp.dir}/both.xml`
+    const r = await runCommand<CheckReport>(Check, ['-b', baseline, extra, '--json', '--format', 'junit', '--output', out])
+    expect(r.exitCode).toBe(5)
+    expect(JSON.parse(r.stdout).violations).toHaveLength(1)
+    expect(readFileSync(out, 'utf8')).toMatch(/^<\?xml /)
+  })
+
   test.for([
     {text: 'version: 1\nallow:\n  - {client: a, server: [b}\n', msg: /line 3, column \d+: not valid YAML/},
     {text: 'version: 1\nallow:\n  - {client: a, prot: TCP}\n', msg: /line 3, column 17: unknown rule field "prot"/},

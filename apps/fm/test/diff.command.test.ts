@@ -70,6 +70,8 @@ describe('fm diff', () => {
     expect(md.stdout).toContain('| changed | httpd → memcached TCP/11211 | server path /usr/bin/memcached → /opt/memcached/bin/memcached |')
     expect((await runCommand(Diff, [before, after, '--exit-code'])).exitCode).toBe(5)
     expect((await runCommand(Diff, [before, before, '--exit-code'])).exitCode).toBe(0)
+    const json = await runCommand(Diff, [before, after, '--exit-code', '--json'])
+    expect([json.exitCode, JSON.parse(json.stdout).added.length, json.stderr]).toEqual([5, 1, ''])
   })
 
   test('--level host keeps hosts: the real dump against a copy where agent-2 lost its chrome → node connection', async () => {

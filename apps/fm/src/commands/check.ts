@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {checkBaseline, checkToText, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
+import {checkBaseline, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
 import {CheckFailedError, InputError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
@@ -54,12 +54,12 @@ Formats: text (default), junit (one test case per rule and per violation, for an
     const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress})
     progress.done()
     const report = checkBaseline(baseline, obs, {minSeen: resolveMinSeen(minSeenSpec, obs.captures.length)})
-    const format = (this.jsonEnabled() ? 'json' : flags.format) as CheckFormat
     const opts = {baseline: flags.baseline}
-    if (flags.output) {
-      writeAtomic(flags.output, formatCheck(report, format, opts))
-      if (!this.jsonEnabled()) process.stdout.write(checkToText(report, opts))
-    } else if (!this.jsonEnabled() || !report.ok) process.stdout.write(formatCheck(report, format, opts))
+    if (flags.output) writeAtomic(flags.output, formatCheck(report, flags.format as CheckFormat, opts))
+    // under --json oclif prints a passing result; a failing one is printed here, before exit 5
+    if (this.jsonEnabled()) {
+      if (!report.ok) process.stdout.write(formatCheck(report, 'json', opts))
+    } else process.stdout.write(formatCheck(report, flags.output ? 'text' : (flags.format as CheckFormat), opts))
     if (!report.ok) throw new CheckFailedError(`${report.violations.length} violation${report.violations.length === 1 ? '' : 's'} of ${flags.baseline}`)
     return report
   }

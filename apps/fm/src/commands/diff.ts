@@ -50,10 +50,13 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress})
     const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})
     progress.done()
-    const text = formatDiff(report, this.jsonEnabled() ? 'json' : (flags.format as DiffFormat))
-    if (flags.output) writeAtomic(flags.output, text)
-    else if (!this.jsonEnabled() || (flags['exit-code'] && report.different)) process.stdout.write(text)
-    if (flags['exit-code'] && report.different) {
+    const failed = flags['exit-code'] && report.different
+    if (flags.output) writeAtomic(flags.output, formatDiff(report, flags.format as DiffFormat))
+    // under --json oclif prints the result, unless --exit-code fails first: then it is printed here
+    if (this.jsonEnabled()) {
+      if (failed) process.stdout.write(formatDiff(report, 'json'))
+    } else if (!flags.output) process.stdout.write(formatDiff(report, flags.format as DiffFormat))
+    if (failed) {
       throw new CheckFailedError(`${report.added.length} new, ${report.removed.length} gone, ${report.changed.length} changed edges`)
     }
     return report
