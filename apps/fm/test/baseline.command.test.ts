@@ -43,6 +43,13 @@ describe('fm baseline', () => {
     expect(rules(seen.stdout)).toHaveLength(4)
   })
 
+  test('an empty --out file is written as a new baseline', async () => {
+    const empty = tmp.file('empty.yaml', '')
+    const r = await runCommand<BaselineResult>(Baseline, [TWO_AGENTS, '--out', empty, '--json'])
+    expect(r.result).toMatchObject({added: 4, kept: 0})
+    expect(rules(readFileSync(empty, 'utf8'))).toHaveLength(4)
+  })
+
   test('a malformed existing baseline is bad input (exit 3) and is left untouched', async () => {
     const bad = tmp.file('bad.yaml', 'version: 1\nallow:\n  - {client: a\n')
     const r = await runCommand(Baseline, [TWO_AGENTS, '--out', bad])
