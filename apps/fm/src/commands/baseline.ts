@@ -47,8 +47,8 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
     progress.done()
     const minSeen = resolveMinSeen(minSeenSpec, obs.captures.length)
     // an empty file (say, created by `touch`) is a new baseline, not a malformed one
-    const text0 = flags.out && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : ''
-    const existing = flags.out && text0.trim() ? {text: text0, file: flags.out} : undefined
+    const current = flags.out && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : ''
+    const existing = flags.out && current.trim() ? {text: current, file: flags.out} : undefined
     const {text, ...result} = writeBaseline(obs, {level: flags.level as Level | undefined, minSeen, existing, prune: flags.prune})
     if (flags.out) {
       writeAtomic(flags.out, text)
