@@ -1,7 +1,7 @@
 import {arc, chordDirected, descending, pathRound, ribbonArrow, schemeTableau10, type Chord, type ChordGroup} from 'd3'
 import type {Matrix} from '@fm/model'
 import {cmp} from '@fm/model'
-import {fmtInt, round, s, stableId, truncate} from './dom.js'
+import {fmtInt, h, round, s, stableId, truncate} from './dom.js'
 import {foldTop} from './fold-top.js'
 import {serviceName} from './service-name.js'
 
@@ -21,6 +21,30 @@ export interface ChordData {
 const OTHER = '\u0000other'
 // Tableau 10 and a darker second round, so up to 20 groups keep distinct colours.
 const PALETTE = [...schemeTableau10, '#1f4e79', '#8c3b0e', '#1d6b33', '#7a1f2b', '#4b2d73', '#6b4c2f', '#8a3b70', '#4d4d4d', '#6f6f1a', '#16616e']
+
+function groupColour(data: ChordData, i: number): string {
+  return data.ids[i] === 'g-other' ? '#9e9e9e' : PALETTE[i % PALETTE.length]
+}
+
+/** The chord diagram's key: each service's colour and its connections as client and as server, busiest first. */
+export function chordLegend(document: Document, m: Matrix, opts: ChordOptions = {}): HTMLElement {
+  const data = chordData(m, opts.maxGroups)
+  const rows = data.names.map((name, i) => ({name, i, client: data.flows[i].reduce((a, b) => a + b, 0), server: data.flows.reduce((a, row) => a + row[i], 0)}))
+  rows.sort((a, b) => b.client + b.server - (a.client + a.server) || a.i - b.i)
+  return h(
+    document,
+    'table',
+    {class: 'plain chord-legend'},
+    h(document, 'caption', {}, 'Services'),
+    h(document, 'thead', {}, h(document, 'tr', {}, h(document, 'th', {scope: 'col'}, 'service'), h(document, 'th', {scope: 'col', class: 'num'}, 'as client'), h(document, 'th', {scope: 'col', class: 'num'}, 'as server'))),
+    h(document, 'tbody', {}, rows.map((r) =>
+      h(document, 'tr', {'data-g': data.ids[r.i]},
+        h(document, 'td', {}, h(document, 'span', {class: 'swatch', style: `background:${groupColour(data, r.i)}`}), r.name),
+        h(document, 'td', {class: 'num'}, fmtInt(r.client)),
+        h(document, 'td', {class: 'num'}, fmtInt(r.server)),
+      ))),
+  )
+}
 
 /** Connections between services (process names, across hosts), the busiest kept, the rest as "other". */
 export function chordData(m: Matrix, maxGroups = 20): ChordData {
@@ -67,7 +91,7 @@ export function chordView(document: Document, m: Matrix, opts: ChordOptions = {}
     return svg
   }
   const layout = chordDirected().padAngle(10 / inner).sortSubgroups(descending).sortChords(descending)(data.flows)
-  const colour = (i: number): string => (data.ids[i] === 'g-other' ? '#9e9e9e' : PALETTE[i % PALETTE.length])
+  const colour = (i: number): string => groupColour(data, i)
   const groupArc = arc<ChordGroup>().innerRadius(inner).outerRadius(outer).digits(1)
   const ribbon = ribbonArrow<Chord, ChordGroup>().radius(inner - 1).padAngle(1 / inner)
 

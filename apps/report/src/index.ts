@@ -1,5 +1,5 @@
 export {buildReport, DEFAULT_LIMITS, matrixSvg, reportHtml, type ReportFormat, type ReportLimits, type ReportOptions} from './report.js'
-export {chordData, chordView, type ChordData, type ChordOptions} from './chord.js'
+export {chordData, chordLegend, chordView, type ChordData, type ChordOptions} from './chord.js'
 export {coverageView} from './coverage.js'
 export {dataTable, type TableCell, type TableSpec} from './data-table.js'
 export {edgesTable, unmatchedTable} from './tables.js'

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {JSDOM} from 'jsdom'
 import type {Matrix} from '@fm/model'
 import {renderDot, type GraphvizEngine} from '@fm/render'
-import {chordView} from './chord.js'
+import {chordLegend, chordView} from './chord.js'
 import {coverageView} from './coverage.js'
 import {fmtInt, h} from './dom.js'
 import {edgesTable, unmatchedTable} from './tables.js'
@@ -111,7 +111,7 @@ export async function reportHtml(m: Matrix, opts: ReportOptions = {}): Promise<s
     'chord',
     'Services',
     h(document, 'p', {class: 'muted'}, 'Each arc is a service (process name) sized by its connections; ribbons run from the client service to the server service, coloured by the client.'),
-    h(document, 'div', {class: 'figure'}, chordView(document, m, {maxGroups: limits.maxGroups})),
+    h(document, 'div', {class: 'figure two-col'}, chordView(document, m, {maxGroups: limits.maxGroups}), m.entries.length ? chordLegend(document, m, {maxGroups: limits.maxGroups}) : null),
   )
   progress('laying out the graph')
   const gd = graphDot(m, {title, maxNodes: limits.maxNodes})

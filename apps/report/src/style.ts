@@ -47,6 +47,8 @@ svg.fm-graph { max-width: 100%; height: auto; }
 .fm-chord.focus .ribbon { opacity: 0.08; }
 .fm-chord.focus .ribbon.on { opacity: 1; }
 .fm-chord .ribbon:hover { fill-opacity: 1; }
+.chord-legend { margin-top: 24px; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
 .two-col { display: flex; flex-wrap: wrap; gap: 32px; align-items: flex-start; }
 .bars .bar-cell { width: 240px; }
 .bars .bar { display: block; height: 12px; background: #d9822b; border-radius: 2px; }
