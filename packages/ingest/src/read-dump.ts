@@ -59,14 +59,24 @@ export async function* readJsonDump(file: string, opts: ReadOptions = {}): Async
   const fh = await open(file, 'r')
   let offset = 0
   let records = 0
+  // A fresh buffer per read (the scanner keeps slices of it while a record spans chunks), and
+  // the next read already in flight while this chunk is parsed, so the disk never waits on us.
+  const readAt = (at: number): Promise<Buffer> => {
+    const buf = Buffer.allocUnsafe(chunkSize)
+    const p = fh.read(buf, 0, chunkSize, at).then(({bytesRead}) => (bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead)))
+    p.catch(() => undefined) // a failed read is reported where it is awaited, not as an unhandled rejection
+    return p
+  }
+  let next: Promise<Buffer> | null = null
   try {
+    next = readAt(0)
     for (;;) {
-      // a fresh buffer per read: the scanner keeps slices of it while a record spans chunks
-      const buf = Buffer.allocUnsafe(chunkSize)
-      const {bytesRead} = await fh.read(buf, 0, chunkSize, offset)
-      if (bytesRead === 0) break
-      offset += bytesRead
-      scanner.push(bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead))
+      const chunk: Buffer = await next
+      next = null
+      if (chunk.length === 0) break
+      offset += chunk.length
+      next = readAt(offset)
+      scanner.push(chunk)
       if (scanner.out.length) {
         records += scanner.out.length
         yield* scanner.out.splice(0)
@@ -76,6 +86,7 @@ export async function* readJsonDump(file: string, opts: ReadOptions = {}): Async
     scanner.end(offset)
     if (scanner.out.length) yield* scanner.out.splice(0)
   } finally {
+    await next?.catch(() => undefined)
     await fh.close()
   }
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import {addressFamily, isLinkLocal, isLoopback, type CaptureInfo, type DumpRecord, type Socket} from '@fm/model'
 import {migrations, query} from './sql.js'
+import {classifySockets} from './classify-sockets.js'
 
 type DB = Database.Database
 
@@ -96,7 +97,7 @@ export class Store {
       nodeAddress: db.prepare('INSERT INTO node_addresses (capture_id, node_id, address, prefix) VALUES (?, ?, ?, ?)'),
       ownership: db.prepare('INSERT INTO ownership (capture_id, parent, child) VALUES (?, ?, ?)'),
       socket: db.prepare(
-        'INSERT INTO sockets (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, local_family, local_loop, remote_family, remote_loop, remote_ll) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sockets (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, local_family, local_loop, remote_family, remote_loop, remote_ll, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       match: db.prepare('INSERT INTO matches (client_id, server_id, method, candidates, resolved_by) VALUES (?, ?, ?, ?, ?)'),
       ambiguity: db.prepare('INSERT INTO ambiguity_candidates (client_id, server_id) VALUES (?, ?)'),
@@ -188,23 +189,35 @@ export class Store {
     }
   }
 
+  /** Hosts that received sockets, and how many times: those with several batches are reclassified in SQL. */
+  private socketBatches = new Map<number, number>()
+
   private insertSockets(captureId: number, hostId: number, sockets: Socket[]): void {
     const st = this.stmts.socket
-    for (const k of sockets) {
+    const roles = classifySockets(sockets)
+    this.socketBatches.set(hostId, (this.socketBatches.get(hostId) ?? 0) + 1)
+    sockets.forEach((k, i) => {
+      const l = addressClass(k.localAddress)
+      const r = addressClass(k.remoteAddress)
       st.run(
         captureId, hostId, k.protocol, k.localAddress, k.localPort, k.remoteAddress, k.remotePort, k.state, k.process, k.pid, k.name,
-        addressFamily(k.localAddress), isLoopback(k.localAddress) ? 1 : 0,
-        addressFamily(k.remoteAddress), isLoopback(k.remoteAddress) ? 1 : 0, isLinkLocal(k.remoteAddress) ? 1 : 0,
+        l.family, l.loop, r.family, r.loop, r.linkLocal, roles[i],
       )
-    }
+    })
   }
 
   /** After a capture's load: indexes, address ownership, listener and side classification. */
   finishLoad(captureId: number): void {
     this.db.exec(query('indexes'))
+    const split = [...this.socketBatches].filter(([, n]) => n > 1).map(([id]) => id)
+    this.socketBatches.clear()
     this.db.transaction(() => {
+      // Sockets were classified per record while loading; a host whose table came in several
+      // records is classified again as a whole, by the SQL rules (which fill NULL roles only).
+      const reset = this.db.prepare("UPDATE sockets SET role = NULL WHERE host_id = ? AND role <> 'listener'")
+      for (const id of split) reset.run(id)
       this.run('resolve-addresses', {capture: captureId})
-      this.run('classify', {capture: captureId})
+      if (split.length > 0) this.run('classify', {capture: captureId})
     })()
   }
 
@@ -254,11 +267,14 @@ export class Store {
     return this.db.prepare(query('ambiguity-rows')).iterate() as IterableIterator<{clientId: number; resolvedBy: string; chosenId: number; candidateId: number}>
   }
 
-  /** A socket with its host name, by id. */
+  private socketById: Database.Statement | null = null
+
+  /** A socket with its host name, by id (called once per ambiguity candidate: prepared once). */
   socket(id: number): Socket & {host: string} {
-    return this.db
-      .prepare('SELECT h.name AS host, s.protocol, s.local_addr AS localAddress, s.local_port AS localPort, s.remote_addr AS remoteAddress, s.remote_port AS remotePort, s.state, s.process, s.pid, s.name FROM sockets s JOIN hosts h ON h.id = s.host_id WHERE s.id = ?')
-      .get(id) as Socket & {host: string}
+    this.socketById ??= this.db.prepare(
+      'SELECT h.name AS host, s.protocol, s.local_addr AS localAddress, s.local_port AS localPort, s.remote_addr AS remoteAddress, s.remote_port AS remotePort, s.state, s.process, s.pid, s.name FROM sockets s JOIN hosts h ON h.id = s.host_id WHERE s.id = ?',
+    )
+    return this.socketById.get(id) as Socket & {host: string}
   }
 
   captures(): CaptureInfo[] {
@@ -285,6 +301,23 @@ export class Store {
   close(): void {
     this.db.close()
   }
+}
+
+interface AddressClass {
+  family: number
+  loop: number
+  linkLocal: number
+}
+// Millions of sockets share a few thousand addresses: classify each distinct one once.
+const classes = new Map<string, AddressClass>()
+function addressClass(a: string): AddressClass {
+  let c = classes.get(a)
+  if (!c) {
+    c = {family: addressFamily(a), loop: isLoopback(a) ? 1 : 0, linkLocal: isLinkLocal(a) ? 1 : 0}
+    if (classes.size >= 1 << 16) classes.clear()
+    classes.set(a, c)
+  }
+  return c
 }
 
 /** Splits a .sql file into statements (no semicolons inside string literals in our files). */
