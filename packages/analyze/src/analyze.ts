@@ -180,9 +180,15 @@ function readAmbiguities(store: Store): Ambiguity[] {
     if (!a) byClient.set(r.clientId, (a = {resolvedBy: r.resolvedBy, chosen: r.chosenId, candidates: []}))
     a.candidates.push(r.candidateId)
   }
+  // Server sockets recur across ambiguities (one listener serves thousands of clients): look each up once.
+  const keys = new Map<number, string>()
   const key = (id: number): string => {
-    const s = store.socket(id)
-    return socketKey(s.host, s)
+    let k = keys.get(id)
+    if (k === undefined) {
+      const s = store.socket(id)
+      keys.set(id, (k = socketKey(s.host, s)))
+    }
+    return k
   }
   const list: Ambiguity[] = [...byClient.entries()].map(([client, a]) => ({
     client: key(client),

@@ -28,10 +28,14 @@ interface Result {
   dumpMB: number
   sockets: number
   parseMBps: number | null
+  parseCpuMBps: number | null
   parseRssMB: number | null
   analyzeS: number
+  analyzeCpuS: number
   analyzeMBps: number
+  analyzeCpuMBps: number
   ratio: number | null
+  cpuRatio: number | null
   rssMB: number
   ingestMBps: number
   ingestS: number
@@ -62,25 +66,28 @@ for (const hosts of sizes) {
   const bytes = statSync(dump).size
   const mb = bytes / 1e6
   process.stderr.write(`${hosts} hosts, ${mb.toFixed(1)} MB: JSON.parse...\n`)
-  const parse = JSON.parse(node([...tsx, join(here, 'parse-child.ts'), dump]).stdout) as {parseMs?: number; maxRss?: number; error?: string}
+  const parse = JSON.parse(node([...tsx, join(here, 'parse-child.ts'), dump]).stdout) as {parseMs?: number; parseCpuMs?: number; maxRss?: number; error?: string}
 
   process.stderr.write(`${hosts} hosts: fm analyze...\n`)
-  const rssFile = join(dir, 'rss.txt')
+  const probeFile = join(dir, 'probe.json')
   const out = join(dir, 'fm.csv')
   rmSync(out, {force: true})
-  const run = node(['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), 'analyze', dump, '--output', out], {FM_BENCH_RSS_FILE: rssFile})
-  const rss = Number(readFileSync(rssFile, 'utf8'))
+  const run = node(['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), 'analyze', dump, '--output', out], {FM_BENCH_PROBE_FILE: probeFile})
+  const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as {maxRss: number; cpuMs: number}
   const score = scoreCsv(readFileSync(out, 'utf8'), readFileSync(join(dir, 'matrix.csv'), 'utf8'))
 
   process.stderr.write(`${hosts} hosts: phases...\n`)
   const phases = JSON.parse(node([...tsx, join(here, 'phases-child.ts'), dump]).stdout) as {ingestMs: number; matchMs: number}
 
   const parseMBps = parse.parseMs ? mb / (parse.parseMs / 1000) : null
+  const parseCpuMBps = parse.parseCpuMs ? mb / (parse.parseCpuMs / 1000) : null
   const analyzeMBps = mb / (run.ms / 1000)
+  const analyzeCpuMBps = mb / (probe.cpuMs / 1000)
   results.push({
     hosts, dumpMB: mb, sockets: truth.sockets,
-    parseMBps, parseRssMB: parse.maxRss ? parse.maxRss / 1e6 : null,
-    analyzeS: run.ms / 1000, analyzeMBps, ratio: parseMBps ? analyzeMBps / parseMBps : null, rssMB: rss / 1e6,
+    parseMBps, parseCpuMBps, parseRssMB: parse.maxRss ? parse.maxRss / 1e6 : null,
+    analyzeS: run.ms / 1000, analyzeCpuS: probe.cpuMs / 1000, analyzeMBps, analyzeCpuMBps,
+    ratio: parseMBps ? analyzeMBps / parseMBps : null, cpuRatio: parseCpuMBps ? analyzeCpuMBps / parseCpuMBps : null, rssMB: probe.maxRss / 1e6,
     ingestMBps: mb / (phases.ingestMs / 1000), ingestS: phases.ingestMs / 1000, matchS: phases.matchMs / 1000,
     precision: score.precision, recall: score.recall,
   })
@@ -90,16 +97,18 @@ const f = (n: number | null, d = 1): string => (n === null ? 'n/a' : n.toFixed(d
 const lines = [
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; seed ${seed}`,
   '',
+  'Wall-clock figures (s, MB/s) and, in brackets, CPU-time figures (user + system): the latter hold on a busy machine.',
+  '',
   '| hosts | dump MB | sockets | JSON.parse MB/s | JSON.parse RSS MB | fm analyze s | fm analyze MB/s | ratio | peak RSS MB | ingest MB/s | ingest s | match s | precision | recall |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...results.map((r) =>
-    `| ${r.hosts} | ${f(r.dumpMB)} | ${r.sockets} | ${f(r.parseMBps)} | ${f(r.parseRssMB, 0)} | ${f(r.analyzeS, 2)} | ${f(r.analyzeMBps)} | ${f(r.ratio, 2)} | ${f(r.rssMB, 0)} | ${f(r.ingestMBps)} | ${f(r.ingestS, 2)} | ${f(r.matchS, 2)} | ${f(r.precision * 100, 2)}% | ${f(r.recall * 100, 2)}% |`,
+    `| ${r.hosts} | ${f(r.dumpMB)} | ${r.sockets} | ${f(r.parseMBps)} (${f(r.parseCpuMBps)}) | ${f(r.parseRssMB, 0)} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | ${f(r.analyzeMBps)} (${f(r.analyzeCpuMBps)}) | ${f(r.ratio, 2)} (${f(r.cpuRatio, 2)}) | ${f(r.rssMB, 0)} | ${f(r.ingestMBps)} | ${f(r.ingestS, 2)} | ${f(r.matchS, 2)} | ${f(r.precision * 100, 2)}% | ${f(r.recall * 100, 2)}% |`,
   ),
 ]
 for (let i = 1; i < results.length; i++) {
   const a = results[i - 1]
   const b = results[i]
-  lines.push('', `${b.hosts / a.hosts}× hosts (${a.hosts} → ${b.hosts}) costs ${f(b.analyzeS / a.analyzeS, 2)}× the time`)
+  lines.push('', `${b.hosts / a.hosts}× hosts (${a.hosts} → ${b.hosts}) costs ${f(b.analyzeS / a.analyzeS, 2)}× the time (${f(b.analyzeCpuS / a.analyzeCpuS, 2)}× the CPU time)`)
 }
 process.stdout.write(lines.join('\n') + '\n')
 writeFileSync(join(values.data, `results-s${seed}.json`), JSON.stringify(results, null, 2) + '\n')

@@ -1,9 +1,12 @@
 // Preloaded into a measured process (`node -r rss-probe.cjs ...`): on exit, writes its peak RSS
-// in bytes to the file named by FM_BENCH_RSS_FILE, so the bench measures the real fm binary.
+// (bytes) and CPU time (user + system, ms) as JSON to the file named by FM_BENCH_PROBE_FILE,
+// so the bench measures the real fm binary. CPU time matters on a shared machine: wall time
+// there depends on what else runs.
 'use strict'
-const file = process.env.FM_BENCH_RSS_FILE
+const file = process.env.FM_BENCH_PROBE_FILE
 if (file) {
   process.on('exit', () => {
-    require('node:fs').writeFileSync(file, String(process.resourceUsage().maxRSS * 1024))
+    const u = process.resourceUsage()
+    require('node:fs').writeFileSync(file, JSON.stringify({maxRss: u.maxRSS * 1024, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000}))
   })
 }

@@ -3,10 +3,10 @@
 -- square of the hosts, even when one address (a docker bridge, loopback) exists on all of them.
 CREATE INDEX IF NOT EXISTS hosts_node ON hosts (capture_id, node_id);
 CREATE INDEX IF NOT EXISTS hosts_name ON hosts (capture_id, name);
-CREATE INDEX IF NOT EXISTS sockets_host ON sockets (host_id);
 CREATE INDEX IF NOT EXISTS sockets_mirror ON sockets (capture_id, protocol, local_port, local_addr, remote_port, remote_addr);
 CREATE INDEX IF NOT EXISTS addresses_addr ON addresses (capture_id, address, host_id);
 CREATE INDEX IF NOT EXISTS ownership_child ON ownership (capture_id, child);
 CREATE INDEX IF NOT EXISTS graph_nodes_id ON graph_nodes (capture_id, node_id);
 CREATE INDEX IF NOT EXISTS node_addresses_capture ON node_addresses (capture_id);
+-- also serves every lookup by host_id alone (its prefix)
 CREATE INDEX IF NOT EXISTS sockets_listen ON sockets (host_id, protocol, local_port);
