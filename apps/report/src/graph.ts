@@ -27,10 +27,18 @@ export function graphView(document: Document, svgText: string): SVGSVGElement {
     if (el.id) el.id = `gv-${el.id}`
   }
   // Graphviz titles nodes and edges by their dot ids (opaque keys); show what they draw instead.
+  const titleOf = (g: Element): Element | undefined => [...g.children].find((c) => c.localName === 'title')
+  const labelOf = (g: Element): string => [...g.querySelectorAll('text')].map((t) => t.textContent ?? '').join(' ')
+  const nodeLabels = new Map([...root.querySelectorAll('g.node')].map((g) => [titleOf(g)?.textContent ?? '', labelOf(g)]))
   for (const g of root.querySelectorAll('g.node, g.edge, g.cluster')) {
-    const title = [...g.children].find((c) => c.localName === 'title')
+    const title = titleOf(g)
     if (!title) continue
-    const label = [...g.querySelectorAll('text')].map((t) => t.textContent ?? '').join(' ')
+    const label = labelOf(g)
+    if (g.getAttribute('class') === 'edge') {
+      const ends = edgeEnds(title.textContent ?? '', nodeLabels)
+      title.textContent = ends ? `${ends[0]} → ${ends[1]}: ${label}` : label
+      continue
+    }
     const path = [...g.querySelectorAll('a')].map((a) => a.getAttributeNS(XLINK, 'title')).find(Boolean)
     title.textContent = path && path !== label ? `${label} — ${path}` : label
   }
@@ -38,4 +46,14 @@ export function graphView(document: Document, svgText: string): SVGSVGElement {
   svg.setAttribute('class', 'fm-graph')
   svg.setAttribute('role', 'img')
   return svg
+}
+
+/** Graphviz titles an edge `tail->head` by node names; names may hold "->" too, so match them against the known nodes. */
+function edgeEnds(title: string, nodes: Map<string, string>): [string, string] | null {
+  for (const [name, label] of nodes) {
+    if (!title.startsWith(`${name}->`)) continue
+    const head = nodes.get(title.slice(name.length + 2))
+    if (head !== undefined) return [label, head]
+  }
+  return null
 }
