@@ -2,6 +2,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:f
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
+import Analyze from '../src/commands/analyze.js'
 import Report from '../src/commands/report.js'
 import {runCommand} from './helpers/run-command.js'
 
@@ -52,6 +53,13 @@ describe('fm report (in-process)', () => {
     expect(r.exitCode).toBe(2)
     expect(r.stderr).toContain(message)
     expect(existsSync(join(dir, 'x.png')) || existsSync(join(dir, 'x.html'))).toBe(false)
+  })
+
+  test('reads a database kept by fm analyze --db', async () => {
+    const db = join(dir, 'flows.db')
+    expect((await runCommand(Analyze, [DUMP, '--db', db, '--format', 'json'])).error).toBeUndefined()
+    const r = await runCommand(Report, [db, '--out', join(dir, 'from-db.html')])
+    expect(r.result).toMatchObject({hosts: 2, entries: 12})
   })
 
   test('a missing input is bad input (exit 3) and leaves no file', async () => {
