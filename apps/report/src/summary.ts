@@ -18,7 +18,7 @@ export function summaryView(document: Document, m: Matrix): HTMLElement {
     card('hosts', 'hosts', st.hosts, st.hostsWithoutSockets ? `${fmtInt(st.hostsWithoutSockets)} without sockets` : 'all with sockets'),
     card('sockets', 'sockets', st.sockets, `${fmtInt(st.listeners)} listening · ${fmtInt(st.serverSide)} server side · ${fmtInt(st.clientSide)} client side`),
     card('considered', 'client connections', st.clientsConsidered, `states: ${states}`),
-    card('matched', 'matched', matched, `by ${breakdown([['socket pair', st.matched.socket], ['listener', st.matched.listener], ['flow', st.matched.flow]])}`),
+    card('matched', 'matched', matched, breakdown([['by socket pair', st.matched.socket], ['by listener', st.matched.listener], ['by flow', st.matched.flow]])),
     card('unmatched', 'unmatched', unmatched, breakdown(Object.entries(st.unmatched))),
     card('ambiguities', 'ambiguities', st.ambiguities, st.ambiguities ? 'same address on several hosts; resolved deterministically' : 'none'),
     card('entries', 'matrix rows', m.entries.length, `${fmtInt(st.captures)} capture${st.captures === 1 ? '' : 's'}`),
@@ -30,7 +30,7 @@ export function summaryView(document: Document, m: Matrix): HTMLElement {
     {class: 'captures'},
     h(document, 'caption', {}, 'Captures'),
     h(document, 'thead', {}, h(document, 'tr', {}, ['#', 'source', 'format', 'label', 'time context', 'started', 'ended'].map((c) => h(document, 'th', {scope: 'col'}, c)))),
-    h(document, 'tbody', {}, m.captures.map((c) => h(document, 'tr', {}, [String(c.id), c.source, c.format, dash(c.label), dash(c.timeContext ?? 'live (now)'), dash(c.startedAt), dash(c.endedAt)].map((v) => h(document, 'td', {}, v))))),
+    h(document, 'tbody', {}, m.captures.map((c) => h(document, 'tr', {}, [String(c.id), c.source, c.format, dash(c.label), dash(c.timeContext), dash(c.startedAt), dash(c.endedAt)].map((v) => h(document, 'td', {}, v))))),
   )
   return h(document, 'div', {class: 'summary'}, cards, captures)
 }
