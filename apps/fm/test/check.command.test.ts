@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 import {XMLParser} from 'fast-xml-parser'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import type {CheckReport} from '@fm/baseline'
+import Analyze from '../src/commands/analyze.js'
 import Baseline from '../src/commands/baseline.js'
 import Check from '../src/commands/check.js'
 import {runCommand} from './helpers/run-command.js'
@@ -119,6 +120,14 @@ describe('fm check on the real two-agent dump', () => {
   test('a matrix CSV is an input too: the original tool\'s CSV passes the baseline of its dump', async () => {
     const r = await runCommand(Check, ['-b', baseline, 'fixtures/skydive/two-agents.original.csv'])
     expect(r.exitCode).toBe(0)
+  })
+
+  test('an fm database is an input too: its captures are the snapshots', async () => {
+    const db = `${tmp.dir}/flows.db`
+    expect((await runCommand(Analyze, [TWO_AGENTS, extra, '--db', db, '--output', `${tmp.dir}/m.csv`])).exitCode).toBe(0)
+    const r = await runCommand<CheckReport>(Check, ['-b', baseline, db])
+    expect(r.exitCode).toBe(5)
+    expect(r.stdout).toContain('unexpected edge curl → skydive TCP/12380: seen in 1 of 2 snapshots')
   })
 
   test('--json prints the report and still exits 5 on violations', async () => {
