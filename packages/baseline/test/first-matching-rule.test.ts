@@ -8,10 +8,10 @@ const name = fc.constantFrom('web', 'db', 'w*', '*', '/usr/bin/web', 'd?')
 const host = fc.constantFrom('h1', 'h2', 'h*')
 const rule: fc.Arbitrary<Rule> = fc.record(
   {
-    protocol: fc.constantFrom(['TCP'], ['udp'], ['*']),
+    protocol: fc.constantFrom('TCP', 'udp', '*').map((p) => [p]),
     client: name.map((n) => [n]),
     server: name.map((n) => [n]),
-    port: fc.constantFrom([{from: 80, to: 80}], [{from: 443, to: 443}], [{from: 0, to: 1000}]),
+    port: fc.constantFrom<[number, number]>([80, 80], [443, 443], [0, 1000]).map(([from, to]) => [{from, to}]),
     clientHost: host.map((h) => [h]),
     serverHost: host.map((h) => [h]),
     loopback: fc.boolean(),
