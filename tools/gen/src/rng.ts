@@ -22,8 +22,12 @@ export function rng(...key: number[]): () => number {
   }
 }
 
-/** A UUID-shaped id derived from the key, like Skydive's node ids. */
+/**
+ * A UUID-shaped id derived from the key, like Skydive's node ids. Each 32-bit word hashes the
+ * key from a different start (word index first): appending the index instead would let two keys
+ * whose hash states collide (likely among millions of ids) collide in all four words.
+ */
 export function uuid(...key: number[]): string {
-  const hex = [1, 2, 3, 4].map((i) => hash32(...key, i).toString(16).padStart(8, '0')).join('')
+  const hex = [1, 2, 3, 4].map((i) => hash32(i, ...key).toString(16).padStart(8, '0')).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
 }

@@ -69,3 +69,12 @@ describe('generateDeployment', () => {
     expect(() => generateDeployment({hosts: 2, seed: 1})).toThrow(RangeError)
   })
 })
+
+describe('uuid', () => {
+  test('gives distinct ids for a million keys (its four words are independent)', async () => {
+    const {uuid} = await import('../src/rng.js')
+    const seen = new Set<string>()
+    for (let i = 0; i < 1_000_000; i++) seen.add(uuid(1, i, 11))
+    expect(seen.size).toBe(1_000_000)
+  })
+})
