@@ -71,10 +71,10 @@ describe('generateDeployment', () => {
 })
 
 describe('uuid', () => {
-  test('gives distinct ids for a million keys (its four words are independent)', async () => {
+  test('gives distinct ids to the 1.5 million nodes of 150,000 hosts (its four words are independent)', async () => {
     const {uuid} = await import('../src/rng.js')
     const seen = new Set<string>()
-    for (let i = 0; i < 1_000_000; i++) seen.add(uuid(1, i, 11))
-    expect(seen.size).toBe(1_000_000)
+    for (let i = 0; i < 150_000; i++) for (const kind of [1, 2, 10, 11, 12, 13, 14, 15, 16, 17]) seen.add(uuid(1, i, kind))
+    expect(seen.size).toBe(1_500_000)
   })
 })
