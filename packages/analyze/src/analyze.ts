@@ -106,7 +106,7 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
     resolveCandidates(store)
     if (flowStats) matchFlows(flowStore, c.id, capStates, flowStats)
   })
-  let entries = aggregateEntries(store.matrixRows(), opts.evidenceLimit ?? 10)
+  let entries = aggregateEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)
   if (flowStats) entries = mergeFlowEntries(entries, flowStore.matrixRows(), opts.evidenceLimit ?? 10)
   const unmatched: UnmatchedSocket[] = []
   const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0}
@@ -171,6 +171,26 @@ function resolveCandidates(store: Store): void {
   }
   flush()
   store.writeMatches(out)
+}
+
+/**
+ * Rows with their repeated texts (host names, addresses, process paths) shared: SQLite hands out
+ * a fresh string per row and field, and the entries keep them, so a large matrix would hold
+ * millions of copies of the same few thousand strings.
+ */
+function* shareStrings<T extends object>(rows: Iterable<T>): Generator<T> {
+  const pool = new Map<string, string>()
+  for (const row of rows) {
+    const r = row as Record<string, unknown>
+    for (const k in r) {
+      const v = r[k]
+      if (typeof v !== 'string') continue
+      const shared = pool.get(v)
+      if (shared === undefined) pool.set(v, v)
+      else r[k] = shared
+    }
+    yield row
+  }
 }
 
 function readAmbiguities(store: Store): Ambiguity[] {
