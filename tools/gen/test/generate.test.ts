@@ -33,6 +33,19 @@ describe('generateDeployment', () => {
     expect(m.hostsWithoutSockets).toEqual(s.hostsWithoutSockets)
   })
 
+  test('fm analyze --use-flows gives every entry the traffic of the generated flows', async () => {
+    const w = writeDeployment({hosts: 50, seed: 1, flows: true}, join(dir, 'flows'))
+    const m = await analyze({inputs: [w.dump, w.flows!], useFlows: true})
+    // wide CSV: the 10 key columns, connections, methods, seen, then the 4 traffic columns
+    const project = (csv: string, from: number): string[] => csv.trim().split('\r\n').slice(1).map((line) => {
+      const f = line.split(',')
+      return [...f.slice(0, 10), ...f.slice(from, from + 4)].join(',')
+    })
+    const expected = project(generateDeployment({hosts: 50, seed: 1, flows: true}).flowsCsv(), 10)
+    expect(expected.length).toBeGreaterThan(100)
+    expect(project(matrixToCsv(m, {wide: true}), 13)).toEqual(expected)
+  })
+
   test('covers every tricky case of DESIGN even at 50 hosts', () => {
     const s = generateDeployment({hosts: 50, seed: 1}).summary()
     expect(s.matched.listener).toBeGreaterThan(0)
