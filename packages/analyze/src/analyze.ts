@@ -27,6 +27,12 @@ export interface AnalyzeOptions {
   useFlows?: boolean
   /** Proofs kept per matrix entry (the database keeps all). */
   evidenceLimit?: number
+  /**
+   * Build the lists of unmatched sockets and ambiguities (default true). Off, the matrix keeps
+   * their counts only: CSV, dot and table output need no more, and a large deployment has
+   * hundreds of thousands of them.
+   */
+  lists?: boolean
   onProgress?: (p: Progress) => void
 }
 
@@ -110,13 +116,15 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
   if (flowStats) entries = mergeFlowEntries(entries, flowStore.matrixRows(), opts.evidenceLimit ?? 10)
   const unmatched: UnmatchedSocket[] = []
   const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0}
+  const lists = opts.lists ?? true
   for (const u of store.unmatchedRows()) {
     const {host, reason, ...socket} = u
     reasons[reason as UnmatchedReason]++
-    unmatched.push({host, socket, key: socketKey(host, socket), reason: reason as UnmatchedReason})
+    if (lists) unmatched.push({host, socket, key: socketKey(host, socket), reason: reason as UnmatchedReason})
   }
   unmatched.sort((a, b) => cmp(a.key, b.key) || cmp(a.reason, b.reason))
-  const ambiguities = readAmbiguities(store)
+  const ambiguities = lists ? readAmbiguities(store) : []
+  const ambiguityCount = lists ? ambiguities.length : store.ambiguityCount()
   const counts = store.counts()
   const matched = {socket: 0, listener: 0, flow: 0}
   for (const row of store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: 'socket' | 'listener' | 'flow'; n: number}[]) {
@@ -135,7 +143,7 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
       clientsConsidered: matched.socket + matched.listener + matched.flow + reasons.external + reasons['no-listener'] + reasons['host-without-sockets'],
       matched,
       unmatched: reasons,
-      ambiguities: ambiguities.length,
+      ambiguities: ambiguityCount,
       ...(flowStats ? {flows: flowStats} : {}),
     },
     hostsWithoutSockets,

@@ -31,15 +31,24 @@ const METHOD_ORDER: MatchMethod[] = ['socket', 'listener', 'flow']
  */
 export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimit = 10): MatrixEntry[] {
   const entries: MatrixEntry[] = []
+  const lists = new Map<string, unknown[]>()
+  const shared = <T>(list: T[]): T[] => {
+    const k = list.join(',')
+    const hit = lists.get(k) as T[] | undefined
+    if (hit) return hit
+    lists.set(k, list)
+    return list
+  }
   let cur: MatrixEntry | null = null
   let curKey = ''
   let methods = new Set<string>()
   let captures = new Set<number>()
   const close = (): void => {
     if (!cur) return
-    cur.methods = METHOD_ORDER.filter((m) => methods.has(m))
+    // Most entries share the same few method and capture lists: keep one array of each.
+    cur.methods = shared(METHOD_ORDER.filter((m) => methods.has(m)))
     cur.seen = captures.size
-    cur.captureIds = [...captures].sort((a, b) => a - b)
+    cur.captureIds = shared([...captures].sort((a, b) => a - b))
     cur.evidence.sort((a, b) => cmp(a.client, b.client) || cmp(a.server, b.server))
     entries.push(cur)
   }
@@ -55,6 +64,7 @@ export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimi
     cur.connections++
     methods.add(r.method)
     captures.add(r.captureId)
+    if (evidenceLimit <= 0) continue
     const proof = {
       client: socketKey(r.clientHost, {protocol: r.protocol, localAddress: r.clientIp, localPort: r.clientPort, remoteAddress: r.serverIp, remotePort: r.port, pid: r.clientPid}),
       server: socketKey(r.serverHost, {protocol: r.protocol, localAddress: r.sLocalAddr, localPort: r.sLocalPort, remoteAddress: r.sRemoteAddr, remotePort: r.sRemotePort, pid: r.serverPid}),

@@ -67,8 +67,8 @@ export class Store {
       this.db.pragma('journal_mode = OFF')
       this.db.pragma('synchronous = OFF')
     }
-    this.db.pragma('temp_store = MEMORY')
-    this.db.pragma('cache_size = -65536')
+    this.db.pragma('temp_store = FILE')
+    this.db.pragma('cache_size = -16384')
     this.migrate()
     this.db.exec('CREATE TEMP TABLE IF NOT EXISTS candidates (client_id INTEGER NOT NULL, server_id INTEGER NOT NULL, method TEXT NOT NULL, owner INTEGER NOT NULL)')
     this.db.exec('CREATE INDEX IF NOT EXISTS temp.candidates_client ON candidates (client_id)')
@@ -268,6 +268,11 @@ export class Store {
   }
 
   private socketById: Database.Statement | null = null
+
+  /** How many client sockets had more than one candidate server. */
+  ambiguityCount(): number {
+    return this.db.prepare('SELECT COUNT(DISTINCT client_id) FROM ambiguity_candidates').pluck().get() as number
+  }
 
   /** A socket with its host name, by id (called once per ambiguity candidate: prepared once). */
   socket(id: number): Socket & {host: string} {

@@ -57,6 +57,9 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
       db: flags.db,
       states: parseStates(flags.states),
       useFlows: flags['use-flows'],
+      // Proofs appear only in JSON; building them for every entry of a large matrix costs memory.
+      evidenceLimit: flags.format === 'json' || this.jsonEnabled() ? 10 : 0,
+      lists: flags.format === 'json' || this.jsonEnabled() || flags['list-no-peers'],
       onProgress: (p) => {
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.records} records`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)

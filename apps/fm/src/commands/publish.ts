@@ -48,7 +48,7 @@ Exit codes: 3 when the analyzer cannot be reached or refuses the login or the we
     const connection = await analyzerConnection(flags)
     const progress = this.progress()
     try {
-      const matrix = flags.delete ? undefined : await analyze({inputs, states: parseStates(flags.states), useFlows: flags['use-flows']})
+      const matrix = flags.delete ? undefined : await analyze({inputs, states: parseStates(flags.states), evidenceLimit: 0, useFlows: flags['use-flows']})
       const result = await publish({...connection, matrix, delete: flags.delete, scope: flags.scope, hostId: flags['host-id'], onProgress: (p) => progress(progressText(p))})
       progress.done()
       const n = result.nodes

@@ -44,6 +44,8 @@ Large deployments are aggregated so the page stays readable and small: processes
     'group-by': Flags.string({summary: 'Rows and columns of the matrix: processes grouped by host, or services.', options: ['host', 'service'], default: 'host'}),
     format: Flags.string({char: 'f', summary: 'html: the report; svg: the matrix alone; dot: the graph source; render: the graph picture.', options: ['html', 'svg', 'dot', 'render'], default: 'html'}),
     engine: Flags.string({summary: 'Graphviz layout engine for the graph.', options: ['dot', 'circo', 'neato'], default: 'dot'}),
+    'use-flows': Flags.boolean({summary: 'Use the flows of the inputs: more connections, and bytes/packets per edge.'}),
+    'color-by': Flags.string({summary: 'What the matrix colour shows; bytes needs flows (--use-flows).', options: ['connections', 'bytes'], default: 'connections'}),
     ...matchFlags,
   }
 
@@ -56,6 +58,8 @@ Large deployments are aggregated so the page stays readable and small: processes
     const matrix = await analyze({
       inputs: argv as string[],
       states: parseStates(flags.states),
+      evidenceLimit: 0,
+      useFlows: flags['use-flows'],
       onProgress: (p) => {
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
@@ -65,6 +69,7 @@ Large deployments are aggregated so the page stays readable and small: processes
       title: flags.title,
       groupBy: flags['group-by'] as 'host' | 'service',
       engine: flags.engine as 'dot' | 'circo' | 'neato',
+      metric: flags['color-by'] as 'connections' | 'bytes',
       picture: png ? 'png' : 'svg',
       generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       onProgress: progress,

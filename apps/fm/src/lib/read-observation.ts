@@ -21,6 +21,7 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
       await analyze({
         inputs: rest,
         states: opts.states,
+        evidenceLimit: 0,
         onProgress: (p) => {
           if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
           else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
