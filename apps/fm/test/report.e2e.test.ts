@@ -42,3 +42,23 @@ describe('the built fm report', {timeout: 180_000}, () => {
     expect(bytes.readUInt32BE(16)).toBeGreaterThan(200) // width
   })
 })
+
+describe('fm report with flows', {timeout: 180_000}, () => {
+  test('--use-flows --color-by bytes colours the matrix by traffic', async () => {
+    const {writeFileSync} = await import('node:fs')
+    const {generateDeployment} = await import('../../../tools/gen/src/generate.js')
+    const d = generateDeployment({hosts: 12, seed: 3, flows: true})
+    const dump = join(dir, 'gen.json')
+    const flows = join(dir, 'gen-flows.json')
+    writeFileSync(dump, [...d.dump()].join(''))
+    writeFileSync(flows, [...d.flows()].join(''))
+    const out = join(dir, 'bytes.svg')
+    const r = runFm(['report', dump, flows, '--use-flows', '--color-by', 'bytes', '--format', 'svg', '--out', out])
+    expect([r.status, r.stderr]).toEqual([0, ''])
+    expect(readFileSync(out, 'utf8')).toContain('colour by bytes')
+    const plain = join(dir, 'conn.svg')
+    expect(runFm(['report', dump, '--color-by', 'bytes', '--format', 'svg', '--out', plain]).status).toBe(0)
+    // without flows there are no bytes: it falls back to connections
+    expect(readFileSync(plain, 'utf8')).toContain('colour by connections')
+  })
+})
