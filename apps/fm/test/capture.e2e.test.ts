@@ -1,9 +1,10 @@
-import {spawn, type ChildProcess} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {FM_BIN, REPO_ROOT, runFm} from './helpers/run-command.js'
+import {FakeAnalyzerProcesses} from './helpers/fake-analyzer-process.js'
 import {selfSignedCertificate} from '../../../tools/fake-analyzer/src/index.js'
 
 // The built binary against the fake analyzer started the way a person starts it (its npm
@@ -11,28 +12,11 @@ import {selfSignedCertificate} from '../../../tools/fake-analyzer/src/index.js'
 const DUMP = 'fixtures/skydive/two-agents.json'
 const PASSWORD = 'e2e-Pw-51a9-do-not-leak'
 const work = mkdtempSync(join(tmpdir(), 'fm-capture-e2e-'))
-const children: ChildProcess[] = []
-
-async function startFake(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/fake-analyzer/src/main.ts', DUMP, '--port', '0', ...args], {
-    cwd: REPO_ROOT,
-    env: {...process.env, FAKE_ANALYZER_PASSWORD: PASSWORD},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let out = ''
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString()
-      const m = /at (https?):\/\/([^\s]+)/.exec(out)
-      if (m) resolve(m[2])
-    })
-    child.on('exit', (code) => reject(new Error(`fake analyzer exited with ${code}: ${out}`)))
-  })
-}
+const fakes = new FakeAnalyzerProcesses(DUMP, PASSWORD)
+const startFake = (args: string[]): Promise<string> => fakes.start(args)
 
 afterAll(() => {
-  for (const c of children) c.kill('SIGTERM')
+  fakes.stopAll()
   rmSync(work, {recursive: true, force: true})
 })
 

@@ -1,9 +1,9 @@
-import {spawn, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
-import {REPO_ROOT, runFm} from './helpers/run-command.js'
+import {runFm} from './helpers/run-command.js'
+import {FakeAnalyzerProcesses} from './helpers/fake-analyzer-process.js'
 import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
 
 // The built binary against the fake analyzer in its own process (spawnSync-based runFm would
@@ -11,28 +11,11 @@ import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
 const DUMP = 'fixtures/skydive/two-agents.json'
 const PASSWORD = 'e2e-publish-83b1-do-not-leak'
 const work = mkdtempSync(join(tmpdir(), 'fm-publish-e2e-'))
-const children: ChildProcess[] = []
-
-async function startFake(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/fake-analyzer/src/main.ts', DUMP, '--port', '0', '--username', 'admin'], {
-    cwd: REPO_ROOT,
-    env: {...process.env, FAKE_ANALYZER_PASSWORD: PASSWORD},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let out = ''
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString()
-      const m = /at https?:\/\/([^\s]+)/.exec(out)
-      if (m) resolve(m[1])
-    })
-    child.on('exit', (code) => reject(new Error(`fake analyzer exited with ${code}: ${out}`)))
-  })
-}
+const fakes = new FakeAnalyzerProcesses(DUMP, PASSWORD)
+const startFake = (): Promise<string> => fakes.start(['--username', 'admin'])
 
 afterAll(() => {
-  for (const c of children) c.kill('SIGTERM')
+  fakes.stopAll()
   rmSync(work, {recursive: true, force: true})
 })
 

@@ -1,27 +1,5 @@
-import {cmp, compareEntries, socketKey, type MatchMethod, type MatrixEntry} from '@fm/model'
+import {cmp, compareEntries, socketKey, type MatchedConnection, type MatchMethod, type MatrixEntry} from '@fm/model'
 
-/** One matched client socket with both ends described; rows of one entry must be contiguous. */
-export interface MatchedConnection {
-  protocol: string
-  serverHost: string
-  serverIp: string
-  port: number
-  serverProc: string
-  serverName: string
-  clientHost: string
-  clientIp: string
-  clientProc: string
-  clientName: string
-  method: string
-  captureId: number
-  clientPort: number
-  clientPid: number
-  sLocalAddr: string
-  sLocalPort: number
-  sRemoteAddr: string
-  sRemotePort: number
-  serverPid: number
-}
 
 const METHOD_ORDER: MatchMethod[] = ['socket', 'listener', 'flow']
 

@@ -1,5 +1,5 @@
-import {cmp, compareEntries, entryKey, socketKey, type MatchMethod, type MatrixEntry} from '@fm/model'
-import {emptyEntry, type MatchedConnection} from './aggregate-entries.js'
+import {cmp, compareEntries, entryKey, socketKey, type MatchedConnection, type MatchMethod, type MatrixEntry} from '@fm/model'
+import {emptyEntry} from './aggregate-entries.js'
 
 /** A connection flows told something about, with the entry key of its matrix row. */
 export interface FlowConnectionRow extends MatchedConnection, NonNullable<MatrixEntry['traffic']> {

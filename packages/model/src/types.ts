@@ -180,3 +180,26 @@ export interface Matrix {
   unmatched: UnmatchedSocket[]
   ambiguities: Ambiguity[]
 }
+
+/** One matched client socket with both ends described; rows of one entry must be contiguous. */
+export interface MatchedConnection {
+  protocol: string
+  serverHost: string
+  serverIp: string
+  port: number
+  serverProc: string
+  serverName: string
+  clientHost: string
+  clientIp: string
+  clientProc: string
+  clientName: string
+  method: string
+  captureId: number
+  clientPort: number
+  clientPid: number
+  sLocalAddr: string
+  sLocalPort: number
+  sRemoteAddr: string
+  sRemotePort: number
+  serverPid: number
+}

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import {addressFamily, isLinkLocal, isLoopback, type CaptureInfo, type DumpRecord, type Socket} from '@fm/model'
+import {addressFamily, isLinkLocal, isLoopback, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
 import {migrations, query} from './sql.js'
 import {classifySockets} from './classify-sockets.js'
 
@@ -31,27 +31,8 @@ export interface MatchRow {
   resolvedBy: string | null
 }
 
-export interface MatrixRow {
-  protocol: string
-  serverHost: string
-  serverIp: string
-  port: number
-  serverProc: string
-  serverName: string
-  clientHost: string
-  clientIp: string
-  clientProc: string
-  clientName: string
-  method: string
-  captureId: number
-  clientPort: number
-  clientPid: number
-  sLocalAddr: string
-  sLocalPort: number
-  sRemoteAddr: string
-  sRemotePort: number
-  serverPid: number
-}
+/** A matched connection as the matrix query returns it. */
+export type MatrixRow = MatchedConnection
 
 const BATCH = 4000
 

@@ -1,0 +1,35 @@
+import {spawn, type ChildProcess} from 'node:child_process'
+import {REPO_ROOT} from './run-command.js'
+
+/**
+ * Fake analyzers started the way a person starts one (its npm script's entry point, in its own
+ * process), so the built binary run through spawnSync cannot block them. Stop them with stopAll().
+ */
+export class FakeAnalyzerProcesses {
+  private children: ChildProcess[] = []
+
+  constructor(private readonly dump: string, private readonly password: string) {}
+
+  /** Starts one on a free loopback port and resolves to its `HOST:PORT`. */
+  start(args: string[]): Promise<string> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/fake-analyzer/src/main.ts', this.dump, '--port', '0', ...args], {
+      cwd: REPO_ROOT,
+      env: {...process.env, FAKE_ANALYZER_PASSWORD: this.password},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    this.children.push(child)
+    let out = ''
+    return new Promise((resolve, reject) => {
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString()
+        const m = /at https?:\/\/([^\s]+)/.exec(out)
+        if (m) resolve(m[1])
+      })
+      child.on('exit', (code) => reject(new Error(`fake analyzer exited with ${code}: ${out}`)))
+    })
+  }
+
+  stopAll(): void {
+    for (const c of this.children.splice(0)) c.kill('SIGTERM')
+  }
+}
