@@ -10,3 +10,6 @@ CREATE INDEX IF NOT EXISTS graph_nodes_id ON graph_nodes (capture_id, node_id);
 CREATE INDEX IF NOT EXISTS node_addresses_capture ON node_addresses (capture_id);
 -- also serves every lookup by host_id alone (its prefix)
 CREATE INDEX IF NOT EXISTS sockets_listen ON sockets (host_id, protocol, local_port);
+-- Matching walks the clients only: reading them through this partial index avoids fetching every
+-- socket of the capture from the table (about 0.4 s of 2.4 s at 5,000 hosts).
+CREATE INDEX IF NOT EXISTS sockets_clients ON sockets (capture_id, state) WHERE role = 'client';
