@@ -1,4 +1,5 @@
 import type {Matrix, MatrixEntry, UnmatchedSocket} from '@fm/model'
+import {rng} from '../../../../tools/gen/src/rng.js'
 
 const SERVICES = [
   'nova-api', 'nova-compute', 'neutron-server', 'neutron-agent', 'keystone', 'glance-api', 'cinder-api', 'cinder-volume', 'heat-api', 'horizon',
@@ -7,18 +8,6 @@ const SERVICES = [
   'ceph-osd', 'ceph-mon', 'radosgw', 'zookeeper', 'kafka', 'consul', 'vault', 'telegraf', 'influxd', 'ovs-vswitchd',
   'libvirtd', 'qemu-kvm', 'dnsmasq', 'ntpd', 'postfix', 'salt-minion', 'salt-master', 'jenkins', 'gitlab', 'registry',
 ]
-
-/** A small deterministic PRNG (mulberry32), so the same seed gives the same matrix. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * A seeded synthetic Matrix shaped like a large deployment: `hosts` hosts running a few of 50
