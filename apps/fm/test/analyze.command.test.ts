@@ -17,3 +17,25 @@ describe('fm analyze (in-process)', () => {
     expect(r.stderr).toBe('Error: does/not/exist.json: no such file or directory\n')
   })
 })
+
+describe('fm analyze writes CSV entry by entry from the store', () => {
+  test('in exactly the order and form of the in-memory matrix, names beyond the BMP included', async () => {
+    const {analyze} = await import('@fm/analyze')
+    const {matrixToCsv} = await import('@fm/render')
+    const {graphDump, writeTemp} = await import('../../../packages/analyze/test/helpers/deployment.js')
+    // SQLite orders UTF-8 by code point, JS's < by UTF-16 unit: U+1F600 and U+E000 disagree
+    const names = ['\u{1f600}a', '\ue000b', 'zeta', 'Émile', 'a,b', '=cmd', 'ab', 'a']
+    const hosts = [
+      {name: 'srv', addrs: ['10.0.0.2/24'], sockets: ['TCP 0.0.0.0:80 0.0.0.0:0 LISTEN nginx']},
+      ...names.map((n, i) => ({name: `h${n}`, addrs: [`10.0.1.${i + 1}/24`], sockets: [`TCP 10.0.1.${i + 1}:4000${i} 10.0.0.2:80 ESTABLISHED x`]})),
+    ]
+    const dump = graphDump(hosts) as {Nodes: {Metadata: {Sockets?: {Name: string; Process: string}[]}}[]}[]
+    let i = 0
+    for (const n of dump[0].Nodes) for (const s of n.Metadata.Sockets ?? []) if (s.Name === 'x') [s.Name, s.Process] = [names[i], `/opt/${names[i++]}`]
+    const file = writeTemp('dump.json', dump)
+    const streamed = await runCommand(Analyze, [file, '--format', 'wide-csv'])
+    expect(streamed.error).toBeUndefined()
+    expect(streamed.stdout).toBe(matrixToCsv(await analyze({inputs: [file]}), {wide: true}))
+    expect(streamed.stdout.trimEnd().split('\r\n')).toHaveLength(names.length + 1)
+  })
+})

@@ -2,10 +2,10 @@ import {randomBytes} from 'node:crypto'
 import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {cmp, InputError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {cmp, InputError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, readJsonDump, sniffDump, type ReadProgress} from '@fm/ingest'
 import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
-import {aggregateEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
+import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
 import {emptyFlowStats, matchFlows} from './match-flows.js'
 
 export type Progress =
@@ -33,6 +33,12 @@ export interface AnalyzeOptions {
    * hundreds of thousands of them.
    */
   lists?: boolean
+  /**
+   * Hands the entries over one at a time, in matrix order, instead of returning them (the
+   * result's `entries` is then empty): memory stays flat however large the matrix. Without
+   * flows the entries stream straight from the store; with flows they are merged first.
+   */
+  onEntry?: (e: MatrixEntry) => void
   onProgress?: (p: Progress) => void
 }
 
@@ -112,8 +118,19 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
     resolveCandidates(store)
     if (flowStats) matchFlows(flowStore, c.id, capStates, flowStats)
   })
-  let entries = aggregateEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)
-  if (flowStats) entries = mergeFlowEntries(entries, flowStore.matrixRows(), opts.evidenceLimit ?? 10)
+  let entries: MatrixEntry[]
+  if (opts.onEntry && !flowStats) {
+    // The store orders rows by the entry key in code-point order, which is compareEntries' order.
+    for (const e of foldEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)) opts.onEntry(e)
+    entries = []
+  } else {
+    entries = aggregateEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)
+    if (flowStats) entries = mergeFlowEntries(entries, flowStore.matrixRows(), opts.evidenceLimit ?? 10)
+    if (opts.onEntry) {
+      for (const e of entries) opts.onEntry(e)
+      entries = []
+    }
+  }
   const unmatched: UnmatchedSocket[] = []
   const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0}
   const lists = opts.lists ?? true

@@ -8,7 +8,15 @@ const METHOD_ORDER: MatchMethod[] = ['socket', 'listener', 'flow']
  * methods and captures, keeping the first `evidenceLimit` proofs by key. Sorted by compareEntries.
  */
 export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimit = 10): MatrixEntry[] {
-  const entries: MatrixEntry[] = []
+  return [...foldEntries(rows, evidenceLimit)].sort(compareEntries)
+}
+
+/**
+ * The entries of `aggregateEntries` one at a time, in the order of the rows: with rows sorted
+ * by the entry key (as the store's matrix query gives them), the entries come out sorted and
+ * nothing but the current one is held.
+ */
+export function* foldEntries(rows: Iterable<MatchedConnection>, evidenceLimit = 10): Generator<MatrixEntry> {
   const lists = new Map<string, unknown[]>()
   const shared = <T>(list: T[]): T[] => {
     const k = list.join(',')
@@ -21,19 +29,20 @@ export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimi
   let curKey = ''
   let methods = new Set<string>()
   let captures = new Set<number>()
-  const close = (): void => {
-    if (!cur) return
+  const close = (): MatrixEntry | null => {
+    if (!cur) return null
     // Most entries share the same few method and capture lists: keep one array of each.
     cur.methods = shared(METHOD_ORDER.filter((m) => methods.has(m)))
     cur.seen = captures.size
     cur.captureIds = shared([...captures].sort((a, b) => a - b))
     cur.evidence.sort((a, b) => cmp(a.client, b.client) || cmp(a.server, b.server))
-    entries.push(cur)
+    return cur
   }
   for (const r of rows) {
     const key = `${r.protocol}\0${r.serverHost}\0${r.serverIp}\0${r.port}\0${r.serverProc}\0${r.serverName}\0${r.clientHost}\0${r.clientIp}\0${r.clientProc}\0${r.clientName}`
     if (key !== curKey || !cur) {
-      close()
+      const done = close()
+      if (done) yield done
       curKey = key
       methods = new Set()
       captures = new Set()
@@ -50,8 +59,8 @@ export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimi
     }
     keepSmallest(cur.evidence, proof, evidenceLimit)
   }
-  close()
-  return entries.sort(compareEntries)
+  const last = close()
+  if (last) yield last
 }
 
 /** A matrix entry with the row's key and nothing counted yet. */

@@ -1,5 +1,5 @@
 export {pickServer, type Candidate, type Resolution} from './pick-server.js'
-export {aggregateEntries} from './aggregate-entries.js'
+export {aggregateEntries, foldEntries} from './aggregate-entries.js'
 export {resolveFlow, type FlowFacts, type FlowEndFacts, type FlowEndSocket, type FlowListener, type FlowHost, type FlowDecision} from './resolve-flow.js'
 export {foldFlowTraffic, type OrientedFlow, type FlowTraffic} from './fold-flow-traffic.js'
 export {mergeFlowEntries, type FlowConnectionRow} from './merge-flow-entries.js'

@@ -16,9 +16,25 @@ export function compareEntries(a: MatrixEntry, b: MatrixEntry): number {
   )
 }
 
-/** Code-unit string order (locale-free, so output is the same on every machine). */
+/**
+ * Code-point string order: locale-free, so output is the same on every machine, and the order
+ * SQLite's BINARY collation gives UTF-8 text, so rows sorted by the store need no re-sort.
+ * (JS's `<` compares UTF-16 code units, which puts U+10000 and above before U+E000–U+FFFF.)
+ */
 export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+  if (a === b) return 0
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y) return codePointRank(x) - codePointRank(y)
+  }
+  return a.length - b.length
+}
+
+/** Surrogates (code points U+10000 and above) rank after U+E000–U+FFFF, as in code-point order. */
+function codePointRank(unit: number): number {
+  return unit < 0xd800 ? unit : unit < 0xe000 ? unit + 0x2000 : unit - 0x800
 }
 
 /** The key identifying an entry (its CSV row). */

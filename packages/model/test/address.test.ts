@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest'
-import {addressFamily, canonicalAddress, isLinkLocal, isLoopback, isWildcard, parseCidr} from '../src/index.js'
+import {addressFamily, canonicalAddress, cmp, isLinkLocal, isLoopback, isWildcard, parseCidr} from '../src/index.js'
 
 describe('canonicalAddress', () => {
   test.for([
@@ -36,5 +36,20 @@ describe('address classes', () => {
     expect(parseCidr('FE80::1/64')).toEqual({address: 'fe80::1', prefix: 64})
     expect(parseCidr('10.0.0.1')).toEqual({address: '10.0.0.1', prefix: null})
     expect(parseCidr('garbage/8')).toBeNull()
+  })
+})
+
+describe('cmp', () => {
+  test('orders strings by code point, like SQLite orders UTF-8 text', () => {
+    const words = ['b', 'a', 'ab', '', 'A', '\uffff', '\u{1f600}', '\ue000', 'é', 'z']
+    const byCodePoint = [...words].sort((a, b) => {
+      const x = [...a].map((c) => c.codePointAt(0)!)
+      const y = [...b].map((c) => c.codePointAt(0)!)
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i]
+      return x.length - y.length
+    })
+    expect([...words].sort(cmp)).toEqual(byCodePoint)
+    expect(cmp('\u{1f600}', '\uffff')).toBeGreaterThan(0)
+    expect(cmp('same', 'same')).toBe(0)
   })
 })

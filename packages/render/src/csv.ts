@@ -23,18 +23,25 @@ function entryFields(e: MatrixEntry): (string | number)[] {
 
 /** The matrix as the original's CSV; `wide` adds connections, methods, seen and traffic columns. */
 export function matrixToCsv(m: Matrix, opts: {wide?: boolean} = {}): string {
-  const wide = opts.wide ?? false
-  const head = wide ? [...CSV_HEADER, 'connections', 'methods', 'seen', 'bytes_to_server', 'bytes_to_client', 'packets_to_server', 'packets_to_client'] : CSV_HEADER
-  let out = head.join(',') + '\r\n'
-  for (const e of m.entries) {
-    const f = entryFields(e)
-    if (wide) {
-      const t = e.traffic
-      f.push(e.connections, e.methods.join(' '), e.seen, t?.bytesToServer ?? '', t?.bytesToClient ?? '', t?.packetsToServer ?? '', t?.packetsToClient ?? '')
-    }
-    out += row(f)
-  }
+  let out = csvHeader(opts)
+  for (const e of m.entries) out += csvRow(e, opts)
   return out
+}
+
+/** The CSV header line (CRLF-terminated); with csvRow, a CSV can be written one entry at a time. */
+export function csvHeader(opts: {wide?: boolean} = {}): string {
+  const head = opts.wide ? [...CSV_HEADER, 'connections', 'methods', 'seen', 'bytes_to_server', 'bytes_to_client', 'packets_to_server', 'packets_to_client'] : CSV_HEADER
+  return head.join(',') + '\r\n'
+}
+
+/** One entry as a CSV line (CRLF-terminated). */
+export function csvRow(e: MatrixEntry, opts: {wide?: boolean} = {}): string {
+  const f = entryFields(e)
+  if (opts.wide) {
+    const t = e.traffic
+    f.push(e.connections, e.methods.join(' '), e.seen, t?.bytesToServer ?? '', t?.bytesToClient ?? '', t?.packetsToServer ?? '', t?.packetsToClient ?? '')
+  }
+  return row(f)
 }
 
 /** Unmatched client sockets (`--list-no-peers`), one per line with the reason. */

@@ -3,10 +3,10 @@ import {analyze} from '@fm/analyze'
 import {progressLine, withTemporaryCapture, type ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix} from '@fm/model'
 import {publish} from '@fm/publish'
-import {matrixToCsv, matrixToDot, matrixToJson, matrixToTable, unmatchedToCsv} from '@fm/render'
+import {csvHeader, csvRow, matrixToCsv, matrixToDot, matrixToJson, matrixToTable, unmatchedToCsv} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {ChunkedOutput, writeAtomic} from '../lib/output.js'
 
 export type AnalyzeResult = Matrix
 
@@ -52,8 +52,20 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     const dumps = argv as string[]
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
     if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
+    // CSV is written entry by entry as the store hands them over, so memory does not grow with the matrix.
+    const wide = flags.format === 'wide-csv'
+    const streamCsv = !this.jsonEnabled() && !flags['list-no-peers'] && (flags.format === 'csv' || wide)
+    let out: ChunkedOutput | undefined
+    const csvOut = (): ChunkedOutput => {
+      if (!out) {
+        out = new ChunkedOutput(flags.output)
+        out.write(csvHeader({wide}))
+      }
+      return out
+    }
     const run = (inputs: string[]): Promise<Matrix> => analyze({
       inputs,
+      onEntry: streamCsv ? (e) => csvOut().write(csvRow(e, {wide})) : undefined,
       db: flags.db,
       states: parseStates(flags.states),
       useFlows: flags['use-flows'],
@@ -68,17 +80,26 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     if (flags.format === 'skydive' && !flags.analyzer) throw new UsageError('--format skydive publishes into the analyzer it reads: add --analyzer HOST:PORT', ['To publish dumps or captures: fm publish INPUT... --analyzer HOST:PORT'])
     let matrix: Matrix
     let connection: ConnectionOptions | undefined
-    if (flags.analyzer) {
-      const interrupt = interruptible()
-      try {
-        connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
-        const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: Parameters<typeof progressLine>[0]) => progress(progressLine(p))}
-        matrix = await withTemporaryCapture(captureOpts, (c) => run([...dumps, c.path]))
-      } finally {
-        interrupt.dispose()
-      }
-    } else matrix = await run(dumps)
+    try {
+      if (flags.analyzer) {
+        const interrupt = interruptible()
+        try {
+          connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
+          const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: Parameters<typeof progressLine>[0]) => progress(progressLine(p))}
+          matrix = await withTemporaryCapture(captureOpts, (c) => run([...dumps, c.path]))
+        } finally {
+          interrupt.dispose()
+        }
+      } else matrix = await run(dumps)
+    } catch (e) {
+      out?.abort()
+      throw e
+    }
     progress.done()
+    if (streamCsv) {
+      csvOut().commit()
+      return matrix
+    }
     if (flags.format === 'skydive' && connection) {
       const p = await publish({...connection, matrix})
       this.log(`published into ${p.analyzer}: ${p.nodes.added + p.nodes.updated + p.nodes.unchanged} service nodes, ${p.edges.added + p.edges.updated + p.edges.unchanged} connection edges (${p.messages} changes)`)
