@@ -39,6 +39,8 @@ export interface AnalyzeOptions {
    * flows the entries stream straight from the store; with flows they are merged first.
    */
   onEntry?: (e: MatrixEntry) => void
+  /** Candidate rows read per page while picking servers (tests make it tiny to cross page edges). */
+  candidatePageSize?: number
   onProgress?: (p: Progress) => void
 }
 
@@ -115,7 +117,7 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
     opts.onProgress?.({phase: 'match', capture: i + 1, captures: captures.length})
     const capStates = given ?? (c.timeContext ? 'any' : DEFAULT_STATES)
     store.findCandidates(c.id, capStates)
-    resolveCandidates(store)
+    resolveCandidates(store, opts.candidatePageSize)
     if (flowStats) matchFlows(flowStore, c.id, capStates, flowStats)
   })
   let entries: MatrixEntry[]
@@ -171,11 +173,8 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
 }
 
 /** Streams the candidate rows (grouped by client), picks a server for each, writes matches in batches. */
-function resolveCandidates(store: Store): void {
-  const out: MatchRow[] = []
-  let group: CandidateRow[] = []
-  const flush = (): void => {
-    if (group.length === 0) return
+function resolveCandidates(store: Store, pageSize = CANDIDATE_PAGE): void {
+  const pick = (group: CandidateRow[]): MatchRow => {
     const cands: (Candidate & {method: string})[] = group.map((r) => ({
       serverId: r.serverId,
       owner: r.owner === 1,
@@ -186,17 +185,39 @@ function resolveCandidates(store: Store): void {
       method: r.method,
     }))
     const {chosen, resolvedBy} = pickServer(cands)
-    out.push({clientId: group[0].clientId, serverId: chosen.serverId, method: (chosen as Candidate & {method: string}).method, candidates: cands.map((c) => c.serverId), resolvedBy})
-    group = []
+    return {clientId: group[0].clientId, serverId: chosen.serverId, method: (chosen as Candidate & {method: string}).method, candidates: cands.map((c) => c.serverId), resolvedBy}
   }
-  // Rows are read fully before writing: better-sqlite3 forbids writes while a read iterates.
-  for (const row of store.candidateRows()) {
-    if (group.length && group[0].clientId !== row.clientId) flush()
-    group.push(row)
+  // A page at a time, so the matches of a large capture are never all held at once
+  // (better-sqlite3 forbids writing while a read iterates, so each page is read whole).
+  let after = -1
+  let limit = pageSize
+  for (;;) {
+    const rows = store.candidateRows(after, limit)
+    if (rows.length === 0) return
+    let end = rows.length
+    if (rows.length === limit) {
+      // the page may end inside the last client's candidates: leave that client to the next page
+      while (end > 0 && rows[end - 1].clientId === rows[rows.length - 1].clientId) end--
+      if (end === 0) {
+        limit *= 2 // one client has more candidates than a page holds
+        continue
+      }
+    }
+    const out: MatchRow[] = []
+    let start = 0
+    for (let i = 1; i <= end; i++) {
+      if (i === end || rows[i].clientId !== rows[start].clientId) {
+        out.push(pick(rows.slice(start, i)))
+        start = i
+      }
+    }
+    store.writeMatches(out)
+    after = rows[end - 1].clientId
+    limit = pageSize
   }
-  flush()
-  store.writeMatches(out)
 }
+
+const CANDIDATE_PAGE = 10_000
 
 /**
  * Rows with their repeated texts (host names, addresses, process paths) shared: SQLite hands out

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {writeFileSync} from 'node:fs'
 import {fc, test} from '@fast-check/vitest'
-import {describe, expect} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {matrixToCsv, matrixToJson} from '@fm/render'
 import {analyze} from '../src/index.js'
 import {graphDump, writeTemp, type TestHost} from './helpers/deployment.js'
@@ -51,4 +51,15 @@ describe.each([
       expect(got[1]).toBe(expected[1])
     },
   )
+})
+
+describe('picking servers a page of candidates at a time', () => {
+  it.for([1, 2, 3, 7])('gives the same matrix with pages of %i candidate rows', async (pageSize) => {
+    for (const graph of [synthetic, real]) {
+      const file = writeTemp('dump.json', [graph])
+      const whole = await analyze({inputs: [file], states: 'any'})
+      const paged = await analyze({inputs: [file], states: 'any', candidatePageSize: pageSize})
+      expect(matrixToJson(paged)).toBe(matrixToJson(whole))
+    }
+  })
 })

@@ -212,9 +212,12 @@ export class Store {
   }
 
   /** The candidates found by findCandidates, ordered by client. */
-  candidateRows(): IterableIterator<CandidateRow> {
-    return this.db.prepare(query('candidate-rows')).iterate() as IterableIterator<CandidateRow>
+  candidateRows(after: number, limit: number): CandidateRow[] {
+    this.candidatePage ??= this.db.prepare(query('candidate-rows'))
+    return this.candidatePage.all({after, limit}) as CandidateRow[]
   }
+
+  private candidatePage: Database.Statement | undefined
 
   /** Records chosen matches (in one transaction per call). */
   writeMatches(rows: MatchRow[]): void {

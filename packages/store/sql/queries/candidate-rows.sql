@@ -1,4 +1,5 @@
--- Candidates grouped by client, with what the pick needs to be independent of input order.
+-- Candidates grouped by client, with what the pick needs to be independent of input order;
+-- read a page at a time (clients after :after), so matches can be written between pages.
 SELECT x.client_id AS clientId, x.server_id AS serverId, x.method AS method, x.owner AS owner,
   (s.host_id = c.host_id) AS sameHost,
   hs.name AS hostName, hs.node_id AS hostNodeId,
@@ -8,4 +9,6 @@ FROM temp.candidates x
 JOIN sockets c ON c.id = x.client_id
 JOIN sockets s ON s.id = x.server_id
 JOIN hosts hs ON hs.id = s.host_id
-ORDER BY x.client_id;
+WHERE x.client_id > :after
+ORDER BY x.client_id
+LIMIT :limit;
