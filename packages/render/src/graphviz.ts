@@ -1,5 +1,4 @@
-import {Graphviz} from '@hpcc-js/wasm-graphviz'
-import {Resvg} from '@resvg/resvg-js'
+import type {Graphviz} from '@hpcc-js/wasm-graphviz'
 
 export type GraphvizEngine = 'dot' | 'circo' | 'neato'
 export const GRAPHVIZ_ENGINES: readonly GraphvizEngine[] = ['dot', 'circo', 'neato']
@@ -23,10 +22,12 @@ export async function renderDot(dot: string, opts: RenderDotOptions & {format: '
 export async function renderDot(dot: string, opts: RenderDotOptions & {format?: 'svg' | 'png'} = {}): Promise<string | Uint8Array> {
   const engine = opts.engine ?? 'dot'
   if (!GRAPHVIZ_ENGINES.includes(engine)) throw new RangeError(`unknown Graphviz engine ${engine}`)
-  loading ??= Graphviz.load()
+  // Loaded on first use: the wasm build is megabytes of JS that commands without a graph never need.
+  loading ??= import('@hpcc-js/wasm-graphviz').then((m) => m.Graphviz.load())
   const svg = (await loading).layout(opts.fontname ? withDefaultFont(dot, opts.fontname) : dot, 'svg', engine)
   if (opts.format !== 'png') return svg
   // The SVG carries its own size in points; render at 1.5x for a legible picture, white behind it.
+  const {Resvg} = await import('@resvg/resvg-js')
   const png = new Resvg(svg, {
     background: 'white',
     fitTo: {mode: 'zoom', value: 1.5},
