@@ -1,10 +1,11 @@
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, describe, expect, test} from 'vitest'
 import Analyze from '../src/commands/analyze.js'
 import Capture from '../src/commands/capture.js'
 import {runCommand} from './helpers/run-command.js'
+import {allText} from './helpers/all-text.js'
 import {startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '../../../tools/fake-analyzer/src/index.js'
 
 const DUMP = 'fixtures/skydive/two-agents.json'
@@ -24,15 +25,6 @@ async function fake(opts: Partial<FakeAnalyzerOptions> = {}): Promise<string> {
 }
 let n = 0
 const outPath = (): string => join(work, `cap-${++n}`)
-
-/** Every file under a folder, as text. */
-function allText(dir: string): string {
-  return readdirSync(dir, {recursive: true, encoding: 'utf8'})
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile())
-    .map((f) => readFileSync(f, 'utf8'))
-    .join('\n')
-}
 
 describe('fm capture, then fm analyze', () => {
   test.for([[], ['--format', 'wide-csv'], ['--list-no-peers'], ['--states', 'any']])(

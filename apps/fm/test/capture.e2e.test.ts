@@ -1,8 +1,9 @@
 import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {allText} from './helpers/all-text.js'
 import {FM_BIN, REPO_ROOT, runFm} from './helpers/run-command.js'
 import {FakeAnalyzerProcesses} from './helpers/fake-analyzer-process.js'
 import {selfSignedCertificate} from '../../../tools/fake-analyzer/src/index.js'
@@ -19,14 +20,6 @@ afterAll(() => {
   fakes.stopAll()
   rmSync(work, {recursive: true, force: true})
 })
-
-function allText(dir: string): string {
-  return readdirSync(dir, {recursive: true, encoding: 'utf8'})
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile())
-    .map((f) => readFileSync(f, 'utf8'))
-    .join('\n')
-}
 
 describe('fm capture (built binary)', () => {
   let analyzer: string
