@@ -6,6 +6,7 @@ import {publish} from '@fm/publish'
 import {csvHeader, csvRow, matrixToCsv, matrixToDot, matrixToJson, matrixToTable, unmatchedToCsv} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
+import {analysisNeeds} from '../lib/analysis-needs.js'
 import {ChunkedOutput, writeAtomic} from '../lib/output.js'
 
 export type AnalyzeResult = Matrix
@@ -54,7 +55,7 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
     // CSV is written entry by entry as the store hands them over, so memory does not grow with the matrix.
     const wide = flags.format === 'wide-csv'
-    const streamCsv = !this.jsonEnabled() && !flags['list-no-peers'] && (flags.format === 'csv' || wide)
+    const needs = analysisNeeds({format: flags.format, json: this.jsonEnabled(), listNoPeers: flags['list-no-peers']})
     let out: ChunkedOutput | undefined
     const csvOut = (): ChunkedOutput => {
       if (!out) {
@@ -65,13 +66,12 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     }
     const run = (inputs: string[]): Promise<Matrix> => analyze({
       inputs,
-      onEntry: streamCsv ? (e) => csvOut().write(csvRow(e, {wide})) : undefined,
+      onEntry: needs.streamCsv ? (e) => csvOut().write(csvRow(e, {wide})) : undefined,
       db: flags.db,
       states: parseStates(flags.states),
       useFlows: flags['use-flows'],
-      // Proofs appear only in JSON; building them for every entry of a large matrix costs memory.
-      evidenceLimit: flags.format === 'json' || this.jsonEnabled() ? 10 : 0,
-      lists: flags.format === 'json' || this.jsonEnabled() || flags['list-no-peers'],
+      evidenceLimit: needs.evidenceLimit,
+      lists: needs.lists,
       onProgress: (p) => {
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.records} records`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
@@ -96,7 +96,7 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
       throw e
     }
     progress.done()
-    if (streamCsv) {
+    if (needs.streamCsv) {
       csvOut().commit()
       return matrix
     }
