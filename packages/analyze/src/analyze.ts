@@ -3,10 +3,11 @@ import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cmp, InputError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
-import {readCapture, readJsonDump, sniffDump, type ReadProgress} from '@fm/ingest'
+import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
 import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
 import {emptyFlowStats, matchFlows} from './match-flows.js'
+import {readPacked} from './read-packed.js'
 
 export type Progress =
   | ({phase: 'read'} & ReadProgress)
@@ -42,6 +43,11 @@ export interface AnalyzeOptions {
   /** Candidate rows read per page while picking servers (tests make it tiny to cross page edges). */
   candidatePageSize?: number
   onProgress?: (p: Progress) => void
+  /**
+   * Parse dumps in a worker thread while this one inserts (default: when the package is built;
+   * false reads inline, true fails when the worker script is missing).
+   */
+  readInWorker?: boolean
 }
 
 export const DEFAULT_STATES = ['ESTABLISHED']
@@ -63,6 +69,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   const temp = `${target}.tmp-${process.pid}`
   rmSync(temp, {force: true})
   const store = new Store(temp, {bulk: true})
+  const onProgress = (p: ReadProgress): void => opts.onProgress?.({phase: 'read', ...p})
   let ok = false
   try {
     for (const {file, kind} of kinds) {
@@ -71,13 +78,13 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
         const cap = await readCapture(file)
         for (const snap of cap.snapshots) {
           const id = store.addCapture({source: file, format: 'fm-capture', label: snap.label, timeContext: snap.timeContext, startedAt: snap.startedAt, endedAt: snap.endedAt, manifest: cap.manifest})
-          for (const part of snap.files) await store.load(id, readJsonDump(part, {onProgress: (p) => opts.onProgress?.({phase: 'read', ...p})}))
+          for (const part of snap.files) await store.loadPacked(id, readPacked(part, {worker: opts.readInWorker, onProgress}))
           store.finishLoad(id)
         }
         continue
       }
       const id = store.addCapture({source: file, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
-      await store.load(id, readJsonDump(file, {onProgress: (p) => opts.onProgress?.({phase: 'read', ...p})}))
+      await store.loadPacked(id, readPacked(file, {worker: opts.readInWorker, onProgress}))
       store.finishLoad(id)
     }
     const matrix = matchAll(store, states, opts)

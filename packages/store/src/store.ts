@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import {addressFamily, isLinkLocal, isLoopback, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
+import {packRecords, ROLES, SOCKET_FIELDS, StringTable, type PackedBatch, type PackedRecord} from './packed.js'
 import {migrations, query} from './sql.js'
-import {classifySockets} from './classify-sockets.js'
 
 type DB = Database.Database
 
@@ -34,7 +34,12 @@ export interface MatchRow {
 /** A matched connection as the matrix query returns it. */
 export type MatrixRow = MatchedConnection
 
-const BATCH = 4000
+/** Where the next socket row of a packed batch starts, and the texts its indexes point into. */
+interface SocketRows {
+  data: Float64Array
+  at: number
+  texts: string[]
+}
 
 /** The SQLite database behind an analysis. Statements are prepared once; loads run in batched transactions. */
 export class Store {
@@ -95,24 +100,26 @@ export class Store {
 
   /** Loads records into a capture, in batched transactions; returns how many records were kept. */
   async load(captureId: number, records: AsyncIterable<DumpRecord> | Iterable<DumpRecord>): Promise<number> {
+    return this.loadPacked(captureId, packRecords(records))
+  }
+
+  /**
+   * Loads packed batches (one transaction each) into a capture; returns how many records were
+   * kept. The batches may come from another thread that parses while this one inserts.
+   */
+  async loadPacked(captureId: number, batches: AsyncIterable<PackedBatch>): Promise<number> {
     const hostIds = new Map<string, number>()
-    let batch: DumpRecord[] = []
-    let weight = 0
+    const table = new StringTable()
     let count = 0
-    const flush = this.db.transaction((recs: DumpRecord[]) => {
-      for (const r of recs) this.insert(captureId, r, hostIds)
+    const flush = this.db.transaction((b: PackedBatch) => {
+      const rows = {data: b.sockets, at: 0, texts: table.texts}
+      for (const r of b.records) this.insert(captureId, r, hostIds, rows)
     })
-    for await (const r of records) {
-      batch.push(r)
-      count++
-      weight += r.kind === 'host' ? 1 + (r.sockets?.length ?? 0) : r.kind === 'sockets' ? 1 + r.sockets.length : 1
-      if (weight >= BATCH) {
-        flush(batch)
-        batch = []
-        weight = 0
-      }
+    for await (const b of batches) {
+      table.apply(b)
+      flush(b)
+      count += b.records.length
     }
-    if (batch.length) flush(batch)
     return count
   }
 
@@ -125,26 +132,26 @@ export class Store {
     return id
   }
 
-  private insert(captureId: number, r: DumpRecord, hostIds: Map<string, number>): void {
+  private insert(captureId: number, r: PackedRecord, hostIds: Map<string, number>, rows: SocketRows): void {
     const s = this.stmts
     switch (r.kind) {
       case 'host': {
         let id = hostIds.get(r.nodeId)
         if (id === undefined) {
-          id = Number(s.host.run(captureId, r.nodeId, r.name, r.hostname, r.sockets ? 1 : 0).lastInsertRowid)
+          id = Number(s.host.run(captureId, r.nodeId, r.name, r.hostname, r.sockets !== null ? 1 : 0).lastInsertRowid)
           hostIds.set(r.nodeId, id)
         } else {
           s.hostUpdate.run(r.name, r.hostname, id)
-          if (r.sockets) s.hostHasSockets.run(id)
+          if (r.sockets !== null) s.hostHasSockets.run(id)
         }
-        if (r.sockets) this.insertSockets(captureId, id, r.sockets)
+        if (r.sockets !== null) this.insertSockets(captureId, id, r.sockets, rows)
         if (r.tid) s.nodeTid.run(captureId, r.nodeId, r.tid)
         return
       }
       case 'sockets': {
         const id = this.hostId(captureId, r.ownerId, hostIds)
         s.hostHasSockets.run(id)
-        this.insertSockets(captureId, id, r.sockets)
+        this.insertSockets(captureId, id, r.sockets, rows)
         return
       }
       case 'interface':
@@ -173,18 +180,20 @@ export class Store {
   /** Hosts that received sockets, and how many times: those with several batches are reclassified in SQL. */
   private socketBatches = new Map<number, number>()
 
-  private insertSockets(captureId: number, hostId: number, sockets: Socket[]): void {
+  /** Inserts the next `count` packed socket rows (classified by the packer) for a host. */
+  private insertSockets(captureId: number, hostId: number, count: number, rows: SocketRows): void {
     const st = this.stmts.socket
-    const roles = classifySockets(sockets)
+    const a = rows.data
+    const t = rows.texts
     this.socketBatches.set(hostId, (this.socketBatches.get(hostId) ?? 0) + 1)
-    sockets.forEach((k, i) => {
-      const l = addressClass(k.localAddress)
-      const r = addressClass(k.remoteAddress)
+    let o = rows.at
+    for (let i = 0; i < count; i++, o += SOCKET_FIELDS) {
       st.run(
-        captureId, hostId, k.protocol, k.localAddress, k.localPort, k.remoteAddress, k.remotePort, k.state, k.process, k.pid, k.name,
-        l.family, l.loop, r.family, r.loop, r.linkLocal, roles[i],
+        captureId, hostId, t[a[o]], t[a[o + 1]], a[o + 2], t[a[o + 3]], a[o + 4], t[a[o + 5]], t[a[o + 6]], a[o + 7], t[a[o + 8]],
+        a[o + 9], a[o + 10], a[o + 11], a[o + 12], a[o + 13], ROLES[a[o + 14]],
       )
-    })
+    }
+    rows.at = o
   }
 
   /** After a capture's load: indexes, address ownership, listener and side classification. */
@@ -290,23 +299,6 @@ export class Store {
   close(): void {
     this.db.close()
   }
-}
-
-interface AddressClass {
-  family: number
-  loop: number
-  linkLocal: number
-}
-// Millions of sockets share a few thousand addresses: classify each distinct one once.
-const classes = new Map<string, AddressClass>()
-function addressClass(a: string): AddressClass {
-  let c = classes.get(a)
-  if (!c) {
-    c = {family: addressFamily(a), loop: isLoopback(a) ? 1 : 0, linkLocal: isLinkLocal(a) ? 1 : 0}
-    if (classes.size >= 1 << 16) classes.clear()
-    classes.set(a, c)
-  }
-  return c
 }
 
 /** Splits a .sql file into statements (no semicolons inside string literals in our files). */

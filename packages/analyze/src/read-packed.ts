@@ -1,0 +1,106 @@
+import {existsSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {Worker} from 'node:worker_threads'
+import {FmError, InputError} from '@fm/model'
+import {readJsonDump, type ReadProgress} from '@fm/ingest'
+import {packRecords, type PackedBatch} from '@fm/store'
+
+/** Messages of the reading thread. */
+export type FromReader =
+  | {type: 'batch'; batch: PackedBatch; progress: ReadProgress | null}
+  | {type: 'done'; progress: ReadProgress | null}
+  | {
+      type: 'error'
+      error:
+        | {kind: 'input'; file: string; message: string; suggestions: string[]}
+        | {kind: 'fm'; message: string; exitCode: number; suggestions: string[]}
+        | {kind: 'other'; message: string; stack?: string}
+    }
+
+/** Messages to the reading thread. */
+export type ToReader = {type: 'ack'}
+
+export interface ReadPackedOptions {
+  onProgress?: (p: ReadProgress) => void
+  /** Parse in a worker thread (default: when the built worker script is there; from sources, inline). */
+  worker?: boolean
+}
+
+/**
+ * The worker script, built next to this module. Running from sources (unit tests), it is the
+ * built one of dist/ when there is one; with none, reading happens inline.
+ */
+export function readerScript(): URL | null {
+  for (const candidate of ['./read-worker.js', '../dist/read-worker.js']) {
+    const url = new URL(candidate, import.meta.url)
+    if (existsSync(fileURLToPath(url))) return url
+  }
+  return null
+}
+
+/**
+ * Reads one dump file as packed batches for `Store.loadPacked`. With a worker, parsing runs on
+ * the other core while the caller inserts; errors arrive as the same typed errors as inline.
+ */
+export function readPacked(file: string, opts: ReadPackedOptions = {}): AsyncGenerator<PackedBatch> {
+  const script = opts.worker === false ? null : readerScript()
+  if (opts.worker === true && !script) throw new Error('the reading worker is not built (npm run build)')
+  if (!script) return packRecords(readJsonDump(file, {onProgress: opts.onProgress}))
+  return readInWorker(script, file, opts.onProgress)
+}
+
+let running = 0
+/** How many reading workers are alive (none once every reader has finished or been left). */
+export function runningReaders(): number {
+  return running
+}
+
+async function* readInWorker(script: URL, file: string, onProgress?: (p: ReadProgress) => void): AsyncGenerator<PackedBatch> {
+  const worker = new Worker(script, {workerData: {file}})
+  running++
+  const queue: FromReader[] = []
+  let failure: Error | null = null
+  let wake: (() => void) | null = null
+  const notify = (): void => {
+    wake?.()
+    wake = null
+  }
+  worker.on('message', (m: FromReader) => {
+    queue.push(m)
+    notify()
+  })
+  worker.on('error', (e) => {
+    failure = e
+    notify()
+  })
+  worker.on('exit', (code) => {
+    failure ??= new Error(`the reading worker stopped (exit code ${code})`)
+    notify()
+  })
+  try {
+    for (;;) {
+      const m = queue.shift()
+      if (!m) {
+        if (failure) throw failure
+        await new Promise<void>((resolve) => (wake = resolve))
+        continue
+      }
+      if (m.type === 'error') throw toError(m.error)
+      if (m.progress) onProgress?.(m.progress)
+      if (m.type === 'done') return
+      worker.postMessage({type: 'ack'} satisfies ToReader)
+      yield m.batch
+    }
+  } finally {
+    await worker.terminate()
+    running--
+  }
+}
+
+function toError(e: (FromReader & {type: 'error'})['error']): Error {
+  if (e.kind === 'input') return new InputError(e.file, e.message.slice(e.file.length + 2), e.suggestions)
+  if (e.kind === 'fm') return new FmError(e.message, e.exitCode, e.suggestions)
+  const err = new Error(e.message)
+  if (e.stack) err.stack = e.stack
+  return err
+}
