@@ -217,10 +217,11 @@ export class Store {
     this.db.transaction(() => {
       this.run('candidates', params)
       this.run('unmatched', params)
+      this.run('single-candidates', {})
     })()
   }
 
-  /** The candidates found by findCandidates, ordered by client. */
+  /** The candidates of clients with several, as findCandidates found them, ordered by client. */
   candidateRows(after: number, limit: number): CandidateRow[] {
     this.candidatePage ??= this.db.prepare(query('candidate-rows'))
     return this.candidatePage.all({after, limit}) as CandidateRow[]
