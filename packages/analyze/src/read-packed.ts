@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs'
+import {existsSync, statSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 import {FmError, InputError} from '@fm/model'
@@ -22,8 +22,22 @@ export type ToReader = {type: 'ack'}
 
 export interface ReadPackedOptions {
   onProgress?: (p: ReadProgress) => void
-  /** Parse in a worker thread (default: when the built worker script is there; from sources, inline). */
+  /**
+   * Parse in a worker thread. Default: for files of WORKER_MIN_BYTES and more, when the built
+   * worker script is there (from sources, inline).
+   */
   worker?: boolean
+}
+
+/** Below this size, starting a thread (~30 ms) costs more than parsing on the side saves. */
+export const WORKER_MIN_BYTES = 4 << 20
+
+function size(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0 // the reader reports the error
+  }
 }
 
 /**
@@ -43,7 +57,8 @@ export function readerScript(): URL | null {
  * the other core while the caller inserts; errors arrive as the same typed errors as inline.
  */
 export function readPacked(file: string, opts: ReadPackedOptions = {}): AsyncGenerator<PackedBatch> {
-  const script = opts.worker === false ? null : readerScript()
+  const wanted = opts.worker ?? size(file) >= WORKER_MIN_BYTES
+  const script = wanted ? readerScript() : null
   if (opts.worker === true && !script) throw new Error('the reading worker is not built (npm run build)')
   if (!script) return packRecords(readJsonDump(file, {onProgress: opts.onProgress}))
   return readInWorker(script, file, opts.onProgress)

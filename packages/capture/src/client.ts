@@ -5,7 +5,7 @@ import https from 'node:https'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, FmError, UsageError} from '@fm/model'
+import {AnalyzerError, FmError, INTERRUPTED_EXIT, UsageError} from '@fm/model'
 import {analyzerEndpoint, type AnalyzerEndpoint} from './endpoint.js'
 import {networkError, RetryableError} from './network-error.js'
 
@@ -38,7 +38,7 @@ export interface QueryResult {
 }
 
 /** Exit code of an interrupted capture (the shell's convention for SIGINT). */
-export const INTERRUPTED_EXIT = 130
+export {INTERRUPTED_EXIT}
 
 /**
  * A read-only client of a Skydive analyzer's REST API: login, then Gremlin queries whose

@@ -1,3 +1,6 @@
+/** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT = 130
+
 /** Base of every error fm's libraries throw on purpose; the CLI maps `exitCode`. */
 export class FmError extends Error {
   readonly exitCode: number

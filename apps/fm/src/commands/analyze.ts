@@ -1,8 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import {progressLine, withTemporaryCapture, type ConnectionOptions} from '@fm/capture'
+import type {CaptureProgress, ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix} from '@fm/model'
-import {publish} from '@fm/publish'
 import {csvHeader, csvRow, matrixToCsv, matrixToDot, matrixToJson, matrixToTable, unmatchedToCsv} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
@@ -85,7 +84,9 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
         const interrupt = interruptible()
         try {
           connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
-          const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: Parameters<typeof progressLine>[0]) => progress(progressLine(p))}
+          // capture and publish load only when an analyzer is involved: most runs read files
+          const {progressLine, withTemporaryCapture} = await import('@fm/capture')
+          const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: CaptureProgress) => progress(progressLine(p))}
           matrix = await withTemporaryCapture(captureOpts, (c) => run([...dumps, c.path]))
         } finally {
           interrupt.dispose()
@@ -101,6 +102,7 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
       return matrix
     }
     if (flags.format === 'skydive' && connection) {
+      const {publish} = await import('@fm/publish')
       const p = await publish({...connection, matrix})
       this.log(`published into ${p.analyzer}: ${p.nodes.added + p.nodes.updated + p.nodes.unchanged} service nodes, ${p.edges.added + p.edges.updated + p.edges.unchanged} connection edges (${p.messages} changes)`)
       return matrix

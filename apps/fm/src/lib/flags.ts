@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
-import {AnalyzerError} from '@fm/model'
-import {INTERRUPTED_EXIT, type ConnectionOptions} from '@fm/capture'
+import {AnalyzerError, INTERRUPTED_EXIT} from '@fm/model'
+import type {ConnectionOptions} from '@fm/capture'
 
 /** Flags shared by every command that reads dumps and matches them. */
 export const matchFlags = {
