@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {cmp, InputError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {cmp, InputError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
 import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
@@ -40,6 +40,12 @@ export interface AnalyzeOptions {
    * flows the entries stream straight from the store; with flows they are merged first.
    */
   onEntry?: (e: MatrixEntry) => void
+  /** Called once matching is done, before any entry: everything of the matrix but its lists. */
+  onHead?: (head: MatrixHead) => void
+  /** Hands the unmatched client sockets over one at a time, in order, instead of returning them (whatever `lists`). */
+  onUnmatched?: (u: UnmatchedSocket) => void
+  /** Hands the ambiguities over one at a time, in order, instead of returning them (whatever `lists`). */
+  onAmbiguity?: (a: Ambiguity) => void
   /** Candidate rows read per page while picking servers (tests make it tiny to cross page edges). */
   candidatePageSize?: number
   onProgress?: (p: Progress) => void
@@ -127,6 +133,31 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
     resolveCandidates(store, opts.candidatePageSize)
     if (flowStats) matchFlows(flowStore, c.id, capStates, flowStats)
   })
+  // The head (counts) is known before any entry, so a writer can stream the whole matrix.
+  const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0, ...store.unmatchedReasons()}
+  const counts = store.counts()
+  const matched = {socket: 0, listener: 0, flow: 0}
+  for (const row of store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: 'socket' | 'listener' | 'flow'; n: number}[]) {
+    matched[row.method] = row.n
+  }
+  if (flowStats) matched.flow += flowStats.flowConnections
+  const head: MatrixHead = {
+    schemaVersion: 1,
+    states: states === 'any' ? ['any'] : [...states],
+    captures: store.captures(),
+    stats: {
+      captures: captures.length,
+      ...counts,
+      clientsConsidered: matched.socket + matched.listener + matched.flow + reasons.external + reasons['no-listener'] + reasons['host-without-sockets'],
+      matched,
+      unmatched: reasons,
+      ambiguities: store.ambiguityCount(),
+      ...(flowStats ? {flows: flowStats} : {}),
+    },
+    hostsWithoutSockets: [...new Set(store.hostsWithoutSockets())].sort(cmp),
+  }
+  opts.onHead?.(head)
+
   let entries: MatrixEntry[]
   if (opts.onEntry && !flowStats) {
     // The store orders rows by the entry key in code-point order, which is compareEntries' order.
@@ -140,43 +171,20 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
       entries = []
     }
   }
-  const unmatched: UnmatchedSocket[] = []
-  const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0}
+  // Both lists come out of the store already in order (by socket key): streamed, or kept.
   const lists = opts.lists ?? true
-  for (const u of store.unmatchedRows()) {
-    const {host, reason, ...socket} = u
-    reasons[reason as UnmatchedReason]++
-    if (lists) unmatched.push({host, socket, key: socketKey(host, socket), reason: reason as UnmatchedReason})
+  const unmatched: UnmatchedSocket[] = []
+  if (lists || opts.onUnmatched) {
+    const take = opts.onUnmatched ?? ((u: UnmatchedSocket) => unmatched.push(u))
+    for (const {host, reason, key, ...socket} of store.unmatchedRows()) take({host, socket, key, reason: reason as UnmatchedReason})
   }
-  unmatched.sort((a, b) => cmp(a.key, b.key) || cmp(a.reason, b.reason))
-  const ambiguities = lists ? readAmbiguities(store) : []
-  const ambiguityCount = lists ? ambiguities.length : store.ambiguityCount()
-  const counts = store.counts()
-  const matched = {socket: 0, listener: 0, flow: 0}
-  for (const row of store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: 'socket' | 'listener' | 'flow'; n: number}[]) {
-    matched[row.method] = row.n
+  const ambiguities: Ambiguity[] = []
+  if (lists || opts.onAmbiguity) {
+    const take = opts.onAmbiguity ?? ((a: Ambiguity) => ambiguities.push(a))
+    for (const a of readAmbiguities(store)) take(a)
   }
-  if (flowStats) matched.flow += flowStats.flowConnections
   opts.onProgress?.({phase: 'done'})
-  const hostsWithoutSockets = [...new Set(store.hostsWithoutSockets())].sort(cmp)
-  return {
-    schemaVersion: 1,
-    states: states === 'any' ? ['any'] : [...states],
-    captures: store.captures(),
-    stats: {
-      captures: captures.length,
-      ...counts,
-      clientsConsidered: matched.socket + matched.listener + matched.flow + reasons.external + reasons['no-listener'] + reasons['host-without-sockets'],
-      matched,
-      unmatched: reasons,
-      ambiguities: ambiguityCount,
-      ...(flowStats ? {flows: flowStats} : {}),
-    },
-    hostsWithoutSockets,
-    entries,
-    unmatched,
-    ambiguities,
-  }
+  return {...head, entries, unmatched, ambiguities}
 }
 
 /** Streams the candidate rows (grouped by client), picks a server for each, writes matches in batches. */
@@ -246,30 +254,22 @@ function* shareStrings<T extends object>(rows: Iterable<T>): Generator<T> {
   }
 }
 
-function readAmbiguities(store: Store): Ambiguity[] {
-  const byClient = new Map<number, {resolvedBy: string; chosen: number; candidates: number[]}>()
+/** The ambiguities, one per client, from the store's rows (one per candidate, in order). */
+function* readAmbiguities(store: Store): Generator<Ambiguity> {
+  let current: (Ambiguity & {id: number}) | null = null
   for (const r of store.ambiguityRows()) {
-    let a = byClient.get(r.clientId)
-    if (!a) byClient.set(r.clientId, (a = {resolvedBy: r.resolvedBy, chosen: r.chosenId, candidates: []}))
-    a.candidates.push(r.candidateId)
-  }
-  // Server sockets recur across ambiguities (one listener serves thousands of clients): look each up once.
-  const keys = new Map<number, string>()
-  const key = (id: number): string => {
-    let k = keys.get(id)
-    if (k === undefined) {
-      const s = store.socket(id)
-      keys.set(id, (k = socketKey(s.host, s)))
+    if (current && current.id === r.clientId) {
+      current.candidates.push(r.candidate)
+      continue
     }
-    return k
+    if (current) yield withoutId(current)
+    current = {id: r.clientId, client: r.client, candidates: [r.candidate], chosen: r.chosen, resolvedBy: r.resolvedBy as Ambiguity['resolvedBy']}
   }
-  const list: Ambiguity[] = [...byClient.entries()].map(([client, a]) => ({
-    client: key(client),
-    candidates: a.candidates.map(key).sort(cmp),
-    chosen: key(a.chosen),
-    resolvedBy: a.resolvedBy as Ambiguity['resolvedBy'],
-  }))
-  return list.sort((a, b) => cmp(a.client, b.client))
+  if (current) yield withoutId(current)
+}
+
+function withoutId({id: _, ...a}: Ambiguity & {id: number}): Ambiguity {
+  return a
 }
 
 /** The states a run without --states used: ESTABLISHED, 'any' for captures with a time context, or both listed. */

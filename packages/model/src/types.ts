@@ -181,6 +181,9 @@ export interface Matrix {
   ambiguities: Ambiguity[]
 }
 
+/** A matrix without its lists: what is known before the entries are written. */
+export type MatrixHead = Omit<Matrix, 'entries' | 'unmatched' | 'ambiguities'>
+
 /** One matched client socket with both ends described; rows of one entry must be contiguous. */
 export interface MatchedConnection {
   protocol: string

@@ -46,10 +46,16 @@ export function csvRow(e: MatrixEntry, opts: {wide?: boolean} = {}): string {
 
 /** Unmatched client sockets (`--list-no-peers`), one per line with the reason. */
 export function unmatchedToCsv(list: UnmatchedSocket[]): string {
-  let out = 'reason,host,protocol,local_ip,local_port,remote_ip,remote_port,state,proc,procname,pid\r\n'
-  for (const u of list) {
-    const s = u.socket
-    out += row([u.reason, u.host, s.protocol, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.process, s.name, s.pid])
-  }
+  let out = UNMATCHED_CSV_HEADER
+  for (const u of list) out += unmatchedCsvRow(u)
   return out
+}
+
+/** The header line of unmatchedToCsv; with unmatchedCsvRow, the list can be written one socket at a time. */
+export const UNMATCHED_CSV_HEADER = 'reason,host,protocol,local_ip,local_port,remote_ip,remote_port,state,proc,procname,pid\r\n'
+
+/** One unmatched socket as a CSV line (CRLF-terminated). */
+export function unmatchedCsvRow(u: UnmatchedSocket): string {
+  const s = u.socket
+  return row([u.reason, u.host, s.protocol, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.process, s.name, s.pid])
 }

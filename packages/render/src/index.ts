@@ -1,5 +1,5 @@
-export {CSV_HEADER, csvField, csvHeader, csvRow, matrixToCsv, unmatchedToCsv} from './csv.js'
+export {CSV_HEADER, csvField, csvHeader, csvRow, matrixToCsv, UNMATCHED_CSV_HEADER, unmatchedCsvRow, unmatchedToCsv} from './csv.js'
 export {dotId, matrixToDot} from './dot.js'
-export {matrixToJson} from './json.js'
+export {JsonArrayWriter, MatrixJsonWriter, matrixToJson} from './json.js'
 export {matrixToTable, printable} from './table.js'
 export {GRAPHVIZ_ENGINES, renderDot, type GraphvizEngine, type RenderDotOptions} from './graphviz.js'

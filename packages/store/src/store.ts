@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import {addressFamily, isLinkLocal, isLoopback, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
+import {addressFamily, isLinkLocal, isLoopback, socketKey, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
 import {packRecords, ROLES, SOCKET_FIELDS, StringTable, type PackedBatch, type PackedRecord} from './packed.js'
 import {migrations, query} from './sql.js'
 
@@ -56,6 +56,10 @@ export class Store {
     this.db.pragma('temp_store = FILE')
     this.db.pragma('cache_size = -16384')
     this.migrate()
+    // socketKey in SQL, so lists sort and stream in the store with exactly the keys JS would build
+    this.db.function('fm_socket_key', {deterministic: true}, (host, protocol, localAddress, localPort, remoteAddress, remotePort, pid) =>
+      socketKey(host as string, {protocol, localAddress, localPort, remoteAddress, remotePort, pid} as Parameters<typeof socketKey>[1]),
+    )
     this.db.exec('CREATE TEMP TABLE IF NOT EXISTS candidates (client_id INTEGER NOT NULL, server_id INTEGER NOT NULL, method TEXT NOT NULL, owner INTEGER NOT NULL)')
     this.db.exec('CREATE INDEX IF NOT EXISTS temp.candidates_client ON candidates (client_id)')
     this.stmts = this.prepare()
@@ -253,27 +257,25 @@ export class Store {
     return this.db.prepare(query('matrix-rows')).iterate() as IterableIterator<MatrixRow>
   }
 
-  unmatchedRows(): IterableIterator<Socket & {host: string; reason: string}> {
-    return this.db.prepare(query('unmatched-rows')).iterate() as IterableIterator<Socket & {host: string; reason: string}>
+  /** Unmatched client sockets with their socket key, in the matrix's order (key, reason). */
+  unmatchedRows(): IterableIterator<Socket & {host: string; reason: string; key: string}> {
+    return this.db.prepare(query('unmatched-rows')).iterate() as IterableIterator<Socket & {host: string; reason: string; key: string}>
   }
 
-  ambiguityRows(): IterableIterator<{clientId: number; resolvedBy: string; chosenId: number; candidateId: number}> {
-    return this.db.prepare(query('ambiguity-rows')).iterate() as IterableIterator<{clientId: number; resolvedBy: string; chosenId: number; candidateId: number}>
+  /** One row per candidate of each ambiguous client, by client key then candidate key. */
+  ambiguityRows(): IterableIterator<{clientId: number; resolvedBy: string; client: string; chosen: string; candidate: string}> {
+    return this.db.prepare(query('ambiguity-rows')).iterate() as IterableIterator<{clientId: number; resolvedBy: string; client: string; chosen: string; candidate: string}>
   }
 
-  private socketById: Database.Statement | null = null
+  /** Unmatched client sockets by reason. */
+  unmatchedReasons(): Record<string, number> {
+    const rows = this.db.prepare('SELECT reason, COUNT(*) AS n FROM unmatched GROUP BY reason').all() as {reason: string; n: number}[]
+    return Object.fromEntries(rows.map((r) => [r.reason, r.n]))
+  }
 
   /** How many client sockets had more than one candidate server. */
   ambiguityCount(): number {
     return this.db.prepare('SELECT COUNT(DISTINCT client_id) FROM ambiguity_candidates').pluck().get() as number
-  }
-
-  /** A socket with its host name, by id (called once per ambiguity candidate: prepared once). */
-  socket(id: number): Socket & {host: string} {
-    this.socketById ??= this.db.prepare(
-      'SELECT h.name AS host, s.protocol, s.local_addr AS localAddress, s.local_port AS localPort, s.remote_addr AS remoteAddress, s.remote_port AS remotePort, s.state, s.process, s.pid, s.name FROM sockets s JOIN hosts h ON h.id = s.host_id WHERE s.id = ?',
-    )
-    return this.socketById.get(id) as Socket & {host: string}
   }
 
   captures(): CaptureInfo[] {

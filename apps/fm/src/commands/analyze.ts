@@ -2,10 +2,11 @@ import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
 import type {CaptureProgress, ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix} from '@fm/model'
-import {csvHeader, csvRow, matrixToCsv, matrixToDot, matrixToJson, matrixToTable, unmatchedToCsv} from '@fm/render'
+import {matrixToDot, matrixToTable} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
+import {matrixStream} from '../lib/matrix-stream.js'
 import {ChunkedOutput, writeAtomic} from '../lib/output.js'
 
 export type AnalyzeResult = Matrix
@@ -52,20 +53,17 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     const dumps = argv as string[]
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
     if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
-    // CSV is written entry by entry as the store hands them over, so memory does not grow with the matrix.
-    const wide = flags.format === 'wide-csv'
+    // CSV, JSON and --list-no-peers are written piece by piece as the store hands the matrix
+    // over, so memory does not grow with the matrix; the output file appears only on success.
     const needs = analysisNeeds({format: flags.format, json: this.jsonEnabled(), listNoPeers: flags['list-no-peers']})
     let out: ChunkedOutput | undefined
-    const csvOut = (): ChunkedOutput => {
-      if (!out) {
-        out = new ChunkedOutput(flags.output)
-        out.write(csvHeader({wide}))
-      }
-      return out
-    }
+    const output = (): ChunkedOutput => (out ??= new ChunkedOutput(flags.output))
+    const stream = needs.stream ? matrixStream(needs.stream, (text) => output().write(text)) : undefined
     const run = (inputs: string[]): Promise<Matrix> => analyze({
       inputs,
-      onEntry: needs.streamCsv ? (e) => csvOut().write(csvRow(e, {wide})) : undefined,
+      // --list-no-peers shows no entries: they are read and dropped, never held
+      ...(needs.stream === 'unmatched-csv' || needs.stream === 'unmatched-json' ? {onEntry: () => undefined} : {}),
+      ...stream?.callbacks,
       db: flags.db,
       states: parseStates(flags.states),
       useFlows: flags['use-flows'],
@@ -97,8 +95,14 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
       throw e
     }
     progress.done()
-    if (needs.streamCsv) {
-      csvOut().commit()
+    if (stream) {
+      try {
+        stream.end()
+        output().commit()
+      } catch (e) {
+        out?.abort()
+        throw e
+      }
       return matrix
     }
     if (flags.format === 'skydive' && connection) {
@@ -108,25 +112,21 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
       return matrix
     }
     if (this.jsonEnabled()) return matrix
-    const text = render(matrix, flags.format, flags['list-no-peers'])
+    const text = render(matrix, flags.format)
     if (flags.output) writeAtomic(flags.output, text)
     else process.stdout.write(text)
     return matrix
   }
 }
 
-function render(m: Matrix, format: string, noPeers: boolean): string {
-  if (noPeers) return format === 'json' ? JSON.stringify(m.unmatched, null, 2) + '\n' : unmatchedToCsv(m.unmatched)
+/** The outputs that need the whole matrix (the streamed ones never come here). */
+function render(m: Matrix, format: string): string {
   switch (format) {
-    case 'json':
-      return matrixToJson(m)
     case 'dot':
       return matrixToDot(m)
     case 'table':
       return matrixToTable(m)
-    case 'wide-csv':
-      return matrixToCsv(m, {wide: true})
     default:
-      return matrixToCsv(m)
+      throw new Error(`format ${format} is streamed, not rendered whole`)
   }
 }

@@ -1,8 +1,11 @@
+/** An output `fm analyze` writes piece by piece while the store hands the matrix over. */
+export type StreamKind = 'csv' | 'wide-csv' | 'json' | 'unmatched-csv' | 'unmatched-json'
+
 /** What `fm analyze` asks of the analysis for one output: only what that output shows. */
 export interface AnalysisNeeds {
-  /** CSV is written entry by entry as the store hands the entries over. */
-  streamCsv: boolean
-  /** The lists of unmatched sockets and ambiguities (hundreds of thousands on a large deployment). */
+  /** Streamed outputs never hold the matrix or its lists; the others (dot, table, --json, publishing) do. */
+  stream: StreamKind | null
+  /** Keep the lists of unmatched sockets and ambiguities in the result (hundreds of thousands on a large deployment). */
   lists: boolean
   /** Proofs per entry: they appear only in JSON. */
   evidenceLimit: number
@@ -14,11 +17,16 @@ export interface AnalysisNeeds {
  * lists) never kick in by accident.
  */
 export function analysisNeeds(flags: {format: string; json: boolean; listNoPeers?: boolean}): AnalysisNeeds {
-  const json = flags.json || flags.format === 'json'
-  const listNoPeers = flags.listNoPeers === true
-  return {
-    streamCsv: !flags.json && !listNoPeers && (flags.format === 'csv' || flags.format === 'wide-csv'),
-    lists: json || listNoPeers,
-    evidenceLimit: json ? 10 : 0,
+  // --json returns the whole result to oclif, which prints it
+  if (flags.json) return {stream: null, lists: true, evidenceLimit: 10}
+  if (flags.listNoPeers === true) return {stream: flags.format === 'json' ? 'unmatched-json' : 'unmatched-csv', lists: false, evidenceLimit: 0}
+  switch (flags.format) {
+    case 'csv':
+    case 'wide-csv':
+      return {stream: flags.format, lists: false, evidenceLimit: 0}
+    case 'json':
+      return {stream: 'json', lists: false, evidenceLimit: 10}
+    default:
+      return {stream: null, lists: false, evidenceLimit: 0}
   }
 }

@@ -61,3 +61,41 @@ describe('the built fm binary on the real dump', () => {
     expect(runFm(['analyze', '--format', 'nope', 'x.json']).status).toBe(2)
   })
 })
+
+// The streamed outputs (written while the store hands the matrix over) against the whole-matrix
+// writers on the library's result. The generated deployment is large enough to read in the
+// worker thread (over 4 MB), so the binary's default path is exercised too.
+describe('streamed outputs of the built binary are the whole-matrix writers\' bytes', async () => {
+  const {analyze} = await import('@fm/analyze')
+  const {matrixToCsv, matrixToJson, unmatchedToCsv} = await import('@fm/render')
+  const {writeDeployment} = await import('../../../../tools/gen/src/write-deployment.js')
+  const dir = mkdtempSync(join(tmpdir(), 'fm-e2e-stream-'))
+  const generated = writeDeployment({hosts: 320, seed: 4}, join(dir, 'gen'))
+
+  test('the generated dump is read in the worker thread by default', async () => {
+    const {WORKER_MIN_BYTES} = await import('@fm/analyze')
+    expect(generated.dumpBytes).toBeGreaterThan(WORKER_MIN_BYTES)
+  })
+
+  test.each([
+    ['the real dump', 'fixtures/skydive/two-agents.json'],
+    ['a generated deployment', generated.dump],
+  ])('%s: csv, wide-csv, json, --list-no-peers as csv and json', async (_name, dump) => {
+    const file = dump.startsWith('/') ? dump : join(APP_ROOT, '../..', dump)
+    const m = await analyze({inputs: [file], evidenceLimit: 10})
+    const out = (args: string[]): string => {
+      const target = join(dir, `out-${args.join('_').replaceAll('-', '')}`)
+      const r = runFm(['analyze', file, ...args, '--output', target])
+      expect(r.status, r.stderr).toBe(0)
+      return readFileSync(target, 'utf8')
+    }
+    expect(out([])).toBe(matrixToCsv(m))
+    expect(out(['--format', 'wide-csv'])).toBe(matrixToCsv(m, {wide: true}))
+    expect(out(['--format', 'json'])).toBe(matrixToJson(m))
+    expect(out(['--list-no-peers'])).toBe(unmatchedToCsv(m.unmatched))
+    expect(out(['--list-no-peers', '--format', 'json'])).toBe(JSON.stringify(m.unmatched, null, 2) + '\n')
+    expect(m.entries.length).toBeGreaterThan(5)
+    expect(m.unmatched.length).toBeGreaterThan(0)
+    expect(m.ambiguities.length).toBeGreaterThan(0)
+  })
+})
