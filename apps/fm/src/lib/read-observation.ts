@@ -22,6 +22,8 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
         inputs: rest,
         states: opts.states,
         evidenceLimit: 0,
+        // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
+        lists: false,
         onProgress: (p) => {
           if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
           else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
