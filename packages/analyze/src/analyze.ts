@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {cmp, InputError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {cmp, InputError, InterruptedError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
 import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
@@ -54,6 +54,11 @@ export interface AnalyzeOptions {
    * false reads inline, true fails when the worker script is missing).
    */
   readInWorker?: boolean
+  /**
+   * Stops the analysis (InterruptedError) at the next step: between batches while loading, between
+   * statements and pages while matching. Nothing is left at `db` or in the temporary folder.
+   */
+  signal?: AbortSignal
 }
 
 export const DEFAULT_STATES = ['ESTABLISHED']
@@ -84,16 +89,18 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
         const cap = await readCapture(file)
         for (const snap of cap.snapshots) {
           const id = store.addCapture({source: file, format: 'fm-capture', label: snap.label, timeContext: snap.timeContext, startedAt: snap.startedAt, endedAt: snap.endedAt, manifest: cap.manifest})
-          for (const part of snap.files) await store.loadPacked(id, readPacked(part, {worker: opts.readInWorker, onProgress}))
+          for (const part of snap.files) await store.loadPacked(id, interruptible(readPacked(part, {worker: opts.readInWorker, onProgress}), opts.signal))
+          await pause(opts.signal)
           store.finishLoad(id)
         }
         continue
       }
       const id = store.addCapture({source: file, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
-      await store.loadPacked(id, readPacked(file, {worker: opts.readInWorker, onProgress}))
+      await store.loadPacked(id, interruptible(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal))
+      await pause(opts.signal)
       store.finishLoad(id)
     }
-    const matrix = matchAll(store, states, opts)
+    const matrix = await matchAll(store, states, opts)
     ok = true
     return matrix
   } finally {
@@ -112,27 +119,31 @@ async function matrixFromDatabase(file: string, states: string[] | 'any' | undef
   }
   try {
     store.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates;')
-    return matchAll(store, states, opts)
+    return await matchAll(store, states, opts)
   } finally {
     store.close()
   }
 }
 
 /** Matches every capture of the store and reads the matrix back. */
-function matchAll(store: Store, given: string[] | 'any' | undefined, opts: AnalyzeOptions): Matrix {
+async function matchAll(store: Store, given: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {
+  const signal = opts.signal
   const flowStore = new FlowStore(store.db)
   flowStore.attachFlowOnlyCaptures()
   flowStore.clearAll()
   const flowStats = opts.useFlows ? emptyFlowStats() : undefined
   const captures = store.captures()
   const states = given ?? capturesStates(captures)
-  captures.forEach((c, i) => {
+  for (const [i, c] of captures.entries()) {
     opts.onProgress?.({phase: 'match', capture: i + 1, captures: captures.length})
     const capStates = given ?? (c.timeContext ? 'any' : DEFAULT_STATES)
+    await pause(signal)
     store.findCandidates(c.id, capStates)
-    resolveCandidates(store, opts.candidatePageSize)
+    await resolveCandidates(store, opts.candidatePageSize, signal)
+    await pause(signal)
     if (flowStats) matchFlows(flowStore, c.id, capStates, flowStats)
-  })
+  }
+  await pause(signal)
   // The head (counts) is known before any entry, so a writer can stream the whole matrix.
   const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0, ...store.unmatchedReasons()}
   const counts = store.counts()
@@ -161,7 +172,11 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
   let entries: MatrixEntry[]
   if (opts.onEntry && !flowStats) {
     // The store orders rows by the entry key in code-point order, which is compareEntries' order.
-    for (const e of foldEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)) opts.onEntry(e)
+    let n = 0
+    for (const e of foldEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)) {
+      opts.onEntry(e)
+      if (++n % PAUSE_EVERY === 0) await pause(signal)
+    }
     entries = []
   } else {
     entries = aggregateEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)
@@ -171,24 +186,34 @@ function matchAll(store: Store, given: string[] | 'any' | undefined, opts: Analy
       entries = []
     }
   }
+  await pause(signal)
   // Both lists come out of the store already in order (by socket key): streamed, or kept.
   const lists = opts.lists ?? true
   const unmatched: UnmatchedSocket[] = []
   if (lists || opts.onUnmatched) {
     const take = opts.onUnmatched ?? ((u: UnmatchedSocket) => unmatched.push(u))
-    for (const {host, reason, key, ...socket} of store.unmatchedRows()) take({host, socket, key, reason: reason as UnmatchedReason})
+    let n = 0
+    for (const {host, reason, key, ...socket} of store.unmatchedRows()) {
+      take({host, socket, key, reason: reason as UnmatchedReason})
+      if (++n % PAUSE_EVERY === 0) await pause(signal)
+    }
   }
   const ambiguities: Ambiguity[] = []
   if (lists || opts.onAmbiguity) {
     const take = opts.onAmbiguity ?? ((a: Ambiguity) => ambiguities.push(a))
-    for (const a of readAmbiguities(store)) take(a)
+    let n = 0
+    for (const a of readAmbiguities(store)) {
+      take(a)
+      if (++n % PAUSE_EVERY === 0) await pause(signal)
+    }
   }
+  await pause(signal)
   opts.onProgress?.({phase: 'done'})
   return {...head, entries, unmatched, ambiguities}
 }
 
 /** Streams the candidate rows (grouped by client), picks a server for each, writes matches in batches. */
-function resolveCandidates(store: Store, pageSize = CANDIDATE_PAGE): void {
+async function resolveCandidates(store: Store, pageSize = CANDIDATE_PAGE, signal?: AbortSignal): Promise<void> {
   const pick = (group: CandidateRow[]): MatchRow => {
     const cands: (Candidate & {method: string})[] = group.map((r) => ({
       serverId: r.serverId,
@@ -227,12 +252,33 @@ function resolveCandidates(store: Store, pageSize = CANDIDATE_PAGE): void {
       }
     }
     store.writeMatches(out)
+    await pause(signal)
     after = rows[end - 1].clientId
     limit = pageSize
   }
 }
 
 const CANDIDATE_PAGE = 10_000
+/** Items streamed between two looks at the signal. */
+const PAUSE_EVERY = 20_000
+
+/**
+ * Lets the event loop run (a Ctrl-C handler is a callback on it, and matching is otherwise one
+ * long synchronous stretch), then stops if the signal was raised.
+ */
+async function pause(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  if (signal.aborted) throw new InterruptedError()
+}
+
+/** The batches, stopping at the first one after the signal was raised. */
+async function* interruptible<T>(batches: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  for await (const b of batches) {
+    if (signal?.aborted) throw new InterruptedError()
+    yield b
+  }
+}
 
 /**
  * Rows with their repeated texts (host names, addresses, process paths) shared: SQLite hands out

@@ -36,6 +36,13 @@ export class AnalyzerError extends FmError {
   }
 }
 
+/** The run was stopped by Ctrl-C or a polite kill; whatever it was writing has been removed (exit 130). */
+export class InterruptedError extends FmError {
+  constructor(message = 'interrupted') {
+    super(message, INTERRUPTED_EXIT)
+  }
+}
+
 /** A check found violations (exit 5). */
 export class CheckFailedError extends FmError {
   constructor(message: string) {

@@ -59,8 +59,12 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     let out: ChunkedOutput | undefined
     const output = (): ChunkedOutput => (out ??= new ChunkedOutput(flags.output))
     const stream = needs.stream ? matrixStream(needs.stream, (text) => output().write(text)) : undefined
+    // Ctrl-C or a kill stops the analysis at its next step: the temporary database, --db and
+    // --output are removed before exiting with 130 (a second Ctrl-C quits at once)
+    const interrupt = interruptible()
     const run = (inputs: string[]): Promise<Matrix> => analyze({
       inputs,
+      signal: interrupt.signal,
       // --list-no-peers shows no entries: they are read and dropped, never held
       ...(needs.stream === 'unmatched-csv' || needs.stream === 'unmatched-json' ? {onEntry: () => undefined} : {}),
       ...stream?.callbacks,
@@ -79,20 +83,17 @@ Output goes to stdout (or --output FILE, written atomically). --json prints the 
     let connection: ConnectionOptions | undefined
     try {
       if (flags.analyzer) {
-        const interrupt = interruptible()
-        try {
-          connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
-          // capture and publish load only when an analyzer is involved: most runs read files
-          const {progressLine, withTemporaryCapture} = await import('@fm/capture')
-          const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: CaptureProgress) => progress(progressLine(p))}
-          matrix = await withTemporaryCapture(captureOpts, (c) => run([...dumps, c.path]))
-        } finally {
-          interrupt.dispose()
-        }
+        connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
+        // capture and publish load only when an analyzer is involved: most runs read files
+        const {progressLine, withTemporaryCapture} = await import('@fm/capture')
+        const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: CaptureProgress) => progress(progressLine(p))}
+        matrix = await withTemporaryCapture(captureOpts, (c) => run([...dumps, c.path]))
       } else matrix = await run(dumps)
     } catch (e) {
       out?.abort()
       throw e
+    } finally {
+      interrupt.dispose()
     }
     progress.done()
     if (stream) {

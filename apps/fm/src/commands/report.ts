@@ -3,7 +3,7 @@ import {analyze} from '@fm/analyze'
 import {UsageError} from '@fm/model'
 import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates} from '../lib/flags.js'
+import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 
 export interface ReportResult {
@@ -55,8 +55,10 @@ Large deployments are aggregated so the page stays readable and small: processes
     const png = /\.png$/i.test(flags.out)
     if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])
     const progress = this.progress()
-    const matrix = await analyze({
+    // Ctrl-C stops the analysis at its next step and removes its temporary database (exit 130)
+    const matrix = await withInterrupt((signal) => analyze({
       inputs: argv as string[],
+      signal,
       states: parseStates(flags.states),
       evidenceLimit: 0,
       useFlows: flags['use-flows'],
@@ -64,7 +66,7 @@ Large deployments are aggregated so the page stays readable and small: processes
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
-    })
+    }))
     const data = await buildReport(matrix, format, {
       title: flags.title,
       groupBy: flags['group-by'] as 'host' | 'service',

@@ -97,3 +97,13 @@ export function interruptible(): {signal: AbortSignal; dispose: () => void} {
   for (const s of signals) process.once(s, stop)
   return {signal: abort.signal, dispose: () => signals.forEach((s) => process.off(s, stop))}
 }
+
+/** Runs `f` with a signal raised by Ctrl-C or a polite kill (see interruptible). */
+export async function withInterrupt<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupt = interruptible()
+  try {
+    return await f(interrupt.signal)
+  } finally {
+    interrupt.dispose()
+  }
+}

@@ -2,6 +2,7 @@ import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyze} from '@fm/analyze'
 import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '@fm/baseline'
 import {InputError} from '@fm/model'
+import {withInterrupt} from './flags.js'
 
 export interface ReadObservationOptions {
   states?: string[] | 'any'
@@ -18,8 +19,9 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
   const parts: Observation[] = []
   if (rest.length) {
     parts.push(
-      await analyze({
+      await withInterrupt((signal) => analyze({
         inputs: rest,
+        signal,
         states: opts.states,
         evidenceLimit: 0,
         // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
@@ -28,7 +30,7 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
           if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
           else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
         },
-      }),
+      })),
     )
   }
   for (const f of csv) parts.push(parseMatrixCsv(readFileSync(f, 'utf8'), f))
