@@ -14,13 +14,6 @@ export interface CandidateRow {
   sameHost: number
   hostName: string
   hostNodeId: string
-  protocol: string
-  localAddress: string
-  localPort: number
-  remoteAddress: string
-  remotePort: number
-  pid: number
-  process: string
 }
 
 export interface MatchRow {
@@ -60,7 +53,8 @@ export class Store {
     this.db.function('fm_socket_key', {deterministic: true}, (host, protocol, localAddress, localPort, remoteAddress, remotePort, pid) =>
       socketKey(host as string, {protocol, localAddress, localPort, remoteAddress, remotePort, pid} as Parameters<typeof socketKey>[1]),
     )
-    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS candidates (client_id INTEGER NOT NULL, server_id INTEGER NOT NULL, method TEXT NOT NULL, owner INTEGER NOT NULL)')
+    // server_host and same_host are what the pick needs first: with them, picking reads no socket row
+    this.db.exec('CREATE TEMP TABLE IF NOT EXISTS candidates (client_id INTEGER NOT NULL, server_id INTEGER NOT NULL, method TEXT NOT NULL, owner INTEGER NOT NULL, server_host INTEGER NOT NULL, same_host INTEGER NOT NULL)')
     this.db.exec('CREATE INDEX IF NOT EXISTS temp.candidates_client ON candidates (client_id)')
     this.stmts = this.prepare()
   }
@@ -276,6 +270,16 @@ export class Store {
   /** How many client sockets had more than one candidate server. */
   ambiguityCount(): number {
     return this.db.prepare('SELECT COUNT(DISTINCT client_id) FROM ambiguity_candidates').pluck().get() as number
+  }
+
+  private socketById: Database.Statement | null = null
+
+  /** A socket with its host name, by id (prepared once). */
+  socket(id: number): Socket & {host: string} {
+    this.socketById ??= this.db.prepare(
+      'SELECT h.name AS host, s.protocol, s.local_addr AS localAddress, s.local_port AS localPort, s.remote_addr AS remoteAddress, s.remote_port AS remotePort, s.state, s.process, s.pid, s.name FROM sockets s JOIN hosts h ON h.id = s.host_id WHERE s.id = ?',
+    )
+    return this.socketById.get(id) as Socket & {host: string}
   }
 
   captures(): CaptureInfo[] {

@@ -86,6 +86,16 @@ export const ruleCases: Case[] = [
     entries: ['TCP web 10.0.0.2:443 haproxy <- app 10.0.0.1 curl [listener]'],
   },
   {
+    // both candidates tie on owner, host and node: only the socket key (read lazily) decides
+    name: 'picks by socket key between two listeners of one host serving the address',
+    hosts: [
+      {name: 'app', addrs: ['10.0.0.1/24'], sockets: ['TCP 10.0.0.1:40000 10.0.0.2:80 ESTABLISHED curl']},
+      {name: 'web', addrs: ['10.0.0.2/24'], sockets: ['TCP 10.0.0.2:80 0.0.0.0:0 LISTEN haproxy', 'TCP 0.0.0.0:80 0.0.0.0:0 LISTEN nginx']},
+    ],
+    entries: ['TCP web 10.0.0.2:80 nginx <- app 10.0.0.1 curl [listener]'],
+    ambiguities: 1,
+  },
+  {
     name: 'keeps a connection to an address no captured host owns as external',
     hosts: [{name: 'app', addrs: ['10.0.0.1/24'], sockets: ['TCP 10.0.0.1:40000 8.8.8.8:443 ESTABLISHED curl']}],
     entries: [],

@@ -4,9 +4,10 @@ DELETE FROM temp.candidates;
 
 -- Exact: the server-side socket whose tuple is the client's mirror image.
 -- Loopback and link-local pairs only on the same host.
-INSERT INTO temp.candidates (client_id, server_id, method, owner)
+INSERT INTO temp.candidates (client_id, server_id, method, owner, server_host, same_host)
 SELECT c.id, s.id, 'socket',
-  EXISTS (SELECT 1 FROM addresses a WHERE a.capture_id = c.capture_id AND a.address = c.remote_addr AND a.host_id = s.host_id)
+  EXISTS (SELECT 1 FROM addresses a WHERE a.capture_id = c.capture_id AND a.address = c.remote_addr AND a.host_id = s.host_id),
+  s.host_id, s.host_id = c.host_id
 FROM sockets c
 JOIN sockets s ON s.capture_id = c.capture_id AND s.protocol = c.protocol
   AND s.local_port = c.remote_port AND s.local_addr = c.remote_addr
@@ -18,8 +19,8 @@ WHERE c.capture_id = :capture AND c.role = 'client' AND s.role = 'server'
 -- Listener: no server-side socket visible, but a listener serving the address exists on a host
 -- that owns it (for loopback: the client's own host). Two branches instead of an OR over all
 -- hosts, so each client looks up only its own host or the owners of its remote address.
-INSERT INTO temp.candidates (client_id, server_id, method, owner)
-SELECT c.id, l.id, 'listener', 1
+INSERT INTO temp.candidates (client_id, server_id, method, owner, server_host, same_host)
+SELECT c.id, l.id, 'listener', 1, l.host_id, l.host_id = c.host_id
 FROM sockets c
 CROSS JOIN sockets l ON l.host_id = c.host_id AND l.protocol = c.protocol AND l.local_port = c.remote_port AND l.role = 'listener'
   AND (l.local_addr = c.remote_addr
@@ -30,7 +31,7 @@ WHERE c.capture_id = :capture AND c.role = 'client' AND c.remote_loop = 1
   AND (:anyState = 1 OR c.state IN (SELECT value FROM json_each(:states)))
   AND NOT EXISTS (SELECT 1 FROM temp.candidates x WHERE x.client_id = c.id)
 UNION
-SELECT c.id, l.id, 'listener', 1
+SELECT c.id, l.id, 'listener', 1, l.host_id, l.host_id = c.host_id
 FROM sockets c
 CROSS JOIN addresses a ON a.capture_id = c.capture_id AND a.address = c.remote_addr
   AND ((c.remote_loop = 0 AND c.remote_ll = 0) OR a.host_id = c.host_id)
