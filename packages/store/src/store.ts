@@ -1,3 +1,4 @@
+import {availableParallelism} from 'node:os'
 import Database from 'better-sqlite3'
 import {addressFamily, isLinkLocal, isLoopback, socketKey, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
 import {packRecords, ROLES, SOCKET_FIELDS, StringTable, type PackedBatch, type PackedRecord} from './packed.js'
@@ -48,6 +49,10 @@ export class Store {
     }
     this.db.pragma('temp_store = FILE')
     this.db.pragma('cache_size = -16384')
+    // SQLite's sorter (index builds, ORDER BY) may use helper threads: by the time indexes are
+    // built the reading worker is done, so the other cores are free. 20k hosts: the socket
+    // indexes build 25% faster with one helper on 2 cores (two helpers: 17%).
+    this.db.pragma(`threads = ${Math.min(4, Math.max(0, availableParallelism() - 1))}`)
     this.migrate()
     // socketKey in SQL, so lists sort and stream in the store with exactly the keys JS would build
     this.db.function('fm_socket_key', {deterministic: true}, (host, protocol, localAddress, localPort, remoteAddress, remotePort, pid) =>
