@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {cmp, InputError, InterruptedError, socketKey, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
 import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
@@ -215,26 +215,18 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
 /** Streams the candidate rows (grouped by client), picks a server for each, writes matches in batches. */
 async function resolveCandidates(store: Store, pageSize = CANDIDATE_PAGE, signal?: AbortSignal): Promise<void> {
   const pick = (group: CandidateRow[]): MatchRow => {
-    // The socket key is only the last tie-breaker: it is read (one row lookup) only for
-    // candidates that tie on everything before it, which takes two sockets on one host.
-    const firstFields = (r: CandidateRow): string => `${r.owner}|${r.sameHost}|${r.hostNodeId}|${r.hostName}`
-    const seen = new Map<string, number>()
-    for (const r of group) seen.set(firstFields(r), (seen.get(firstFields(r)) ?? 0) + 1)
     const cands: (Candidate & {method: string})[] = group.map((r) => ({
       serverId: r.serverId,
       owner: r.owner === 1,
       sameHost: r.sameHost === 1,
       hostName: r.hostName,
       hostNodeId: r.hostNodeId,
-      key: seen.get(firstFields(r))! > 1 ? serverKey(r.serverId) : '',
+      // the store reads the key only where it can decide: between sockets of one host
+      key: r.key ?? '',
       method: r.method,
     }))
     const {chosen, resolvedBy} = pickServer(cands)
     return {clientId: group[0].clientId, serverId: chosen.serverId, method: (chosen as Candidate & {method: string}).method, candidates: cands.map((c) => c.serverId), resolvedBy}
-  }
-  const serverKey = (id: number): string => {
-    const s = store.socket(id)
-    return socketKey(s.host, s)
   }
   // A page at a time, so the matches of a large capture are never all held at once
   // (better-sqlite3 forbids writing while a read iterates, so each page is read whole).

@@ -15,6 +15,8 @@ export interface CandidateRow {
   sameHost: number
   hostName: string
   hostNodeId: string
+  /** The server socket's key, only when another candidate of the client is on the same host (null otherwise). */
+  key: string | null
 }
 
 export interface MatchRow {
@@ -275,16 +277,6 @@ export class Store {
   /** How many client sockets had more than one candidate server. */
   ambiguityCount(): number {
     return this.db.prepare('SELECT COUNT(DISTINCT client_id) FROM ambiguity_candidates').pluck().get() as number
-  }
-
-  private socketById: Database.Statement | null = null
-
-  /** A socket with its host name, by id (prepared once). */
-  socket(id: number): Socket & {host: string} {
-    this.socketById ??= this.db.prepare(
-      'SELECT h.name AS host, s.protocol, s.local_addr AS localAddress, s.local_port AS localPort, s.remote_addr AS remoteAddress, s.remote_port AS remotePort, s.state, s.process, s.pid, s.name FROM sockets s JOIN hosts h ON h.id = s.host_id WHERE s.id = ?',
-    )
-    return this.socketById.get(id) as Socket & {host: string}
   }
 
   captures(): CaptureInfo[] {
