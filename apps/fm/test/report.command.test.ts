@@ -19,6 +19,9 @@ describe('fm report (in-process)', () => {
     expect(html).toMatch(/^<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">/)
     expect(html).toContain('<title>Two agents</title>')
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([])
+    // oclif's this.log line, captured in-process
+    expect(r.stdout.startsWith(`wrote ${out} (html, `)).toBe(true)
+    expect(r.stdout).toMatch(/ \d+\.\d KiB\)\n$/)
   })
 
   test('returns a typed result under --json', async () => {

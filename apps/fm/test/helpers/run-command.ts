@@ -1,5 +1,6 @@
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+import {format} from 'node:util'
 import type {Command} from '@oclif/core'
 
 export const APP_ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -29,6 +30,10 @@ export async function runCommand<T>(cmd: CommandClass<T>, argv: string[]): Promi
   const ew = process.stderr.write.bind(process.stderr)
   process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write
   process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write
+  // oclif's this.log and this.warn go through console.log/console.error, which vitest intercepts
+  const {log, error: logError} = console
+  console.log = (...args: unknown[]) => void out.push(`${format(...args)}\n`)
+  console.error = (...args: unknown[]) => void err.push(`${format(...args)}\n`)
   const exitCode = process.exitCode
   try {
     const result = await cmd.run(argv, APP_ROOT)
@@ -41,6 +46,8 @@ export async function runCommand<T>(cmd: CommandClass<T>, argv: string[]): Promi
   } finally {
     process.stdout.write = ow
     process.stderr.write = ew
+    console.log = log
+    console.error = logError
     process.exitCode = exitCode
   }
 }
