@@ -46,7 +46,11 @@ export class Store {
     this.db = new Database(file)
     if (opts.bulk) {
       // A fresh database written to a temporary name: durability comes from the final rename.
+      // better-sqlite3 opens connections in SQLite's defensive mode, which silently refuses
+      // journal_mode = OFF (it stayed DELETE: a journal file written and removed per transaction).
+      this.db.unsafeMode(true)
       this.db.pragma('journal_mode = OFF')
+      this.db.unsafeMode(false)
       this.db.pragma('synchronous = OFF')
     }
     this.db.pragma('temp_store = FILE')
