@@ -1,7 +1,7 @@
-import {existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {describe, expect, test} from 'vitest'
+import {afterAll, describe, expect, test} from 'vitest'
 import Analyze from '../src/commands/analyze.js'
 import {REPO_ROOT, runCommand} from './helpers/run-command.js'
 
@@ -27,9 +27,14 @@ const inputs: BadInput[] = [
   {name: 'text that is not JSON', content: 'hello world\n', says: /not JSON at byte 0/},
 ]
 
+const root = mkdtempSync(join(tmpdir(), 'fm-bad-'))
+afterAll(() => rmSync(root, {recursive: true, force: true}))
+let cases = 0
+
 describe('fm analyze refuses bad input', () => {
   test.for(inputs)('$name: exit 3, one line naming the file, and no --db or --output left behind', async ({content, says}) => {
-    const dir = mkdtempSync(join(tmpdir(), 'fm-bad-'))
+    const dir = join(root, `case-${++cases}`)
+    mkdirSync(dir)
     const file = join(dir, 'dump.json')
     if (content !== null) writeFileSync(file, content)
     const r = await runCommand(Analyze, [file, '--db', join(dir, 'out.db'), '--output', join(dir, 'out.csv')])

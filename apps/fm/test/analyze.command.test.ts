@@ -1,5 +1,8 @@
 import {describe, expect, test} from 'vitest'
 import Analyze from '../src/commands/analyze.js'
+import {analyze} from '@fm/analyze'
+import {matrixToCsv} from '@fm/render'
+import {graphDump, writeTemp} from '../../../packages/analyze/test/helpers/deployment.js'
 import {runCommand} from './helpers/run-command.js'
 
 describe('fm analyze (in-process)', () => {
@@ -20,9 +23,6 @@ describe('fm analyze (in-process)', () => {
 
 describe('fm analyze writes CSV entry by entry from the store', () => {
   test('in exactly the order and form of the in-memory matrix, names beyond the BMP included', async () => {
-    const {analyze} = await import('@fm/analyze')
-    const {matrixToCsv} = await import('@fm/render')
-    const {graphDump, writeTemp} = await import('../../../packages/analyze/test/helpers/deployment.js')
     // SQLite orders UTF-8 by code point, JS's < by UTF-16 unit: U+1F600 and U+E000 disagree
     const names = ['\u{1f600}a', '\ue000b', 'zeta', 'Émile', 'a,b', '=cmd', 'ab', 'a']
     const hosts = [

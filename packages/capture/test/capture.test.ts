@@ -225,9 +225,12 @@ describe('faults', () => {
 
 describe('TLS', () => {
   let cert: ReturnType<typeof selfSignedCertificate>
+  let certDir: string
   beforeAll(() => {
-    cert = selfSignedCertificate(mkdtempSync(join(tmpdir(), 'fm-tls-')))
+    certDir = mkdtempSync(join(tmpdir(), 'fm-tls-'))
+    cert = selfSignedCertificate(certDir)
   })
+  afterAll(() => rmSync(certDir, {recursive: true, force: true}))
 
   test('verifies the analyzer with --ca', async () => {
     const fa = await fake({tls: cert})

@@ -1,8 +1,8 @@
-import {mkdtempSync, readFileSync, existsSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
-import {beforeAll, describe, expect, test} from 'vitest'
+import {afterAll, beforeAll, describe, expect, onTestFinished, test} from 'vitest'
 import {APP_ROOT, runFm} from '../helpers/run-command.js'
 
 beforeAll(() => {
@@ -32,6 +32,7 @@ describe('the built fm binary on the real dump', () => {
 
   test('--db keeps a database whose tables answer ad-hoc SQL, and --output writes the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fm-e2e-'))
+    onTestFinished(() => rmSync(dir, {recursive: true, force: true}))
     const r = runFm(['analyze', 'fixtures/skydive/two-agents.json', '--db', join(dir, 'fm.db'), '--format', 'dot', '--output', join(dir, 'm.dot')])
     expect(r.status).toBe(0)
     expect(r.stdout).toBe('')
@@ -70,6 +71,7 @@ describe('streamed outputs of the built binary are the whole-matrix writers\' by
   const {matrixToCsv, matrixToJson, unmatchedToCsv} = await import('@fm/render')
   const {writeDeployment} = await import('../../../../tools/gen/src/write-deployment.js')
   const dir = mkdtempSync(join(tmpdir(), 'fm-e2e-stream-'))
+  afterAll(() => rmSync(dir, {recursive: true, force: true}))
   const generated = writeDeployment({hosts: 320, seed: 4}, join(dir, 'gen'))
 
   test('the generated dump is read in the worker thread by default', async () => {
