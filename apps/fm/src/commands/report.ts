@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import {UsageError} from '@fm/model'
+import {UsageError, type UnmatchedSocket} from '@fm/model'
 import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
@@ -55,18 +55,24 @@ Large deployments are aggregated so the page stays readable and small: processes
     const png = /\.png$/i.test(flags.out)
     if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])
     const progress = this.progress()
+    // The report lists unmatched sockets but shows ambiguities only as a count: the list of
+    // ambiguities (hundreds of thousands on a large deployment) is never built.
+    const unmatched: UnmatchedSocket[] = []
     // Ctrl-C stops the analysis at its next step and removes its temporary database (exit 130)
     const matrix = await withInterrupt((signal) => analyze({
       inputs: argv as string[],
       signal,
       states: parseStates(flags.states),
       evidenceLimit: 0,
+      lists: false,
+      onUnmatched: (u) => unmatched.push(u),
       useFlows: flags['use-flows'],
       onProgress: (p) => {
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     }))
+    matrix.unmatched = unmatched
     const data = await buildReport(matrix, format, {
       title: flags.title,
       groupBy: flags['group-by'] as 'host' | 'service',
