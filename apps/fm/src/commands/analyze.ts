@@ -16,7 +16,9 @@ export default class Analyze extends FmCommand {
 
   static description = `Reads Skydive dumps by their content (a G response as array or object, node arrays, Sockets() maps, flow arrays, fm capture folders, or an fm database), streams them into SQLite and pairs every client socket with the server socket whose tuple is its mirror image. Several dumps are merged, one capture each.
 
-Output goes to stdout (or --output FILE, written atomically). --json prints the whole result: entries, counts by method, unmatched sockets by reason and ambiguities.`
+Output goes to stdout (or --output FILE, written atomically). CSV, JSON and --list-no-peers are written as the store hands the matrix over, so memory stays flat on any size of deployment; dot, table and --json hold the whole matrix. --json prints the whole result: entries, counts by method, unmatched sockets by reason and ambiguities.
+
+Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C stops the analysis at its next step and removes what it was writing (exit 130).`
 
   static examples = [
     {description: 'The matrix as CSV (the original tool\'s columns)', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json'},
