@@ -89,14 +89,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
         const cap = await readCapture(file)
         for (const snap of cap.snapshots) {
           const id = store.addCapture({source: file, format: 'fm-capture', label: snap.label, timeContext: snap.timeContext, startedAt: snap.startedAt, endedAt: snap.endedAt, manifest: cap.manifest})
-          for (const part of snap.files) await store.loadPacked(id, interruptible(readPacked(part, {worker: opts.readInWorker, onProgress}), opts.signal))
+          for (const part of snap.files) await store.loadPacked(id, untilAborted(readPacked(part, {worker: opts.readInWorker, onProgress}), opts.signal))
           await pause(opts.signal)
           store.finishLoad(id)
         }
         continue
       }
       const id = store.addCapture({source: file, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
-      await store.loadPacked(id, interruptible(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal))
+      await store.loadPacked(id, untilAborted(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal))
       await pause(opts.signal)
       store.finishLoad(id)
     }
@@ -155,7 +155,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   const head: MatrixHead = {
     schemaVersion: 1,
     states: states === 'any' ? ['any'] : [...states],
-    captures: store.captures(),
+    captures,
     stats: {
       captures: captures.length,
       ...counts,
@@ -172,11 +172,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   let entries: MatrixEntry[]
   if (opts.onEntry && !flowStats) {
     // The store orders rows by the entry key in code-point order, which is compareEntries' order.
-    let n = 0
-    for (const e of foldEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)) {
-      opts.onEntry(e)
-      if (++n % PAUSE_EVERY === 0) await pause(signal)
-    }
+    await each(foldEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10), opts.onEntry, signal)
     entries = []
   } else {
     entries = aggregateEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)
@@ -190,23 +186,9 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   // Both lists come out of the store already in order (by socket key): streamed, or kept.
   const lists = opts.lists ?? true
   const unmatched: UnmatchedSocket[] = []
-  if (lists || opts.onUnmatched) {
-    const take = opts.onUnmatched ?? ((u: UnmatchedSocket) => unmatched.push(u))
-    let n = 0
-    for (const {host, reason, key, ...socket} of store.unmatchedRows()) {
-      take({host, socket, key, reason: reason as UnmatchedReason})
-      if (++n % PAUSE_EVERY === 0) await pause(signal)
-    }
-  }
+  if (lists || opts.onUnmatched) await each(readUnmatched(store), opts.onUnmatched ?? ((u) => unmatched.push(u)), signal)
   const ambiguities: Ambiguity[] = []
-  if (lists || opts.onAmbiguity) {
-    const take = opts.onAmbiguity ?? ((a: Ambiguity) => ambiguities.push(a))
-    let n = 0
-    for (const a of readAmbiguities(store)) {
-      take(a)
-      if (++n % PAUSE_EVERY === 0) await pause(signal)
-    }
-  }
+  if (lists || opts.onAmbiguity) await each(readAmbiguities(store), opts.onAmbiguity ?? ((a) => ambiguities.push(a)), signal)
   await pause(signal)
   opts.onProgress?.({phase: 'done'})
   return {...head, entries, unmatched, ambiguities}
@@ -273,8 +255,17 @@ async function pause(signal: AbortSignal | undefined): Promise<void> {
   if (signal.aborted) throw new InterruptedError()
 }
 
+/** Hands the items to `take`, letting the signal in every PAUSE_EVERY items. */
+async function each<T>(items: Iterable<T>, take: (item: T) => void, signal: AbortSignal | undefined): Promise<void> {
+  let n = 0
+  for (const item of items) {
+    take(item)
+    if (++n % PAUSE_EVERY === 0) await pause(signal)
+  }
+}
+
 /** The batches, stopping at the first one after the signal was raised. */
-async function* interruptible<T>(batches: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+async function* untilAborted<T>(batches: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
   for await (const b of batches) {
     if (signal?.aborted) throw new InterruptedError()
     yield b
@@ -299,6 +290,11 @@ function* shareStrings<T extends object>(rows: Iterable<T>): Generator<T> {
     }
     yield row
   }
+}
+
+/** The unmatched client sockets, in the store's order. */
+function* readUnmatched(store: Store): Generator<UnmatchedSocket> {
+  for (const {host, reason, key, ...socket} of store.unmatchedRows()) yield {host, socket, key, reason: reason as UnmatchedReason}
 }
 
 /** The ambiguities, one per client, from the store's rows (one per candidate, in order). */

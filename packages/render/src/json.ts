@@ -24,7 +24,7 @@ export class MatrixJsonWriter {
     const {schemaVersion, states, captures, stats, hostsWithoutSockets} = h
     // the key order of Matrix, as JSON.stringify of a whole matrix writes it
     for (const [k, v] of Object.entries({schemaVersion, states, captures, stats, hostsWithoutSockets})) this.object.field(k, v)
-    this.moveTo(0)
+    this.object.openArray(LISTS[(this.list = 0)])
   }
 
   entry(e: MatrixEntry): void {
@@ -50,7 +50,7 @@ export class MatrixJsonWriter {
 
   /** Opens the lists up to `i` in order (empty ones included); never goes back. */
   private moveTo(i: number): void {
-    if (this.list === -1 && i > -1 && this.object.fieldCount === 0) throw new Error('write the head first')
+    if (this.list === -1) throw new Error('write the head first')
     if (i < this.list) throw new Error(`${LISTS[this.list]} is being written: ${LISTS[i]} comes before it`)
     while (this.list < i) this.object.openArray(LISTS[++this.list])
   }
@@ -111,10 +111,6 @@ class JsonObjectWriter {
   end(): void {
     this.closeArray()
     this.write(this.fields ? '\n}' : '}')
-  }
-
-  get fieldCount(): number {
-    return this.fields
   }
 
   private separator(): string {

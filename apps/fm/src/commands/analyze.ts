@@ -67,8 +67,6 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const run = (inputs: string[]): Promise<Matrix> => analyze({
       inputs,
       signal: interrupt.signal,
-      // --list-no-peers shows no entries: they are read and dropped, never held
-      ...(needs.stream === 'unmatched-csv' || needs.stream === 'unmatched-json' ? {onEntry: () => undefined} : {}),
       ...stream?.callbacks,
       db: flags.db,
       states: parseStates(flags.states),

@@ -27,12 +27,13 @@ export function matrixStream(kind: StreamKind, write: (text: string) => void): M
         end: () => w.end(),
       }
     }
+    // --list-no-peers shows no entries: they are read and dropped, never held
     case 'unmatched-csv':
-      return {callbacks: {onHead: () => write(UNMATCHED_CSV_HEADER), onUnmatched: (u) => write(unmatchedCsvRow(u))}, end: () => undefined}
+      return {callbacks: {onHead: () => write(UNMATCHED_CSV_HEADER), onEntry: dropEntry, onUnmatched: (u) => write(unmatchedCsvRow(u))}, end: () => undefined}
     case 'unmatched-json': {
       let w: JsonArrayWriter | undefined
       return {
-        callbacks: {onHead: () => (w = new JsonArrayWriter(write)), onUnmatched: (u) => w!.item(u)},
+        callbacks: {onHead: () => (w = new JsonArrayWriter(write)), onEntry: dropEntry, onUnmatched: (u) => w!.item(u)},
         end: () => {
           w!.end()
           write('\n')
@@ -41,3 +42,5 @@ export function matrixStream(kind: StreamKind, write: (text: string) => void): M
     }
   }
 }
+
+const dropEntry = (): void => undefined
