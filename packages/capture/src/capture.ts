@@ -1,13 +1,12 @@
-import {randomBytes} from 'node:crypto'
-import {existsSync} from 'node:fs'
-import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+import {mkdir} from 'node:fs/promises'
+import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {AnalyzerError, UsageError} from '@fm/model'
 import {
-  CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE,
-  type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type RecordCounts, type ResponseRole,
+  CAPTURE_FORMAT, CAPTURE_VERSION,
+  type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type ResponseRole,
 } from '@fm/ingest'
+import {CaptureFolderWriter, sumCounts as sum} from './capture-folder.js'
 import {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions} from './client.js'
 import {captureQueries, timeContext, type QueryOptions} from './queries.js'
 import {RecordCounter} from './record-counter.js'
@@ -44,10 +43,8 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   if (count > 1 && !opts.everySeconds) throw new UsageError('--count above 1 needs --every (the interval between snapshots)')
   const ctx = timeContext(opts.at, opts.duration)
   const queries = captureQueries(opts)
-  if (existsSync(opts.out)) throw new UsageError(`${opts.out} already exists`, ['Choose a new --out path: a capture never overwrites one.'])
-  if (!existsSync(dirname(opts.out))) throw new UsageError(`cannot create ${opts.out}: folder ${dirname(opts.out)} does not exist`)
-  const temp = join(dirname(opts.out), `.${basename(opts.out)}.partial-${process.pid}-${randomBytes(3).toString('hex')}`)
-  await mkdir(temp)
+  const folder = await CaptureFolderWriter.create(opts.out)
+  const temp = folder.temp
   let done = false
   try {
     const startedAt = new Date()
@@ -76,16 +73,11 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
       counts: sum(snapshots.map((s) => s.counts)),
     }
     // the manifest is written last: a folder without one is, by definition, incomplete
-    await writeFile(join(temp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
-    try {
-      await rename(temp, opts.out)
-    } catch (e) {
-      throw new UsageError(`cannot create ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-    }
+    await folder.commit(manifest)
     done = true
     return {...manifest, path: opts.out}
   } finally {
-    if (!done) await rm(temp, {recursive: true, force: true})
+    if (!done) await folder.abort()
   }
 }
 
@@ -127,12 +119,4 @@ async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, s
   } catch {
     throw new AnalyzerError('capture interrupted', [], INTERRUPTED_EXIT)
   }
-}
-
-const zero = (): RecordCounts => ({hosts: 0, sockets: 0, interfaces: 0, netns: 0, ownership: 0, flows: 0})
-
-function sum(list: RecordCounts[]): RecordCounts {
-  const t = zero()
-  for (const c of list) for (const k of Object.keys(t) as (keyof RecordCounts)[]) t[k] += c[k]
-  return t
 }

@@ -1,0 +1,55 @@
+import {randomBytes} from 'node:crypto'
+import {existsSync} from 'node:fs'
+import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+import {UsageError} from '@fm/model'
+import {MANIFEST_FILE, type CaptureManifest, type RecordCounts} from '@fm/ingest'
+
+/**
+ * An fm capture folder being written: everything goes under a hidden temporary name next to
+ * `out` (`.NAME.partial-PID-XXXX`), the manifest is written last and the folder renamed, so a
+ * failed, interrupted or crashed writer never leaves anything that looks complete. Shared by
+ * every writer of capture folders (`fm capture`, `fm redact`).
+ */
+export class CaptureFolderWriter {
+  private constructor(readonly out: string, readonly temp: string) {}
+
+  /** Starts a folder for `out`, which must not exist yet (a capture never overwrites one). */
+  static async create(out: string): Promise<CaptureFolderWriter> {
+    if (existsSync(out)) throw new UsageError(`${out} already exists`, ['Choose a new --out path: a capture never overwrites one.'])
+    if (!existsSync(dirname(out))) throw new UsageError(`cannot create ${out}: folder ${dirname(out)} does not exist`)
+    const temp = join(dirname(out), `.${basename(out)}.partial-${process.pid}-${randomBytes(3).toString('hex')}`)
+    await mkdir(temp)
+    return new CaptureFolderWriter(out, temp)
+  }
+
+  /** The absolute path of `file` (`/`-separated, relative to the folder) while it is written. */
+  path(file: string): string {
+    return join(this.temp, ...file.split('/'))
+  }
+
+  /** Writes the manifest, then renames the folder to `out`. */
+  async commit(manifest: CaptureManifest): Promise<void> {
+    await writeFile(join(this.temp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
+    try {
+      await rename(this.temp, this.out)
+    } catch (e) {
+      throw new UsageError(`cannot create ${this.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    }
+  }
+
+  /** Removes the temporary folder (after a failure). */
+  async abort(): Promise<void> {
+    await rm(this.temp, {recursive: true, force: true})
+  }
+}
+
+/** Record counts with every field at zero. */
+export const zeroCounts = (): RecordCounts => ({hosts: 0, sockets: 0, interfaces: 0, netns: 0, ownership: 0, flows: 0})
+
+/** The field-by-field sum of record counts (of responses, or of snapshots). */
+export function sumCounts(list: RecordCounts[]): RecordCounts {
+  const t = zeroCounts()
+  for (const c of list) for (const k of Object.keys(t) as (keyof RecordCounts)[]) t[k] += c[k]
+  return t
+}
