@@ -1,0 +1,6 @@
+export {CryptoPan, type FixedRange} from './crypto-pan.js'
+export {ipBytes, bytesToIp, commonPrefixLength} from './ip-bytes.js'
+export {keyFromSecret, loadOrCreateKey, type RedactKey} from './key.js'
+export {Pseudonymizer, SYSTEM_PATHS, type MapKind, type RedactOptions} from './pseudonymizer.js'
+export {redactRecord, OUTPUT_FILES, type OutputFile, type RedactedRecord} from './redact-record.js'
+export {redactCapture, type RedactCaptureOptions, type RedactCaptureResult, type RedactedManifest, type RedactionInfo} from './redact-capture.js'
