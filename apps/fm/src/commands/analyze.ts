@@ -5,6 +5,7 @@ import {UsageError, type Matrix} from '@fm/model'
 import {matrixToDot, matrixToTable} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
+import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
 import {matrixStream} from '../lib/matrix-stream.js'
 import {ChunkedOutput, writeAtomic} from '../lib/output.js'
@@ -46,6 +47,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     ...matchFlags,
     ...analyzerFlags,
     ...captureQueryFlags,
+    ...redactFlags,
     'use-flows': Flags.boolean({summary: 'Use flows (a flow dump, or those of a capture): they join sockets, reveal connections sockets miss, and give bytes/packets. With --analyzer, capture them too.'}),
   }
 
@@ -78,6 +80,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     })
+    const redacting = {toolVersion: this.config.version, signal: interrupt.signal, onProgress: progress}
     if (flags.format === 'skydive' && !flags.analyzer) throw new UsageError('--format skydive publishes into the analyzer it reads: add --analyzer HOST:PORT', ['To publish dumps or captures: fm publish INPUT... --analyzer HOST:PORT'])
     let matrix: Matrix
     let connection: ConnectionOptions | undefined
@@ -87,8 +90,8 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
         // capture and publish load only when an analyzer is involved: most runs read files
         const {progressLine, withTemporaryCapture} = await import('@fm/capture')
         const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: CaptureProgress) => progress(progressLine(p))}
-        matrix = await withTemporaryCapture(captureOpts, (c) => run([...dumps, c.path]))
-      } else matrix = await run(dumps)
+        matrix = await withTemporaryCapture(captureOpts, (c) => withRedactedInputs([...dumps, c.path], flags, redacting, run))
+      } else matrix = await withRedactedInputs(dumps, flags, redacting, run)
     } catch (e) {
       out?.abort()
       throw e

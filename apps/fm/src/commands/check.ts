@@ -6,6 +6,7 @@ import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
+import {redactFlags} from '../lib/redact-inputs.js'
 
 export type CheckResult = CheckReport
 
@@ -38,6 +39,7 @@ Formats: text (default), junit (one test case per rule and per violation, for an
     output: Flags.string({char: 'o', summary: 'Write the report to this file (atomically); the text report still goes to stdout.'}),
     'min-seen': Flags.string({summary: 'Unexpected edges seen in fewer snapshots are flaky, not violations: a count (2) or a share (0.5, 50%).', default: '1'}),
     ...matchFlags,
+    ...redactFlags,
   }
 
   /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
@@ -51,7 +53,7 @@ Formats: text (default), junit (one test case per rule and per violation, for an
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const baseline = parseBaseline(readBaseline(flags.baseline), flags.baseline)
     const progress = this.progress()
-    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress})
+    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
     progress.done()
     const report = checkBaseline(baseline, obs, {minSeen: resolveMinSeen(minSeenSpec, obs.captures.length)})
     const opts = {baseline: flags.baseline}

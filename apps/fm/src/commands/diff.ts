@@ -5,6 +5,7 @@ import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
+import {redactFlags} from '../lib/redact-inputs.js'
 
 export type DiffResult = DiffReport
 
@@ -36,6 +37,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     output: Flags.string({char: 'o', summary: 'Write the output to this file (atomically) instead of stdout.'}),
     'exit-code': Flags.boolean({summary: 'Exit 5 when the two observations differ.'}),
     ...matchFlags,
+    ...redactFlags,
   }
 
   /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
@@ -47,7 +49,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
     const progress = this.progress()
-    const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress})
+    const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
     const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})
     progress.done()
     const failed = flags['exit-code'] && report.different

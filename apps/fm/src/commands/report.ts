@@ -5,6 +5,7 @@ import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
+import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 
 export interface ReportResult {
   out: string
@@ -28,6 +29,7 @@ Large deployments are aggregated so the page stays readable and small: processes
     {description: 'Rows and columns by service rather than by host', command: '<%= config.bin %> <%= command.id %> dump.json --out report.html --group-by service --title "prod, Monday"'},
     {description: 'The graph picture alone, circular layout, as PNG', command: '<%= config.bin %> <%= command.id %> dump.json --format render --engine circo --out graph.png'},
     {description: 'From a database kept by fm analyze --db', command: '<%= config.bin %> <%= command.id %> flows.db --out report.html'},
+    {description: 'Redacted on the fly (see fm redact), to share outside the site', command: '<%= config.bin %> <%= command.id %> dump.json --redact --key site-a.key --out report.html'},
   ]
 
   static enableJsonFlag = true
@@ -47,6 +49,7 @@ Large deployments are aggregated so the page stays readable and small: processes
     'use-flows': Flags.boolean({summary: 'Use the flows of the inputs: more connections, and bytes/packets per edge.'}),
     'color-by': Flags.string({summary: 'What the matrix colour shows; bytes needs flows (--use-flows).', options: ['connections', 'bytes'], default: 'connections'}),
     ...matchFlags,
+    ...redactFlags,
   }
 
   async run(): Promise<ReportResult> {
@@ -59,8 +62,8 @@ Large deployments are aggregated so the page stays readable and small: processes
     // ambiguities (hundreds of thousands on a large deployment) is never built.
     const unmatched: UnmatchedSocket[] = []
     // Ctrl-C stops the analysis at its next step and removes its temporary database (exit 130)
-    const matrix = await withInterrupt((signal) => analyze({
-      inputs: argv as string[],
+    const matrix = await withInterrupt((signal) => withRedactedInputs(argv as string[], flags, {toolVersion: this.config.version, signal, onProgress: progress}, (inputs) => analyze({
+      inputs,
       signal,
       states: parseStates(flags.states),
       evidenceLimit: 0,
@@ -71,7 +74,7 @@ Large deployments are aggregated so the page stays readable and small: processes
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
-    }))
+    })))
     matrix.unmatched = unmatched
     const data = await buildReport(matrix, format, {
       title: flags.title,

@@ -3,10 +3,13 @@ import {analyze} from '@fm/analyze'
 import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '@fm/baseline'
 import {InputError} from '@fm/model'
 import {withInterrupt} from './flags.js'
+import {withRedactedInputs} from './redact-inputs.js'
 
 export interface ReadObservationOptions {
   states?: string[] | 'any'
   onProgress?: (line: string) => void
+  /** `--redact --key FILE`: analyze a redacted copy of the inputs (see withRedactedInputs). */
+  redact?: {redact?: boolean; key?: string; toolVersion: string}
 }
 
 /**
@@ -16,11 +19,12 @@ export interface ReadObservationOptions {
 export async function readObservation(inputs: string[], opts: ReadObservationOptions = {}): Promise<Observation> {
   const csv = inputs.filter(isCsvFile)
   const rest = inputs.filter((f) => !csv.includes(f))
+  if (csv.length && opts.redact?.redact) throw new InputError(csv[0], 'is a matrix CSV: --redact reads dumps and capture folders only')
   const parts: Observation[] = []
   if (rest.length) {
     parts.push(
-      await withInterrupt((signal) => analyze({
-        inputs: rest,
+      await withInterrupt((signal) => withRedactedInputs(rest, opts.redact ?? {}, {toolVersion: opts.redact?.toolVersion ?? '', signal, onProgress: opts.onProgress}, (inputs) => analyze({
+        inputs,
         signal,
         states: opts.states,
         evidenceLimit: 0,
@@ -30,7 +34,7 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
           if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
           else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
         },
-      })),
+      }))),
     )
   }
   for (const f of csv) parts.push(parseMatrixCsv(readFileSync(f, 'utf8'), f))

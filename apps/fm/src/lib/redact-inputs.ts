@@ -1,0 +1,51 @@
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {Flags} from '@oclif/core'
+import {UsageError} from '@fm/model'
+import {loadOrCreateKey, redactCapture, type RedactKey} from '@fm/redact'
+
+/** `--redact --key FILE` of the commands that read dumps (analyze, report, diff, check, baseline). */
+export const redactFlags = {
+  redact: Flags.boolean({summary: 'Redact the inputs first, as fm redact does (into a temporary capture, deleted afterwards): the output shows only pseudonyms.'}),
+  key: Flags.string({summary: 'With --redact: the redaction key file (created when missing, mode 0600); the same key gives the same pseudonyms as fm redact.', helpValue: 'FILE'}),
+}
+
+/** Reads or creates the key file, saying on stderr when it was created. */
+export async function redactionKey(file: string): Promise<RedactKey> {
+  const {key, created} = await loadOrCreateKey(file)
+  if (created) {
+    process.stderr.write(`created the redaction key ${file} (mode 0600, fingerprint ${key.fingerprint}): keep it private and reuse it, so later redactions of this site get the same pseudonyms\n`)
+  }
+  return key
+}
+
+/**
+ * Hands `work` the inputs, or with `--redact` a temporary redacted capture of them (removed
+ * afterwards whatever happens): the simplest honest way to analyze, report or compare
+ * redacted data is to redact it first, with the very code of `fm redact`.
+ */
+export async function withRedactedInputs<T>(
+  inputs: string[],
+  flags: {redact?: boolean; key?: string},
+  opts: {toolVersion: string; signal?: AbortSignal; onProgress?: (line: string) => void},
+  work: (inputs: string[]) => Promise<T>,
+): Promise<T> {
+  if (!flags.redact) {
+    if (flags.key !== undefined) throw new UsageError('--key applies to --redact', ['Add --redact to analyze the inputs redacted.'])
+    return work(inputs)
+  }
+  if (flags.key === undefined) throw new UsageError('--redact needs --key FILE (created when missing)', ['Use the key of earlier redactions of this site to get the same pseudonyms.'])
+  const key = await redactionKey(flags.key)
+  const dir = await mkdtemp(join(tmpdir(), 'fm-redacted-'))
+  try {
+    const out = join(dir, 'redacted')
+    await redactCapture({
+      inputs, out, key, toolVersion: opts.toolVersion, signal: opts.signal,
+      onProgress: (p) => opts.onProgress?.(`redacting ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`),
+    })
+    return await work([out])
+  } finally {
+    await rm(dir, {recursive: true, force: true})
+  }
+}
