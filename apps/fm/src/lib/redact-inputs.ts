@@ -1,4 +1,4 @@
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Flags} from '@oclif/core'
@@ -37,15 +37,32 @@ export async function withRedactedInputs<T>(
   }
   if (flags.key === undefined) throw new UsageError('--redact needs --key FILE (created when missing)', ['Use the key of earlier redactions of this site to get the same pseudonyms.'])
   const key = await redactionKey(flags.key)
+  // a capture fm redact already wrote with this key is used as it is: redacting it again would
+  // give pseudonyms of pseudonyms, which nothing else matches
+  const done = await Promise.all(inputs.map((i) => redactedWith(i, key.fingerprint)))
+  const todo = inputs.filter((_, i) => !done[i])
+  if (todo.length === 0) return work(inputs)
   const dir = await mkdtemp(join(tmpdir(), 'fm-redacted-'))
   try {
     const out = join(dir, 'redacted')
     await redactCapture({
-      inputs, out, key, toolVersion: opts.toolVersion, signal: opts.signal,
+      inputs: todo, out, key, toolVersion: opts.toolVersion, signal: opts.signal,
       onProgress: (p) => opts.onProgress?.(`redacting ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`),
     })
-    return await work([out])
+    const first = done.indexOf(false)
+    return await work(inputs.flatMap((input, i) => (done[i] ? [input] : i === first ? [out] : [])))
   } finally {
     await rm(dir, {recursive: true, force: true})
+  }
+}
+
+/** Whether `input` is a capture folder fm redact wrote with the key of this fingerprint. */
+async function redactedWith(input: string, fingerprint: string): Promise<boolean> {
+  try {
+    if (!(await stat(input)).isDirectory()) return false
+    const m = JSON.parse(await readFile(join(input, 'manifest.json'), 'utf8')) as {redaction?: {keyFingerprint?: unknown}}
+    return m.redaction?.keyFingerprint === fingerprint
+  } catch {
+    return false // not a capture, or a damaged one: redacting reads it and says what is wrong
   }
 }
