@@ -1,0 +1,134 @@
+import {fc, test as prop} from '@fast-check/vitest'
+import {describe, expect, test} from 'vitest'
+import {isLinkLocal, isLoopback, isWildcard} from '@fm/model'
+import {commonPrefixLength, ipBytes, keyFromSecret, Pseudonymizer} from '../src/index.js'
+
+const KEY = keyFromSecret(Buffer.alloc(32, 7))
+const OTHER = keyFromSecret(Buffer.alloc(32, 8))
+
+describe('Pseudonymizer.path', () => {
+  const p = new Pseudonymizer(KEY)
+  test.for([
+    ['/usr/sbin/sshd', '/usr/sbin/sshd'],
+    ['/usr/lib64/erlang/erts-12.3.2/bin/beam.smp', '/usr/lib64/erlang/erts-12.3.2/bin/beam.smp'],
+    ['/bin/sh', '/bin/sh'],
+    ['python3', 'python3'],
+    ['', ''],
+  ])('keeps the system path %s', ([path, expected]) => {
+    expect(p.path(path)).toBe(expected)
+  })
+
+  test('pseudonymises the user of a home directory, and keeps /home and the base name', () => {
+    const r = p.path('/home/safchain/go/bin/skydive')
+    expect(r).toMatch(/^\/home\/d-[0-9a-f]{12}\/d-[0-9a-f]{12}\/d-[0-9a-f]{12}\/skydive$/)
+    expect(r).not.toContain('safchain')
+  })
+
+  test('gives one user one pseudonym in every path', () => {
+    const a = p.path('/home/alice/bin/x').split('/')[2]
+    const b = p.path('/home/alice/.local/bin/y').split('/')[2]
+    expect(a).toBe(b)
+    expect(p.path('/home/bob/bin/x').split('/')[2]).not.toBe(a)
+  })
+
+  test.for([
+    ['/opt/acme-billing/bin/billd', /^\/opt\/d-[0-9a-f]{12}\/d-[0-9a-f]{12}\/billd$/],
+    ['/usr/local/acme/bin/run', /^\/usr\/local\/d-[0-9a-f]{12}\/d-[0-9a-f]{12}\/run$/],
+    ['/srv/www.acme.example/app', /^\/srv\/d-[0-9a-f]{12}\/app$/],
+    ['./acme/tool', /^\.\/d-[0-9a-f]{12}\/tool$/],
+  ] as [string, RegExp][])('pseudonymises the site directories of %s', ([path, shape]) => {
+    expect(p.path(path)).toMatch(shape)
+  })
+
+  test('keeps directories of --allow-path whole', () => {
+    expect(new Pseudonymizer(KEY, {allowPaths: ['/opt/google/']}).path('/opt/google/chrome/chrome')).toBe('/opt/google/chrome/chrome')
+  })
+
+  test('with services, pseudonymises the base name and the process name too', () => {
+    const s = new Pseudonymizer(KEY, {services: true})
+    expect(s.path('/usr/sbin/sshd')).toMatch(/^\/usr\/sbin\/p-[0-9a-f]{12}$/)
+    expect(s.processName('sshd')).toMatch(/^s-[0-9a-f]{12}$/)
+    expect(s.processName('sshd').length).toBeLessThanOrEqual(15)
+    expect(p.processName('sshd')).toBe('sshd')
+  })
+})
+
+describe('Pseudonymizer names', () => {
+  const p = new Pseudonymizer(KEY, {keepHosts: ['gw-1']})
+
+  test('gives a host a stable keyed pseudonym, another one under another key', () => {
+    expect(p.host('db-1')).toMatch(/^host-[0-9a-f]{12}$/)
+    expect(p.host('db-1')).toBe(new Pseudonymizer(KEY).host('db-1'))
+    expect(p.host('db-1')).not.toBe(new Pseudonymizer(OTHER).host('db-1'))
+    expect(p.host('db-2')).not.toBe(p.host('db-1'))
+  })
+
+  test('keeps the hosts it is told to keep, and empty names', () => {
+    expect(p.host('gw-1')).toBe('gw-1')
+    expect(p.host('')).toBe('')
+  })
+
+  test.for(['lo', 'eth0', 'docker0', 'br-int', 'ens3', 'veth1a2b3c4', 'bond0.100'])('keeps the generic interface name %s', (name) => {
+    expect(p.interfaceName(name)).toBe(name)
+  })
+
+  test.for(['tap-db-prod-1', 'vhost-acme', 'TOR_PORT_2', 'eth0-db-1'])('pseudonymises the interface name %s in 15 characters', (name) => {
+    expect(p.interfaceName(name)).toMatch(/^if-[0-9a-f]{12}$/)
+  })
+
+  test('keeps known protocols and states, and hashes unknown ones consistently', () => {
+    expect(p.protocol('TCP')).toBe('TCP')
+    expect(p.state('ESTABLISHED')).toBe('ESTABLISHED')
+    expect(p.protocol('db-1.acme')).toMatch(/^X-[0-9A-F]{8}$/)
+    expect(p.protocol('db-1.acme')).toBe(p.protocol('db-1.acme'))
+  })
+})
+
+describe('Pseudonymizer.address', () => {
+  const p = new Pseudonymizer(KEY, {keepAddresses: ['192.0.2.0/24', '2001:db8:1::/48']})
+
+  test.for(['127.0.0.1', '127.3.4.5', '0.0.0.0', '::', '::1', '', '*', '255.255.255.255'])('keeps %j', (a) => {
+    expect(p.address(a)).toBe(a)
+  })
+
+  test.for(['192.0.2.7', '2001:db8:1::5'])('keeps %s, inside a kept range', (a) => {
+    expect(p.address(a)).toBe(a)
+  })
+
+  test('anonymises an IPv4-mapped address as its IPv4 address', () => {
+    expect(p.address('::ffff:10.1.2.3')).toBe(p.address('10.1.2.3'))
+  })
+
+  test('redacts a zone as an interface name', () => {
+    expect(p.address('fe80::1%tap-acme')).toMatch(/^fe[89ab][0-9a-f]:[0-9a-f:]+%if-[0-9a-f]{12}$/)
+  })
+
+  test('turns text that is no address into a hash', () => {
+    expect(p.address('db-1.acme.example')).toMatch(/^addr-[0-9a-f]{12}$/)
+  })
+
+  const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((q) => q.join('.'))
+  const v6 = fc.uint8Array({minLength: 16, maxLength: 16}).map((b) => Array.from({length: 8}, (_, i) => ((b[2 * i] << 8) | b[2 * i + 1]).toString(16)).join(':'))
+  const multicast = (a: string): boolean => (a.includes(':') ? a.startsWith('ff') : Number(a.split('.')[0]) >= 224 && Number(a.split('.')[0]) < 240)
+  const bare = new Pseudonymizer(KEY)
+
+  const special = fc.constantFrom('127.0.0.1', '127.9.8.7', '169.254.3.4', '224.0.0.251', '239.1.2.3', 'fe80::1', 'ff02::1', '::1', '0.0.0.0', '::')
+  prop.prop([fc.oneof(v4, v6, special), fc.oneof(v4, v6, special)])('keeps every class matching uses, and prefixes', (x, y) => {
+    const [rx, ry] = [bare.address(x), bare.address(y)]
+    for (const [a, r] of [[x, rx], [y, ry]]) {
+      const c = ipBytesText(a)
+      expect(isLoopback(r)).toBe(isLoopback(c))
+      expect(isLinkLocal(r)).toBe(isLinkLocal(c))
+      expect(isWildcard(r)).toBe(isWildcard(c))
+      expect(multicast(r)).toBe(multicast(c))
+    }
+    const [bx, by] = [ipBytes(rx)!, ipBytes(ry)!]
+    const [ox, oy] = [ipBytes(ipBytesText(x))!, ipBytes(ipBytesText(y))!]
+    if (bx.length === by.length && ox.length === oy.length) expect(commonPrefixLength(bx, by)).toBe(commonPrefixLength(ox, oy))
+  })
+})
+
+/** The canonical text of an address (IPv6 compressed, IPv4-mapped as IPv4), as fm's readers give it. */
+function ipBytesText(a: string): string {
+  return new Pseudonymizer(KEY, {keepAddresses: ['0.0.0.0/0', '::/0']}).address(a)
+}
