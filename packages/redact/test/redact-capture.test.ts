@@ -112,6 +112,25 @@ describe('redactCapture', () => {
     expect(text).not.toContain('agent-1')
   })
 
+  test('redacts a Sockets() map (socket tables keyed by host node ID) into a map the readers take for one', async () => {
+    // the fixture's socket tables as `G.V().Has('Type', 'host').Sockets()` answers
+    const graph = JSON.parse(readFileSync(FIXTURE, 'utf8')) as [{Nodes: {ID: string; Metadata: {Type: string; Sockets?: unknown[]}}[]}]
+    const map: Record<string, unknown[]> = {}
+    for (const node of graph[0].Nodes) {
+      if (node.Metadata.Type !== 'host') continue
+      map[node.ID] = node.Metadata.Sockets!
+    }
+    const m = fresh('sockets.json')
+    writeFileSync(m, JSON.stringify([map]))
+    const out = fresh('sockets-map')
+    await redactCapture({inputs: [m], out, key: KEY, toolVersion: 'test'})
+    const [o, r] = [await analyze({inputs: [m]}), await analyze({inputs: [out]})]
+    expect(summary(r)).toEqual(summary(o))
+    expect(r.stats.sockets).toBe(174)
+    expect(readdirSync(join(out, 'snapshot-1'))).toEqual(['host-sockets.json'])
+    expect(readFileSync(join(out, 'snapshot-1/host-sockets.json'), 'utf8')).toMatch(/^\[\{\n"id-[0-9a-f]{16}":\[/)
+  })
+
   test('refuses a map inside the output, and leaves nothing behind', async () => {
     const out = fresh('out')
     await expect(redactCapture({inputs: [FIXTURE], out, key: KEY, map: join(out, 'map.csv'), toolVersion: 'test'})).rejects.toThrow(/inside the redacted capture/)
