@@ -30,19 +30,21 @@ export interface FixedRange {
 export class CryptoPan {
   private readonly cipher: Cipher
   private readonly pad: Uint8Array
-  private readonly fixed: FixedRange[]
+  /** The fixed ranges by address length in bytes (4, 16). */
+  private readonly fixed: Record<number, FixedRange[]>
 
   constructor(key: Uint8Array, opts: {fixed?: FixedRange[]} = {}) {
     if (key.length !== 32) throw new RangeError(`Crypto-PAn needs a 32-byte key, got ${key.length} bytes`)
     this.cipher = createCipheriv('aes-128-ecb', key.subarray(0, 16), null).setAutoPadding(false)
     this.pad = new Uint8Array(this.cipher.update(key.subarray(16, 32)))
-    this.fixed = opts.fixed ?? []
+    const fixed = opts.fixed ?? []
+    this.fixed = {4: fixed.filter((r) => r.bytes.length === 4), 16: fixed.filter((r) => r.bytes.length === 16)}
   }
 
   /** Anonymises 4 (IPv4) or 16 (IPv6) address bytes. */
   anonymizeBytes(addr: Uint8Array): Uint8Array {
     const n = addr.length * 8
-    const fixed = this.fixed.filter((r) => r.bytes.length === addr.length)
+    const fixed = this.fixed[addr.length] ?? []
     if (fixed.some((r) => r.keep === 'value' && samePrefix(addr, r.bytes, r.prefix))) return Uint8Array.from(addr)
     // Every block depends on the address and the padding only, never on an earlier result:
     // all n blocks go through AES in one call.
