@@ -80,6 +80,10 @@ export async function redactCapture(opts: RedactCaptureOptions): Promise<RedactC
       continue
     }
     const cap = await readCapture(file)
+    if ((cap.manifest as Partial<RedactedManifest>).redaction?.keyFingerprint === opts.key.fingerprint) {
+      // its pseudonyms would become pseudonyms of pseudonyms, which nothing else redacted with this key matches
+      throw new UsageError(`${file} is already redacted with this key: use it as it is`)
+    }
     for (const s of cap.snapshots) plan.push({files: s.files, startedAt: s.startedAt, endedAt: s.endedAt})
     inputs.push({kind: 'capture', snapshots: cap.snapshots.length})
     contexts.set(JSON.stringify(cap.manifest.timeContext ?? null), cap.manifest.timeContext ?? null)

@@ -110,6 +110,7 @@ describe('redactCapture', () => {
     const text = [...tree(out).values()].map((b) => b.toString()).join('\n')
     expect(text).not.toContain('127.0.0.1:18084') // the analyzer address of the original manifest
     expect(text).not.toContain('agent-1')
+    await expect(redactCapture({inputs: [out], out: fresh('twice'), key: KEY, toolVersion: 'test'})).rejects.toThrow(/already redacted with this key/)
   })
 
   test('redacts a Sockets() map (socket tables keyed by host node ID) into a map the readers take for one', async () => {
