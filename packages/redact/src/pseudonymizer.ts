@@ -69,13 +69,14 @@ export class Pseudonymizer {
   private readonly services: boolean
   private readonly systemPaths: string[]
   private readonly memo = new Map<string, string>()
+  private readonly hmacKey: Buffer
 
   constructor(key: RedactKey, private readonly opts: RedactOptions = {}) {
     const fixed: FixedRange[] = FIXED_RANGES.map(([a, prefix, keep]) => ({bytes: ipBytes(a)!, prefix, keep}))
     for (const cidr of opts.keepAddresses ?? []) {
       const r = parseKeptRange(cidr)
       fixed.push({bytes: r.bytes, prefix: r.prefix, keep: 'value'})
-      this.keepAddresses.addSubnet(bytesToIp(r.bytes), r.bytes.length === 4 ? r.prefix : r.prefix, r.bytes.length === 4 ? 'ipv4' : 'ipv6')
+      this.keepAddresses.addSubnet(bytesToIp(r.bytes), r.prefix, r.bytes.length === 4 ? 'ipv4' : 'ipv6')
     }
     this.pan = new CryptoPan(key.cryptoPan, {fixed})
     this.keepHosts = new Set(opts.keepHosts ?? [])
@@ -83,8 +84,6 @@ export class Pseudonymizer {
     this.systemPaths = [...SYSTEM_PATHS, ...(opts.allowPaths ?? []).map((p) => p.replace(/\/+$/, ''))].filter((p) => p.startsWith('/'))
     this.hmacKey = key.names
   }
-
-  private readonly hmacKey: Buffer
 
   /** `prefix` and `hexDigits` hex digits of the keyed hash of (kind, value). */
   private hash(kind: string, value: string, prefix: string, hexDigits = 12): string {
@@ -202,6 +201,8 @@ function parseKeptRange(cidr: string): {bytes: Uint8Array; prefix: number} {
   if (!b || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (slash >= 0 && !/^\d+$/.test(cidr.slice(slash + 1)))) {
     throw new UsageError(`kept address ${JSON.stringify(cidr)} is not an address or CIDR (such as 10.0.0.0/8 or 2001:db8::/32)`)
   }
+  // an IPv4-mapped range is the IPv4 range fm's canonical addresses use
+  if (b.length === 16 && prefix >= 96 && b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return parseKeptRange(`${b.subarray(12).join('.')}/${prefix - 96}`)
   // the network address: host bits cleared, so BlockList and the fixed range agree
   const net = Uint8Array.from(b)
   for (let i = prefix; i < max; i++) net[i >> 3] &= ~(0x80 >> (i & 7))

@@ -95,6 +95,10 @@ describe('Pseudonymizer.address', () => {
     expect(p.address(a)).toBe(a)
   })
 
+  test('reads an IPv4-mapped kept range as the IPv4 range', () => {
+    expect(new Pseudonymizer(KEY, {keepAddresses: ['::ffff:10.9.0.0/112']}).address('10.9.3.4')).toBe('10.9.3.4')
+  })
+
   test('anonymises an IPv4-mapped address as its IPv4 address', () => {
     expect(p.address('::ffff:10.1.2.3')).toBe(p.address('10.1.2.3'))
   })
