@@ -94,12 +94,15 @@ export async function redactCapture(opts: RedactCaptureOptions): Promise<RedactC
   const timeContext = [...contexts.values()][0] ?? null
 
   const p = new Pseudonymizer(opts.key, opts)
-  const map = opts.map !== undefined ? new MapTable() : null
-  if (map) p.onMap = (kind, original, pseudonym) => map.add(kind, original, pseudonym)
   const folder = await CaptureFolderWriter.create(opts.out)
   let done = false
+  let map: MapTable | null = null
   let mapFile: Awaited<ReturnType<MapTable['write']>> | null = null
   try {
+    if (opts.map !== undefined) {
+      const table = (map = new MapTable())
+      p.onMap = (kind, original, pseudonym) => table.add(kind, original, pseudonym)
+    }
     const snapshots: CaptureSnapshot[] = []
     for (const [i, s] of plan.entries()) snapshots.push(await redactSnapshot(folder, `snapshot-${i + 1}`, s, p, opts))
     const times = snapshots.flatMap((s) => [s.startedAt, s.endedAt]).filter((t) => t !== '').sort()
