@@ -4,6 +4,8 @@ import {join} from 'node:path'
 import {fc, test as prop} from '@fast-check/vitest'
 import {afterAll, describe, expect, test} from 'vitest'
 import {analyze} from '@fm/analyze'
+import {readJsonDump} from '@fm/ingest'
+import {addressFamily} from '@fm/model'
 import type {Matrix, MatrixEntry} from '@fm/model'
 import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
 import {keyFromSecret, loadOrCreateKey, redactCapture, type MapKind} from '../src/index.js'
@@ -130,6 +132,19 @@ describe('redactCapture', () => {
     expect(r.stats.sockets).toBe(174)
     expect(readdirSync(join(out, 'snapshot-1'))).toEqual(['host-sockets.json'])
     expect(readFileSync(join(out, 'snapshot-1/host-sockets.json'), 'utf8')).toMatch(/^\[\{\n"id-[0-9a-f]{16}":\[/)
+  })
+
+  test('keeps every interface address\'s family and prefix length', async () => {
+    const out = fresh('prefixes')
+    await redactCapture({inputs: [FIXTURE], out, key: KEY, toolVersion: 'test'})
+    const shape = async (file: string): Promise<string[]> => {
+      const list: string[] = []
+      for await (const r of readJsonDump(file)) if (r.kind === 'interface') list.push(r.addresses.map((a) => `${addressFamily(a.address)}/${a.prefix}`).join(' '))
+      return list
+    }
+    const before = await shape(FIXTURE)
+    expect(before.join(' ')).toContain('4/24')
+    expect(await shape(join(out, 'snapshot-1/interfaces.json'))).toEqual(before)
   })
 
   test('refuses a map inside the output, and leaves nothing behind', async () => {
