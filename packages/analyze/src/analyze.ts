@@ -40,6 +40,12 @@ export interface AnalyzeOptions {
    * flows the entries stream straight from the store; with flows they are merged first.
    */
   onEntry?: (e: MatrixEntry) => void
+  /**
+   * Picks the entries of the matrix (filters, groups): given each entry in matrix order, returns
+   * the entry to keep (possibly renamed) or null to leave it out. Applied here, once, to streamed
+   * and returned entries alike; the head's counts stay those of the whole deployment.
+   */
+  select?: (e: MatrixEntry) => MatrixEntry | null
   /** Called once matching is done, before any entry: everything of the matrix but its lists. */
   onHead?: (head: MatrixHead) => void
   /** Hands the unmatched client sockets over one at a time, in order, instead of returning them (whatever `lists`). */
@@ -172,11 +178,12 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   let entries: MatrixEntry[]
   if (opts.onEntry && !flowStats) {
     // The store orders rows by the entry key in code-point order, which is compareEntries' order.
-    await each(foldEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10), opts.onEntry, signal)
+    await each(selected(foldEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10), opts.select), opts.onEntry, signal)
     entries = []
   } else {
     entries = aggregateEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)
     if (flowStats) entries = mergeFlowEntries(entries, flowStore.matrixRows(), opts.evidenceLimit ?? 10)
+    if (opts.select) entries = [...selected(entries, opts.select)]
     if (opts.onEntry) {
       for (const e of entries) opts.onEntry(e)
       entries = []
@@ -261,6 +268,15 @@ async function each<T>(items: Iterable<T>, take: (item: T) => void, signal: Abor
   for (const item of items) {
     take(item)
     if (++n % PAUSE_EVERY === 0) await pause(signal)
+  }
+}
+
+/** The entries `select` keeps, as it returns them (all of them without a select). */
+function* selected(entries: Iterable<MatrixEntry>, select: AnalyzeOptions['select']): Generator<MatrixEntry> {
+  if (!select) return yield* entries
+  for (const e of entries) {
+    const kept = select(e)
+    if (kept) yield kept
   }
 }
 

@@ -25,17 +25,7 @@ export function parseBaseline(text: string, file: string): Baseline {
 
 /** parseBaseline, also returning the YAML document (to regenerate it with its comments). */
 export function parseBaselineDocument(text: string, file: string): ParsedBaselineDocument {
-  const lc = new LineCounter()
-  const doc = parseDocument(text, {lineCounter: lc, prettyErrors: true, uniqueKeys: true})
-  const fail = (node: {range?: [number, number, number] | null} | null | undefined, detail: string): never => {
-    const pos = lc.linePos(node?.range?.[0] ?? 0)
-    throw new InputError(file, `line ${pos.line}, column ${pos.col}: ${detail}`)
-  }
-  const err = doc.errors[0]
-  if (err) {
-    const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0])
-    throw new InputError(file, `line ${pos.line}, column ${pos.col}: not valid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
-  }
+  const {doc, lc, fail} = yamlDocument(text, file)
   const root = doc.contents
   if (!isMap(root)) return fail(root, 'a baseline is a mapping with keys version, level, allow, require and ignore')
   for (const p of root.items) {
@@ -56,7 +46,26 @@ export function parseBaselineDocument(text: string, file: string): ParsedBaselin
   return {doc, baseline: {version: 1, level, allow: rules('allow'), require: rules('require'), ignore: rules('ignore')}}
 }
 
-type Fail = (node: {range?: [number, number, number] | null} | null | undefined, detail: string) => never
+export type Fail = (node: {range?: [number, number, number] | null} | null | undefined, detail: string) => never
+
+/**
+ * A YAML document of fm (baselines, groups files), with `fail` throwing an InputError that names
+ * the file, line and column of a node. Invalid YAML fails here, at the first error's position.
+ */
+export function yamlDocument(text: string, file: string): {doc: Document; lc: LineCounter; fail: Fail} {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, {lineCounter: lc, prettyErrors: true, uniqueKeys: true})
+  const fail: Fail = (node, detail) => {
+    const pos = lc.linePos(node?.range?.[0] ?? 0)
+    throw new InputError(file, `line ${pos.line}, column ${pos.col}: ${detail}`)
+  }
+  const err = doc.errors[0]
+  if (err) {
+    const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0])
+    throw new InputError(file, `line ${pos.line}, column ${pos.col}: not valid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`)
+  }
+  return {doc, lc, fail}
+}
 
 function parseRule(item: Node, text: string, lc: LineCounter, fail: Fail, list: string): Rule {
   if (!isMap(item)) return fail(item, `each ${list} entry must be a mapping such as {client: web, server: db, protocol: TCP, port: 5432}`)
@@ -87,11 +96,11 @@ function parseRule(item: Node, text: string, lc: LineCounter, fail: Fail, list: 
   return rule
 }
 
-function keyOf(p: Pair): string {
+export function keyOf(p: Pair): string {
   return isScalar(p.key) ? String(p.key.value) : String(p.key)
 }
 
-function strings(v: Node, k: string, fail: Fail): string[] {
+export function strings(v: Node, k: string, fail: Fail): string[] {
   const items = isSeq(v) ? (v.items as Node[]) : [v]
   if (items.length === 0) fail(v, `${k} is an empty list: it would never match`)
   return items.map((x) => {
@@ -105,11 +114,17 @@ function ports(v: Node, fail: Fail): PortRange[] {
   if (items.length === 0) fail(v, 'port is an empty list: it would never match')
   return items.map((x) => {
     const s = isScalar(x) ? String(x.value).trim() : ''
-    if (s === '*') return {from: 0, to: 65535}
-    const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(s)
-    const from = m ? Number(m[1]) : NaN
-    const to = m ? Number(m[2] ?? m[1]) : NaN
-    if (!m || to > 65535 || from > to) return fail(x, `port must be a number 0-65535, a range "from-to", "*", or a list of them; got ${JSON.stringify(s.slice(0, 40))}`)
-    return {from, to}
+    return parsePortRange(s) ?? fail(x, `port must be a number 0-65535, a range "from-to", "*", or a list of them; got ${JSON.stringify(s.slice(0, 40))}`)
   })
+}
+
+/** A port (`5432`), a range (`8000-8999`) or `*`; null for anything else. */
+export function parsePortRange(text: string): PortRange | null {
+  const s = text.trim()
+  if (s === '*') return {from: 0, to: 65535}
+  const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(s)
+  if (!m) return null
+  const from = Number(m[1])
+  const to = Number(m[2] ?? m[1])
+  return to > 65535 || from > to ? null : {from, to}
 }

@@ -4,7 +4,9 @@ import type {CaptureProgress, ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix} from '@fm/model'
 import {matrixToDot, matrixToTable} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
-import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
+import {GroupMatrix} from '@fm/baseline'
+import {analyzerConnection, analyzerFlags, captureQueryFlags, entrySelection, interruptible, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
+import {groupRowsOutput} from '../lib/group-output.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
 import {matrixStream} from '../lib/matrix-stream.js'
@@ -28,6 +30,9 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     {description: 'Client sockets with no server found, and why', command: '<%= config.bin %> <%= command.id %> dump.json --list-no-peers'},
     {description: 'Count every non-listening socket (as the original did with --at)', command: '<%= config.bin %> <%= command.id %> dump.json --states any'},
     {description: 'Use the flows saved with the graph: more connections, and bytes/packets each way', command: '<%= config.bin %> <%= command.id %> dump.json flows.json --use-flows --format wide-csv'},
+    {description: 'What compute-17 talks to, either way', command: '<%= config.bin %> <%= command.id %> dump.json --host compute-17 --format table'},
+    {description: 'Who talks to mysql over TCP', command: '<%= config.bin %> <%= command.id %> dump.json --server mysqld --protocol TCP'},
+    {description: 'The matrix between groups of hosts and services', command: '<%= config.bin %> <%= command.id %> dump.json --groups groups.yaml --by group'},
     {description: 'One step, like the original tool: capture from a live analyzer into a temporary folder and analyze it', command: 'FM_PASSWORD=... <%= config.bin %> <%= command.id %> --analyzer 10.0.0.1:8082 --username admin --at -10m --duration 60'},
   ]
 
@@ -45,6 +50,8 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     db: Flags.string({summary: 'Keep the SQLite database at this path (see README for its tables).'}),
     'list-no-peers': Flags.boolean({summary: 'Print the client sockets that found no server, with the reason, instead of the matrix.'}),
     ...matchFlags,
+    ...selectFlags,
+    by: Flags.string({summary: 'Level of the rows: host (each matrix entry) or group (summed between the groups and services of --groups; csv, json or table).', options: ['host', 'group'], default: 'host'}),
     ...analyzerFlags,
     ...captureQueryFlags,
     ...redactFlags,
@@ -60,9 +67,13 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     // CSV, JSON and --list-no-peers are written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.
     const needs = analysisNeeds({format: flags.format, json: this.jsonEnabled(), listNoPeers: flags['list-no-peers']})
+    const selection = entrySelection(flags)
+    // --by group sums the entries into rows between groups as they stream: only the rows are held
+    const byGroup = flags.by === 'group' ? new GroupMatrix(selection?.names ?? null) : undefined
+    if (byGroup && (flags['list-no-peers'] || !['csv', 'json', 'table'].includes(flags.format) || this.jsonEnabled())) throw new UsageError('--by group prints csv, json or table rows', ['fm analyze DUMP --groups groups.yaml --by group --format table'])
     let out: ChunkedOutput | undefined
     const output = (): ChunkedOutput => (out ??= new ChunkedOutput(flags.output))
-    const stream = needs.stream ? matrixStream(needs.stream, (text) => output().write(text)) : undefined
+    const stream = needs.stream && !byGroup ? matrixStream(needs.stream, (text) => output().write(text)) : undefined
     // Ctrl-C or a kill stops the analysis at its next step: the temporary database, --db and
     // --output are removed before exiting with 130 (a second Ctrl-C quits at once)
     const interrupt = interruptible()
@@ -75,6 +86,8 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
       useFlows: flags['use-flows'],
       evidenceLimit: needs.evidenceLimit,
       lists: needs.lists,
+      select: selection?.select,
+      ...(byGroup ? {onEntry: (e) => byGroup.add(e), evidenceLimit: 0, lists: false} : {}),
       onProgress: (p) => {
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.records} records`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
@@ -99,6 +112,13 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
       interrupt.dispose()
     }
     progress.done()
+    noteSelection(selection)
+    if (byGroup) {
+      const text = groupRowsOutput(byGroup.sorted(), flags.format, selection?.summary() ?? null)
+      if (flags.output) writeAtomic(flags.output, text)
+      else process.stdout.write(text)
+      return matrix
+    }
     if (stream) {
       try {
         stream.end()

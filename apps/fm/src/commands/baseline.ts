@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {parseMinSeen, resolveMinSeen, writeBaseline, type Level, type WriteBaselineResult} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates} from '../lib/flags.js'
+import {matchFlags, parseStates, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
@@ -38,15 +38,18 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
     'min-seen': Flags.string({summary: 'Leave out edges seen in fewer snapshots than this: a count (2) or a share (0.5, 50%).', default: '1'}),
     prune: Flags.boolean({summary: 'Drop generated allow rules (no comment, no wildcard) that match nothing observed.'}),
     ...matchFlags,
+    ...selectFlags,
     ...redactFlags,
   }
 
   async run(): Promise<BaselineResult> {
     const {argv, flags} = await this.parse(Baseline)
+    const selection = entrySelection(flags)
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const progress = this.progress()
-    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
+    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
     progress.done()
+    noteSelection(selection)
     const minSeen = resolveMinSeen(minSeenSpec, obs.captures.length)
     // an empty file (say, created by `touch`) is a new baseline, not a malformed one
     const current = flags.out && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : ''

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {checkBaseline, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
 import {CheckFailedError, InputError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates} from '../lib/flags.js'
+import {matchFlags, parseStates, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
@@ -39,6 +39,7 @@ Formats: text (default), junit (one test case per rule and per violation, for an
     output: Flags.string({char: 'o', summary: 'Write the report to this file (atomically); the text report still goes to stdout.'}),
     'min-seen': Flags.string({summary: 'Unexpected edges seen in fewer snapshots are flaky, not violations: a count (2) or a share (0.5, 50%).', default: '1'}),
     ...matchFlags,
+    ...selectFlags,
     ...redactFlags,
   }
 
@@ -50,11 +51,13 @@ Formats: text (default), junit (one test case per rule and per violation, for an
 
   async run(): Promise<CheckResult> {
     const {argv, flags} = await this.parse(Check)
+    const selection = entrySelection(flags)
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const baseline = parseBaseline(readBaseline(flags.baseline), flags.baseline)
     const progress = this.progress()
-    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
+    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
     progress.done()
+    noteSelection(selection)
     const report = checkBaseline(baseline, obs, {minSeen: resolveMinSeen(minSeenSpec, obs.captures.length)})
     const opts = {baseline: flags.baseline}
     if (flags.output) writeAtomic(flags.output, formatCheck(report, flags.format as CheckFormat, opts))

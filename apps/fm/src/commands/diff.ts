@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {diffObservations, formatDiff, type DiffFormat, type DiffReport, type Level} from '@fm/baseline'
 import {CheckFailedError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates} from '../lib/flags.js'
+import {matchFlags, parseStates, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
@@ -37,6 +37,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     output: Flags.string({char: 'o', summary: 'Write the output to this file (atomically) instead of stdout.'}),
     'exit-code': Flags.boolean({summary: 'Exit 5 when the two observations differ.'}),
     ...matchFlags,
+    ...selectFlags,
     ...redactFlags,
   }
 
@@ -48,10 +49,12 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
 
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
+    const selection = entrySelection(flags)
     const progress = this.progress()
-    const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
+    const read = (file: string) => readObservation([file], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
     const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})
     progress.done()
+    noteSelection(selection)
     const failed = flags['exit-code'] && report.different
     if (flags.output) writeAtomic(flags.output, formatDiff(report, flags.format as DiffFormat))
     // under --json oclif prints the result, unless --exit-code fails first: then it is printed here

@@ -3,7 +3,7 @@ import {analyze} from '@fm/analyze'
 import {UsageError} from '@fm/model'
 import {publish, type PublishProgress, type PublishResult} from '@fm/publish'
 import {FmCommand} from '../lib/base-command.js'
-import {analyzerAddress, analyzerConnection, analyzerFlags, matchFlags, parseStates} from '../lib/flags.js'
+import {analyzerAddress, analyzerConnection, analyzerFlags, matchFlags, parseStates, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
 
 export type PublishCommandResult = PublishResult
 
@@ -38,19 +38,22 @@ Exit codes: 3 when the analyzer cannot be reached or refuses the login or the we
     delete: Flags.boolean({summary: 'Remove every node and edge fm published in the scope instead.'}),
     'use-flows': Flags.boolean({summary: 'Use the flows of the inputs: edges gain bytes and packets.'}),
     ...matchFlags,
+    ...selectFlags,
   }
 
   async run(): Promise<PublishCommandResult> {
     const {argv, flags} = await this.parse(Publish)
+    const selection = entrySelection(flags)
     const inputs = argv as string[]
     if (flags.delete && inputs.length > 0) throw new UsageError('--delete removes what fm published in the scope: give no inputs')
     if (!flags.delete && inputs.length === 0) throw new UsageError('nothing to publish', ['Give dump files or capture folders, or --delete to remove what fm published.'])
     const connection = await analyzerConnection(flags)
     const progress = this.progress()
     try {
-      const matrix = flags.delete ? undefined : await analyze({inputs, states: parseStates(flags.states), evidenceLimit: 0, useFlows: flags['use-flows']})
+      const matrix = flags.delete ? undefined : await analyze({inputs, states: parseStates(flags.states), select: selection?.select, evidenceLimit: 0, useFlows: flags['use-flows']})
       const result = await publish({...connection, matrix, delete: flags.delete, scope: flags.scope, hostId: flags['host-id'], onProgress: (p) => progress(progressText(p))})
       progress.done()
+      noteSelection(selection)
       const n = result.nodes
       const e = result.edges
       this.log(`${result.analyzer} (scope ${result.scope}): nodes +${n.added} ~${n.updated} -${n.deleted} (${n.unchanged} unchanged), edges +${e.added} ~${e.updated} -${e.deleted} (${e.unchanged} unchanged)`)

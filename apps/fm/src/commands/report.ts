@@ -3,7 +3,7 @@ import {analyze} from '@fm/analyze'
 import {UsageError, type UnmatchedSocket} from '@fm/model'
 import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
+import {matchFlags, parseStates, withInterrupt, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 
@@ -49,11 +49,13 @@ Large deployments are aggregated so the page stays readable and small: processes
     'use-flows': Flags.boolean({summary: 'Use the flows of the inputs: more connections, and bytes/packets per edge.'}),
     'color-by': Flags.string({summary: 'What the matrix colour shows; bytes needs flows (--use-flows).', options: ['connections', 'bytes'], default: 'connections'}),
     ...matchFlags,
+    ...selectFlags,
     ...redactFlags,
   }
 
   async run(): Promise<ReportResult> {
     const {argv, flags} = await this.parse(Report)
+    const selection = entrySelection(flags)
     const format = flags.format as ReportFormat
     const png = /\.png$/i.test(flags.out)
     if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])
@@ -66,6 +68,7 @@ Large deployments are aggregated so the page stays readable and small: processes
       inputs,
       signal,
       states: parseStates(flags.states),
+      select: selection?.select,
       evidenceLimit: 0,
       lists: false,
       onUnmatched: (u) => unmatched.push(u),
@@ -76,6 +79,7 @@ Large deployments are aggregated so the page stays readable and small: processes
       },
     })))
     matrix.unmatched = unmatched
+    noteSelection(selection)
     const data = await buildReport(matrix, format, {
       title: flags.title,
       groupBy: flags['group-by'] as 'host' | 'service',

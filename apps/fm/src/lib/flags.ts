@@ -1,5 +1,7 @@
+import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
-import {AnalyzerError, INTERRUPTED_EXIT} from '@fm/model'
+import {entrySelector, parseGroups, selectionRule, type EntrySelector, type SelectFlag} from '@fm/baseline'
+import {AnalyzerError, InputError, INTERRUPTED_EXIT} from '@fm/model'
 import type {ConnectionOptions} from '@fm/capture'
 
 /** Flags shared by every command that reads dumps and matches them. */
@@ -15,6 +17,71 @@ export function parseStates(s: string | undefined): string[] | 'any' | undefined
   if (s === undefined) return undefined
   const list = s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean)
   return list.includes('ANY') ? 'any' : list
+}
+
+const selectSummaries: Record<SelectFlag, [string, string]> = {
+  host: ['Only entries with this host (or group) at either end.', 'compute-17'],
+  'client-host': ['Only entries whose client is on this host (or group).', 'compute-*'],
+  'server-host': ['Only entries whose server is on this host (or group).', 'ctrl-*'],
+  service: ['Only entries with this service at either end: the process name, or the executable path when the pattern has a "/".', 'rabbitmq'],
+  client: ['Only entries whose client is this service (process name, or executable path when the pattern has a "/").', 'nova-*'],
+  server: ['Only entries served by this service (process name, or executable path when the pattern has a "/").', 'mysqld'],
+  protocol: ['Only entries of this protocol (TCP, UDP).', 'TCP'],
+  port: ['Only entries to this server port or range (8000-8999).', '3306'],
+  address: ['Only entries with an address in this CIDR range (or this address, or glob) at either end.', '10.1.0.0/16'],
+  'client-address': ['Only entries whose client address is in this range.', '10.1.0.0/16'],
+  'server-address': ['Only entries whose server address is in this range.', '10.2.0.5'],
+}
+
+function selectFlag(f: SelectFlag) {
+  return Flags.string({summary: selectSummaries[f][0], helpValue: selectSummaries[f][1], multiple: true, helpGroup: 'SELECT'})
+}
+
+/**
+ * Flags that select matrix entries, for every command that reads a deployment; matched as baseline
+ * rules are (globs, CIDR ranges, port ranges). Repeated or comma-separated values: any of; different flags: all of.
+ */
+export const selectFlags = {
+  host: selectFlag('host'),
+  'client-host': selectFlag('client-host'),
+  'server-host': selectFlag('server-host'),
+  service: selectFlag('service'),
+  client: selectFlag('client'),
+  server: selectFlag('server'),
+  protocol: selectFlag('protocol'),
+  port: selectFlag('port'),
+  address: selectFlag('address'),
+  'client-address': selectFlag('client-address'),
+  'server-address': selectFlag('server-address'),
+  groups: Flags.string({
+    summary: 'Name groups of hosts and services with this YAML file (version: 1; see README "Groups").',
+    description: 'Host rules ({group, host: glob} or {group, address: CIDR}) and service rules ({service, process: glob on the path} or {service, name: glob}); the first matching rule wins. Services are renamed in every output; selection flags accept group names where they accept host names.',
+    helpValue: 'FILE',
+    helpGroup: 'SELECT',
+  }),
+}
+
+/** The selector of the selection flags and --groups, or undefined when none is given. */
+export function entrySelection(flags: Partial<Record<SelectFlag, string[]>> & {groups?: string}): EntrySelector | undefined {
+  const rule = selectionRule(flags)
+  let groups = null
+  if (flags.groups !== undefined) {
+    let text: string
+    try {
+      text = readFileSync(flags.groups, 'utf8')
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      throw new InputError(flags.groups, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code})`)
+    }
+    groups = parseGroups(text, flags.groups)
+  }
+  return rule || groups ? entrySelector({rule, groups}) : undefined
+}
+
+/** Says on stderr what a selection left out ("42 of 17,553 entries selected (--host cmp-00017)"). */
+export function noteSelection(sel: EntrySelector | undefined): void {
+  const line = sel?.summary()
+  if (line) process.stderr.write(`${line}\n`)
 }
 
 /** The options of `--analyzer`, for commands where it is required. */

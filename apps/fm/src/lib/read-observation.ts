@@ -1,7 +1,7 @@
 import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyze} from '@fm/analyze'
 import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '@fm/baseline'
-import {InputError} from '@fm/model'
+import {InputError, type MatrixEntry} from '@fm/model'
 import {withInterrupt} from './flags.js'
 import {withRedactedInputs} from './redact-inputs.js'
 
@@ -10,6 +10,8 @@ export interface ReadObservationOptions {
   onProgress?: (line: string) => void
   /** `--redact --key FILE`: analyze a redacted copy of the inputs (see withRedactedInputs). */
   redact?: {redact?: boolean; key?: string; toolVersion: string}
+  /** Selection flags and groups (see entrySelection): applied to analyzed and CSV entries alike. */
+  select?: (e: MatrixEntry) => MatrixEntry | null
 }
 
 /**
@@ -27,6 +29,7 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
         inputs,
         signal,
         states: opts.states,
+        select: opts.select,
         evidenceLimit: 0,
         // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
         lists: false,
@@ -37,7 +40,11 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
       }))),
     )
   }
-  for (const f of csv) parts.push(parseMatrixCsv(readFileSync(f, 'utf8'), f))
+  for (const f of csv) {
+    const o = parseMatrixCsv(readFileSync(f, 'utf8'), f)
+    const select = opts.select
+    parts.push(select ? {...o, entries: o.entries.flatMap((e) => select(e) ?? [])} : o)
+  }
   return mergeObservations(parts)
 }
 
