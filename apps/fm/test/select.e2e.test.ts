@@ -1,0 +1,98 @@
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, test} from 'vitest'
+import {parseCsv} from '@fm/baseline'
+import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {runFm} from './helpers/run-command.js'
+
+// Runs the built binary (`npx tsc -b` first; `npm test` builds before testing) on a generated
+// deployment, against the generator's ground truth (matrix.csv, truth.json).
+const dir = mkdtempSync(join(tmpdir(), 'fm-select-e2e-'))
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+const gen = writeDeployment({hosts: 40, seed: 5}, join(dir, 'gen'))
+const dump = join(dir, 'gen', 'dump.json')
+const truthLines = readFileSync(join(dir, 'gen', 'matrix.csv'), 'utf8').split('\r\n').filter(Boolean)
+const [header, ...truthRows] = truthLines
+const truth = truthRows.map((line) => ({line, f: parseCsv(line + '\r\n')[0].map((c) => c.value)}))
+const truthSummary = JSON.parse(readFileSync(join(dir, 'gen', 'truth.json'), 'utf8')) as {matched: Record<string, number>; entries: number}
+// columns: protocol,server,server_ip,port,server_proc,server_procname,client,client_ip,client_proc,client_procname
+const col = Object.fromEntries(header.split(',').map((h, i) => [h, i]))
+
+const lines = (stdout: string): string[] => stdout.split('\r\n').filter(Boolean)
+
+describe('the built fm selects entries of a generated deployment', {timeout: 180_000}, () => {
+  test('the deployment has what these tests pick', () => {
+    expect(gen.summary.entries).toBe(truth.length)
+    expect(truth.some((t) => t.f[col.server] === 'cmp-00017' || t.f[col.client] === 'cmp-00017')).toBe(true)
+  })
+
+  test.for([
+    ['--host cmp-00017', ['--host', 'cmp-00017'], (f: string[]) => f[col.server] === 'cmp-00017' || f[col.client] === 'cmp-00017'],
+    ['--server beam.smp', ['--server', 'beam.smp'], (f: string[]) => f[col.server_procname] === 'beam.smp'],
+    ['--server mysqld --protocol TCP', ['--server', 'mysqld', '--protocol', 'TCP'], (f: string[]) => f[col.server_procname] === 'mysqld' && f[col.protocol] === 'TCP'],
+    ['--client-host ctrl-* --port 9100', ['--client-host', 'ctrl-*', '--port', '9100'], (f: string[]) => f[col.client].startsWith('ctrl-') && f[col.port] === '9100'],
+  ] as [string, string[], (f: string[]) => boolean][])('%s prints exactly the truth\'s rows and says how many', ([, flags, want]) => {
+    const r = runFm(['analyze', dump, ...flags])
+    expect(r.status).toBe(0)
+    const expected = truth.filter((t) => want(t.f)).map((t) => t.line)
+    expect(expected.length).toBeGreaterThan(0)
+    expect(lines(r.stdout)).toEqual([header, ...expected])
+    expect(r.stderr).toBe(`${expected.length} of ${truth.length} entries selected (${flags.join(' ')})\n`)
+  })
+
+  test('a bad flag value is a usage error naming the flag', () => {
+    const r = runFm(['analyze', dump, '--port', 'mysql'])
+    expect([r.status, r.stdout]).toEqual([2, ''])
+    expect(r.stderr).toContain('--port "mysql" is not a port')
+  })
+
+  test('--groups FILE --by group sums the truth\'s rows by the same rules', () => {
+    const groupsFile = join(dir, 'groups.yaml')
+    writeFileSync(groupsFile, [
+      'version: 1',
+      'hosts:',
+      '  - {group: controllers, host: "ctrl-*"}',
+      '  - {group: computes, address: 10.1.0.0/16}',
+      'services:',
+      '  - {service: rabbitmq, process: "*/beam.smp"}',
+      '  - {service: nova, name: "nova-*"}',
+      '',
+    ].join('\n'))
+    // the same rules, written again here: first match wins, else the host / process name
+    const group = (host: string, ip: string): string => (host.startsWith('ctrl-') ? 'controllers' : /^10\.1\.\d+\.\d+$/.test(ip) ? 'computes' : host)
+    const service = (path: string, name: string): string => (path.endsWith('/beam.smp') ? 'rabbitmq' : name.startsWith('nova-') ? 'nova' : name)
+    const want = new Map<string, number>()
+    for (const {f} of truth) {
+      const key = [f[col.protocol], group(f[col.server], f[col.server_ip]), service(f[col.server_proc], f[col.server_procname]), f[col.port], group(f[col.client], f[col.client_ip]), service(f[col.client_proc], f[col.client_procname])].join(',')
+      want.set(key, (want.get(key) ?? 0) + 1)
+    }
+    const r = runFm(['analyze', dump, '--groups', groupsFile, '--by', 'group'])
+    expect([r.status, r.stderr]).toEqual([0, ''])
+    const [head, ...rows] = lines(r.stdout)
+    expect(head).toBe('protocol,server_group,server_service,port,client_group,client_service,connections,entries')
+    const got = new Map(rows.map((row) => {
+      const f = row.split(',')
+      return [f.slice(0, 6).join(','), Number(f[7])] as const
+    }))
+    expect(got).toEqual(want)
+    expect(rows.length).toBeLessThan(truth.length)
+    // every connection of the deployment is in exactly one group row
+    const connections = rows.reduce((n, row) => n + Number(row.split(',')[6]), 0)
+    expect(connections).toBe(truthSummary.matched.socket + truthSummary.matched.listener)
+
+    // a group name is a host name to the filters, and services are renamed without --by group
+    const sel = runFm(['analyze', dump, '--groups', groupsFile, '--host', 'controllers', '--server', 'rabbitmq'])
+    expect(sel.status).toBe(0)
+    const expected = truth.filter((t) => t.f[col.server_proc].endsWith('/beam.smp') && (t.f[col.server].startsWith('ctrl-') || t.f[col.client].startsWith('ctrl-')))
+    expect(lines(sel.stdout).slice(1)).toEqual(expected.map((t) => [...t.f.slice(0, 5), 'rabbitmq', ...t.f.slice(6, 9), service(t.f[col.client_proc], t.f[col.client_procname])].join(',')))
+  })
+
+  test('a groups file with a mistake fails with its line and column', () => {
+    const bad = join(dir, 'bad-groups.yaml')
+    writeFileSync(bad, 'version: 1\nhosts:\n  - {group: a, hosts: "x"}\n')
+    const r = runFm(['analyze', dump, '--groups', bad, '--by', 'group'])
+    expect([r.status, r.stdout]).toEqual([3, ''])
+    expect(r.stderr).toContain('line 3, column 16: unknown field "hosts"')
+  })
+})
