@@ -88,6 +88,29 @@ describe('the built fm selects entries of a generated deployment', {timeout: 180
     expect(lines(sel.stdout).slice(1)).toEqual(expected.map((t) => [...t.f.slice(0, 5), 'rabbitmq', ...t.f.slice(6, 9), service(t.f[col.client_proc], t.f[col.client_procname])].join(',')))
   })
 
+  test('report, baseline, check and diff read the same selection', () => {
+    const served = truth.filter((t) => t.f[col.server_procname] === 'mysqld')
+    const out = join(dir, 'report.html')
+    const report = runFm(['report', dump, '--out', out, '--server', 'mysqld', '--json'])
+    expect(report.status).toBe(0)
+    expect((JSON.parse(report.stdout) as {entries: number}).entries).toBe(served.length)
+    expect(report.stderr).toBe(`${served.length} of ${truth.length} entries selected (--server mysqld)\n`)
+
+    const baseline = join(dir, 'mysql.yaml')
+    expect(runFm(['baseline', dump, '--server', 'mysqld', '--out', baseline]).status).toBe(0)
+    const rules = readFileSync(baseline, 'utf8').split('\n').filter((l) => l.trim().startsWith('- {'))
+    const edges = new Set(served.map((t) => `${t.f[col.client_procname]}>${t.f[col.port]}`))
+    expect(rules.length).toBe(edges.size)
+    for (const rule of rules) expect(rule).toContain('server: mysqld')
+    // the whole deployment breaks the mysql-only baseline; the same selection passes it
+    expect(runFm(['check', dump, '--baseline', baseline]).status).toBe(5)
+    expect(runFm(['check', dump, '--baseline', baseline, '--server', 'mysqld']).status).toBe(0)
+    // diff reads both sides through the selection
+    const diff = runFm(['diff', dump, dump, '--server', 'mysqld', '--format', 'json'])
+    expect(diff.status).toBe(0)
+    expect((JSON.parse(diff.stdout) as {different: boolean}).different).toBe(false)
+  })
+
   test('a groups file with a mistake fails with its line and column', () => {
     const bad = join(dir, 'bad-groups.yaml')
     writeFileSync(bad, 'version: 1\nhosts:\n  - {group: a, hosts: "x"}\n')
