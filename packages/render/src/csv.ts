@@ -1,4 +1,4 @@
-import type {Matrix, MatrixEntry, UnmatchedSocket} from '@fm/model'
+import type {Ambiguity, Matrix, MatrixEntry, UnmatchedSocket} from '@fm/model'
 
 /** The original tool's header, column for column. */
 export const CSV_HEADER = ['protocol', 'server', 'server_ip', 'port', 'server_proc', 'server_procname', 'client', 'client_ip', 'client_proc', 'client_procname']
@@ -58,4 +58,19 @@ export const UNMATCHED_CSV_HEADER = 'reason,host,protocol,local_ip,local_port,re
 export function unmatchedCsvRow(u: UnmatchedSocket): string {
   const s = u.socket
   return row([u.reason, u.host, s.protocol, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.process, s.name, s.pid])
+}
+
+/** The header line of the ambiguity list (`fm analyze --list-ambiguities`). */
+export const AMBIGUITY_CSV_HEADER = 'client,chosen,resolved_by,why,candidates,candidate_sockets\r\n'
+
+/** How each resolution picked its server, in plain words. */
+export const AMBIGUITY_WHY: Record<Ambiguity['resolvedBy'], string> = {
+  'address-owner': 'several hosts report a listener for this address; the one owning the address on an interface was chosen',
+  'client-host': 'several hosts report a listener for this address; the one on the client\'s own host was chosen',
+  'first-by-name': 'no candidate owns the address or shares the client\'s host: the first by socket key was chosen (the same listener reported twice: two agents on one machine, or one listener on 0.0.0.0 and [::])',
+}
+
+/** One ambiguity as a CSV line (CRLF-terminated): candidates space-separated. */
+export function ambiguityCsvRow(a: Ambiguity): string {
+  return row([a.client, a.chosen, a.resolvedBy, AMBIGUITY_WHY[a.resolvedBy], a.candidates.length, a.candidates.join(' ')])
 }

@@ -1,4 +1,4 @@
-export {CSV_HEADER, csvField, csvHeader, csvRow, matrixToCsv, UNMATCHED_CSV_HEADER, unmatchedCsvRow, unmatchedToCsv} from './csv.js'
+export {CSV_HEADER, csvField, csvHeader, csvRow, matrixToCsv, UNMATCHED_CSV_HEADER, unmatchedCsvRow, unmatchedToCsv, AMBIGUITY_CSV_HEADER, AMBIGUITY_WHY, ambiguityCsvRow} from './csv.js'
 export {dotId, matrixToDot} from './dot.js'
 export {JsonArrayWriter, MatrixJsonWriter, matrixToJson} from './json.js'
 export {matrixToTable, printable} from './table.js'

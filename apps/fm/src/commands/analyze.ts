@@ -28,6 +28,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     {description: 'A terminal table', command: '<%= config.bin %> <%= command.id %> dump.json --format table'},
     {description: 'Keep the database for ad-hoc SQL', command: '<%= config.bin %> <%= command.id %> dump.json --db flows.db'},
     {description: 'Client sockets with no server found, and why', command: '<%= config.bin %> <%= command.id %> dump.json --list-no-peers'},
+    {description: 'Clients whose server could be on several hosts, the one chosen and why', command: '<%= config.bin %> <%= command.id %> dump.json --list-ambiguities'},
     {description: 'Count every non-listening socket (as the original did with --at)', command: '<%= config.bin %> <%= command.id %> dump.json --states any'},
     {description: 'Use the flows saved with the graph: more connections, and bytes/packets each way', command: '<%= config.bin %> <%= command.id %> dump.json flows.json --use-flows --format wide-csv'},
     {description: 'What compute-17 talks to, either way', command: '<%= config.bin %> <%= command.id %> dump.json --host compute-17 --format table'},
@@ -49,6 +50,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     output: Flags.string({char: 'o', summary: 'Write the output to this file instead of stdout.'}),
     db: Flags.string({summary: 'Keep the SQLite database at this path (see README for its tables).'}),
     'list-no-peers': Flags.boolean({summary: 'Print the client sockets that found no server, with the reason, instead of the matrix.'}),
+    'list-ambiguities': Flags.boolean({summary: 'Print the client sockets whose server could be on more than one host, the one chosen and why, instead of the matrix.', exclusive: ['list-no-peers']}),
     ...matchFlags,
     ...selectFlags,
     by: Flags.string({summary: 'Level of the rows: host (each matrix entry) or group (summed between the groups and services of --groups; csv, json or table).', options: ['host', 'group'], default: 'host'}),
@@ -66,11 +68,12 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
     // CSV, JSON and --list-no-peers are written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.
-    const needs = analysisNeeds({format: flags.format, json: this.jsonEnabled(), listNoPeers: flags['list-no-peers']})
+    const needs = analysisNeeds({format: flags.format, json: this.jsonEnabled(), listNoPeers: flags['list-no-peers'], listAmbiguities: flags['list-ambiguities']})
     const selection = entrySelection(flags)
     // --by group sums the entries into rows between groups as they stream: only the rows are held
     const byGroup = flags.by === 'group' ? new GroupMatrix(selection?.names ?? null) : undefined
-    if (byGroup && (flags['list-no-peers'] || !['csv', 'json', 'table'].includes(flags.format) || this.jsonEnabled())) throw new UsageError('--by group prints csv, json or table rows', ['fm analyze DUMP --groups groups.yaml --by group --format table'])
+    if (selection && (flags['list-no-peers'] || flags['list-ambiguities'])) throw new UsageError('selection flags and --groups pick matrix entries: --list-no-peers and --list-ambiguities list sockets, whole')
+    if (byGroup && (flags['list-no-peers'] || flags['list-ambiguities'] || !['csv', 'json', 'table'].includes(flags.format) || this.jsonEnabled())) throw new UsageError('--by group prints csv, json or table rows', ['fm analyze DUMP --groups groups.yaml --by group --format table'])
     let out: ChunkedOutput | undefined
     const output = (): ChunkedOutput => (out ??= new ChunkedOutput(flags.output))
     const stream = needs.stream && !byGroup ? matrixStream(needs.stream, (text) => output().write(text)) : undefined

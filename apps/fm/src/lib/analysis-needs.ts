@@ -1,5 +1,5 @@
 /** An output `fm analyze` writes piece by piece while the store hands the matrix over. */
-export type StreamKind = 'csv' | 'wide-csv' | 'json' | 'unmatched-csv' | 'unmatched-json'
+export type StreamKind = 'csv' | 'wide-csv' | 'json' | 'unmatched-csv' | 'unmatched-json' | 'ambiguities-csv' | 'ambiguities-json'
 
 /** What `fm analyze` asks of the analysis for one output: only what that output shows. */
 export interface AnalysisNeeds {
@@ -16,9 +16,10 @@ export interface AnalysisNeeds {
  * `false`: everything here is a real boolean, so the library's defaults (which build the
  * lists) never kick in by accident.
  */
-export function analysisNeeds(flags: {format: string; json: boolean; listNoPeers?: boolean}): AnalysisNeeds {
+export function analysisNeeds(flags: {format: string; json: boolean; listNoPeers?: boolean; listAmbiguities?: boolean}): AnalysisNeeds {
   // --json returns the whole result to oclif, which prints it
   if (flags.json) return {stream: null, lists: true, evidenceLimit: 10}
+  if (flags.listAmbiguities === true) return {stream: flags.format === 'json' ? 'ambiguities-json' : 'ambiguities-csv', lists: false, evidenceLimit: 0}
   if (flags.listNoPeers === true) return {stream: flags.format === 'json' ? 'unmatched-json' : 'unmatched-csv', lists: false, evidenceLimit: 0}
   switch (flags.format) {
     case 'csv':

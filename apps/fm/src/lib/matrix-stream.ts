@@ -1,5 +1,5 @@
 import type {AnalyzeOptions} from '@fm/analyze'
-import {csvHeader, csvRow, JsonArrayWriter, MatrixJsonWriter, UNMATCHED_CSV_HEADER, unmatchedCsvRow} from '@fm/render'
+import {AMBIGUITY_CSV_HEADER, ambiguityCsvRow, csvHeader, csvRow, JsonArrayWriter, MatrixJsonWriter, UNMATCHED_CSV_HEADER, unmatchedCsvRow} from '@fm/render'
 import type {StreamKind} from './analysis-needs.js'
 
 /** The callbacks that write one output as analyze() hands the matrix over, and how to finish it. */
@@ -34,6 +34,19 @@ export function matrixStream(kind: StreamKind, write: (text: string) => void): M
       let w: JsonArrayWriter | undefined
       return {
         callbacks: {onHead: () => (w = new JsonArrayWriter(write)), onEntry: dropEntry, onUnmatched: (u) => w!.item(u)},
+        end: () => {
+          w!.end()
+          write('\n')
+        },
+      }
+    }
+    // --list-ambiguities: the clients whose server socket could live on more than one host
+    case 'ambiguities-csv':
+      return {callbacks: {onHead: () => write(AMBIGUITY_CSV_HEADER), onEntry: dropEntry, onAmbiguity: (a) => write(ambiguityCsvRow(a))}, end: () => undefined}
+    case 'ambiguities-json': {
+      let w: JsonArrayWriter | undefined
+      return {
+        callbacks: {onHead: () => (w = new JsonArrayWriter(write)), onEntry: dropEntry, onAmbiguity: (a) => w!.item(a)},
         end: () => {
           w!.end()
           write('\n')
