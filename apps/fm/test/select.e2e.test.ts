@@ -111,6 +111,26 @@ describe('the built fm selects entries of a generated deployment', {timeout: 180
     expect((JSON.parse(diff.stdout) as {different: boolean}).different).toBe(false)
   })
 
+  test('baseline, check and diff at --level group name groups, and need --groups', () => {
+    const groupsFile = join(dir, 'level-groups.yaml')
+    writeFileSync(groupsFile, 'version: 1\nhosts:\n  - {group: controllers, host: "ctrl-*"}\n  - {group: computes, host: "cmp-*"}\n')
+    const baseline = join(dir, 'groups-baseline.yaml')
+    const made = runFm(['baseline', dump, '--level', 'group', '--groups', groupsFile, '--out', baseline])
+    expect(made.status).toBe(0)
+    const rules = readFileSync(baseline, 'utf8').split('\n').filter((l) => l.trim().startsWith('- {'))
+    const hostOf = (h: string): string => (h.startsWith('ctrl-') ? 'controllers' : h.startsWith('cmp-') ? 'computes' : h)
+    const edges = new Set(truth.map(({f}) => [hostOf(f[col.client]), f[col.client_procname], hostOf(f[col.server]), f[col.server_procname], f[col.protocol], f[col.port]].join(' ')))
+    expect(rules.length).toBe(edges.size)
+    expect(readFileSync(baseline, 'utf8')).toContain('level: group')
+    expect(runFm(['check', dump, '--baseline', baseline, '--groups', groupsFile]).status).toBe(0)
+    const noGroups = runFm(['check', dump, '--baseline', baseline])
+    expect([noGroups.status, noGroups.stdout]).toEqual([2, ''])
+    expect(noGroups.stderr).toContain('level group compares groups of hosts: add --groups FILE')
+    const diff = runFm(['diff', dump, dump, '--level', 'group', '--groups', groupsFile])
+    expect(diff.status).toBe(0)
+    expect(diff.stdout).toContain(`0 new, 0 gone, 0 changed, ${edges.size} unchanged (group level)`)
+  })
+
   test('a groups file with a mistake fails with its line and column', () => {
     const bad = join(dir, 'bad-groups.yaml')
     writeFileSync(bad, 'version: 1\nhosts:\n  - {group: a, hosts: "x"}\n')

@@ -17,8 +17,8 @@ export interface GroupOptions {
 export function groupEdges(entries: Iterable<MatrixEntry>, opts: GroupOptions): Edge[] {
   const byKey = new Map<string, {edge: Edge; sets: Record<SetField, Set<string>>; ports: Set<number>; captures: Set<number>}>()
   for (const e of entries) {
-    const client = {service: serviceName(e.client), host: opts.level === 'host' ? e.client.host : null}
-    const server = {service: serviceName(e.server), host: opts.level === 'host' ? e.server.host : null}
+    const client = {service: serviceName(e.client), host: opts.level !== 'service' ? e.client.host : null}
+    const server = {service: serviceName(e.server), host: opts.level !== 'service' ? e.server.host : null}
     const port = opts.byPort ? e.server.port : null
     const key = [e.protocol, client.host ?? '', client.service, server.host ?? '', server.service, port ?? ''].join('\u0000')
     let g = byKey.get(key)

@@ -36,7 +36,7 @@ export function parseBaselineDocument(text: string, file: string): ParsedBaselin
   if (!isScalar(version) || version.value !== 1) fail(version ?? root, 'version: 1 is required (the only baseline version this fm reads)')
   const levelNode = root.get('level', true) as Node | undefined
   const level = (levelNode === undefined ? 'service' : isScalar(levelNode) ? levelNode.value : null) as Level
-  if (level !== 'service' && level !== 'host') fail(levelNode, 'level must be "service" or "host"')
+  if (level !== 'service' && level !== 'host' && level !== 'group') fail(levelNode, 'level must be "service", "host" or "group"')
   const rules = (key: string): Rule[] => {
     const node = root.get(key, true) as Node | undefined
     if (node === undefined || (isScalar(node) && node.value === null)) return []

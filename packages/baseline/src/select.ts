@@ -76,15 +76,18 @@ export interface EntrySelector {
 /**
  * The selector of the flags and groups file. Host patterns also match the host's group, service
  * patterns also the name the groups give the service (and still the process name as seen).
+ * `groupHosts` (level group): each end's host becomes its group's name (its own name when no rule names it).
  */
-export function entrySelector(opts: {rule?: Rule | null; groups?: Groups | null}): EntrySelector {
+export function entrySelector(opts: {rule?: Rule | null; groups?: Groups | null; groupHosts?: boolean}): EntrySelector {
   const rule = opts.rule ?? null
   const names = opts.groups ? new GroupNames(opts.groups) : null
   let total = 0
   let kept = 0
+  const groupHosts = opts.groupHosts === true && names !== null && names.groups.hosts.length > 0
   const rename = (end: Endpoint): Endpoint => {
-    const s = names?.service(end)
-    return s === null || s === undefined || s === end.name ? end : {...end, name: s}
+    const s = names?.service(end) ?? end.name
+    const h = (groupHosts && names?.host(end)) || end.host
+    return s === end.name && h === end.host ? end : {...end, name: s, host: h}
   }
   return {
     rule,
@@ -99,7 +102,7 @@ export function entrySelector(opts: {rule?: Rule | null; groups?: Groups | null}
       total++
       if (rule && !ruleMatches(rule, e, names ?? undefined)) return null
       kept++
-      if (!names || names.groups.services.length === 0) return e
+      if (!names || (names.groups.services.length === 0 && !groupHosts)) return e
       const client = rename(e.client)
       const server = rename(e.server) as MatrixEntry['server']
       return client === e.client && server === e.server ? e : {...e, client, server}

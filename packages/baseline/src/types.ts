@@ -3,8 +3,9 @@ import type {CaptureInfo, MatrixEntry} from '@fm/model'
 /**
  * `service`: an end is its process (host-independent), so one rule covers a whole fleet.
  * `host`: an end is a process on a named host.
+ * `group`: an end is a process in a group of hosts (`--groups`): rules name groups where host rules name hosts.
  */
-export type Level = 'service' | 'host'
+export type Level = 'service' | 'host' | 'group'
 
 /** What diff and check read: the entries of one or more merged matrices and the captures (snapshots) behind them. */
 export interface Observation {

@@ -106,9 +106,9 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
 /** The allow rule for one edge, fields in reading order: client → server, protocol, port. */
 function ruleFor(e: Edge, level: Level): Record<string, string | number> {
   const r: Record<string, string | number> = {}
-  if (level === 'host') r.client_host = e.client.host ?? '*'
+  if (level !== 'service') r.client_host = e.client.host ?? '*'
   r.client = literal(e.client.service)
-  if (level === 'host') r.server_host = e.server.host ?? '*'
+  if (level !== 'service') r.server_host = e.server.host ?? '*'
   r.server = literal(e.server.service)
   r.protocol = e.protocol
   r.port = e.port ?? '*'

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest'
 import {FmError, InputError, UsageError, type MatrixEntry} from '@fm/model'
-import {entrySelector, GroupMatrix, GroupNames, parseGroups, selectionRule, type SelectValues} from '../src/index.js'
-import {entry} from './helpers.js'
+import {checkBaseline, entrySelector, GroupMatrix, GroupNames, parseBaseline, parseGroups, selectionRule, writeBaseline, type SelectValues} from '../src/index.js'
+import {entry, observation} from './helpers.js'
 
 const entries: MatrixEntry[] = [
   entry('TCP nova-api@ctrl-1:10.1.0.1 -> mysqld@db-1:10.2.0.5:3306', [1], 3),
@@ -102,6 +102,28 @@ describe('groups', () => {
     expect(run({server: ['beam.smp']})).toEqual(['nova@cmp-17>rabbitmq@ctrl-1:5672'])
     expect(run({'server-host': ['computes']})).toEqual(['prometheus@ctrl-1>node_exporter@cmp-17:9100'])
     expect(run({client: ['nova']})).toEqual(['nova@ctrl-1>mysqld@db-1:3306', 'nova@cmp-17>rabbitmq@ctrl-1:5672', 'nova@cmp-17>unbound@ctrl-2:53'])
+  })
+
+  test('at level group, hosts become their groups and a group-level baseline names groups', () => {
+    const sel = entrySelector({groups, groupHosts: true})
+    const kept = entries.flatMap((e) => sel.select(e) ?? [])
+    expect(kept.map(label)).toEqual([
+      'nova@controllers>mysqld@db-1:3306',
+      'nova@computes>rabbitmq@controllers:5672',
+      'nova@computes>unbound@controllers:53',
+      'prometheus@controllers>node_exporter@computes:9100',
+      'httpd@web-1>mysqld@db-1:3306',
+      'ovs-vswitchd@cmp-18>ovsdb-server@cmp-18:6640',
+    ])
+    const {text} = writeBaseline(observation(kept), {level: 'group'})
+    const baseline = parseBaseline(text, 'b.yaml')
+    expect(baseline.level).toBe('group')
+    expect(text).toContain('- {client_host: computes, client: nova, server_host: controllers, server: rabbitmq, protocol: TCP, port: 5672}')
+    expect(checkBaseline(baseline, observation(kept), {minSeen: 1}).ok).toBe(true)
+    // a new compute joins its group: still allowed; a host outside every group is not
+    const more = [entry('TCP nova-compute@cmp-99:10.1.0.99 -> beam.smp@ctrl-3:10.1.0.3:5672'), entry('TCP nova-compute@lab-1:192.168.0.9 -> beam.smp@ctrl-3:10.1.0.3:5672')]
+    const report = checkBaseline(baseline, observation([...kept, ...more.flatMap((e) => sel.select(e) ?? [])]), {minSeen: 1})
+    expect(report.violations.map((v) => (v.kind === 'unexpected' ? `${v.edge.client.host}>${v.edge.server.host}` : v.kind))).toEqual(['lab-1>controllers'])
   })
 
   test('the matrix between groups sums connections per tuple', () => {

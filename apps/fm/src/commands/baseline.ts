@@ -1,6 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {parseMinSeen, resolveMinSeen, writeBaseline, type Level, type WriteBaselineResult} from '@fm/baseline'
+import {parseBaseline, parseMinSeen, resolveMinSeen, writeBaseline, type Level, type WriteBaselineResult} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
@@ -34,7 +34,7 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
 
   static flags = {
     out: Flags.string({char: 'o', summary: 'The baseline file: regenerated in place if it exists. Without it the YAML goes to stdout.'}),
-    level: Flags.string({summary: 'Rules per service (host-independent, the default for a new file) or per host.', options: ['service', 'host']}),
+    level: Flags.string({summary: 'Rules per service (host-independent, the default for a new file) or per host.', options: ['service', 'host', 'group'], description: 'group: rules name the groups of --groups FILE where host rules name hosts.'}),
     'min-seen': Flags.string({summary: 'Leave out edges seen in fewer snapshots than this: a count (2) or a share (0.5, 50%).', default: '1'}),
     prune: Flags.boolean({summary: 'Drop generated allow rules (no comment, no wildcard) that match nothing observed.'}),
     ...matchFlags,
@@ -44,7 +44,9 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
 
   async run(): Promise<BaselineResult> {
     const {argv, flags} = await this.parse(Baseline)
-    const selection = entrySelection(flags)
+    // the level of an existing baseline decides how hosts are named (group: by --groups)
+    const existingLevel = flags.out && existsSync(flags.out) && readFileSync(flags.out, 'utf8').trim() ? parseBaseline(readFileSync(flags.out, 'utf8'), flags.out).level : undefined
+    const selection = entrySelection(flags, flags.level ?? existingLevel)
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const progress = this.progress()
     const obs = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})

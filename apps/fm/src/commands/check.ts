@@ -51,9 +51,9 @@ Formats: text (default), junit (one test case per rule and per violation, for an
 
   async run(): Promise<CheckResult> {
     const {argv, flags} = await this.parse(Check)
-    const selection = entrySelection(flags)
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const baseline = parseBaseline(readBaseline(flags.baseline), flags.baseline)
+    const selection = entrySelection(flags, baseline.level)
     const progress = this.progress()
     const obs = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
     progress.done()

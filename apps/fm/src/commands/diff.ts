@@ -32,7 +32,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
   }
 
   static flags = {
-    level: Flags.string({summary: 'Compare services (host-independent) or processes per host.', options: ['service', 'host'], default: 'service'}),
+    level: Flags.string({summary: 'Compare services (host-independent) or processes per host.', options: ['service', 'host', 'group'], default: 'service', description: 'group: hosts are the groups of --groups FILE.'}),
     format: Flags.string({char: 'f', summary: 'Output format.', options: ['table', 'markdown', 'json'], default: 'table'}),
     output: Flags.string({char: 'o', summary: 'Write the output to this file (atomically) instead of stdout.'}),
     'exit-code': Flags.boolean({summary: 'Exit 5 when the two observations differ.'}),
@@ -49,7 +49,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
 
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
-    const selection = entrySelection(flags)
+    const selection = entrySelection(flags, flags.level)
     const progress = this.progress()
     const read = (file: string) => readObservation([file], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
     const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})

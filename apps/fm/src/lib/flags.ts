@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {entrySelector, parseGroups, selectionRule, type EntrySelector, type SelectFlag} from '@fm/baseline'
-import {AnalyzerError, InputError, INTERRUPTED_EXIT} from '@fm/model'
+import {AnalyzerError, InputError, INTERRUPTED_EXIT, UsageError} from '@fm/model'
 import type {ConnectionOptions} from '@fm/capture'
 
 /** Flags shared by every command that reads dumps and matches them. */
@@ -61,8 +61,12 @@ export const selectFlags = {
   }),
 }
 
-/** The selector of the selection flags and --groups, or undefined when none is given. */
-export function entrySelection(flags: Partial<Record<SelectFlag, string[]>> & {groups?: string}): EntrySelector | undefined {
+/**
+ * The selector of the selection flags and --groups, or undefined when none is given. At `level`
+ * group (baseline, check, diff) hosts become their groups' names, which needs --groups.
+ */
+export function entrySelection(flags: Partial<Record<SelectFlag, string[]>> & {groups?: string}, level?: string): EntrySelector | undefined {
+  if (level === 'group' && flags.groups === undefined) throw new UsageError('level group compares groups of hosts: add --groups FILE', ['See README "Groups" for the file.'])
   const rule = selectionRule(flags)
   let groups = null
   if (flags.groups !== undefined) {
@@ -75,7 +79,7 @@ export function entrySelection(flags: Partial<Record<SelectFlag, string[]>> & {g
     }
     groups = parseGroups(text, flags.groups)
   }
-  return rule || groups ? entrySelector({rule, groups}) : undefined
+  return rule || groups ? entrySelector({rule, groups, groupHosts: level === 'group'}) : undefined
 }
 
 /** Says on stderr what a selection left out ("42 of 17,553 entries selected (--host cmp-00017)"). */
