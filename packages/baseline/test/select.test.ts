@@ -1,4 +1,5 @@
 import {describe, expect, test} from 'vitest'
+import {fc, test as fcTest} from '@fast-check/vitest'
 import {FmError, InputError, UsageError, type MatrixEntry} from '@fm/model'
 import {checkBaseline, entrySelector, GroupMatrix, GroupNames, parseBaseline, parseGroups, selectionRule, writeBaseline, type SelectValues} from '../src/index.js'
 import {entry, observation} from './helpers.js'
@@ -164,5 +165,30 @@ describe('groups', () => {
     }
     expect(err).toBeInstanceOf(InputError)
     expect((err as FmError).message).toContain(`groups.yaml: ${message}`)
+  })
+})
+
+describe('selection algebra (property)', () => {
+  const flagValues: [keyof SelectValues, string[]][] = [
+    ['host', ['cmp-17', 'ctrl-*', 'db-1', 'nowhere']],
+    ['server', ['mysqld', 'beam.smp', '/usr/sbin/*', 'nova-*']],
+    ['client', ['nova-*', 'httpd', 'prometheus']],
+    ['protocol', ['TCP', 'udp']],
+    ['port', ['3306', '1-1000', '5000-10000']],
+    ['address', ['10.1.0.0/16', 'fd00:10::/64', '127.*']],
+  ]
+  const arbFlag = fc.constantFrom(...flagValues).chain(([flag, values]) => fc.tuple(fc.constant(flag), fc.subarray(values, {minLength: 1})))
+  const ids = (values: SelectValues): Set<string> => new Set(pick(values))
+
+  fcTest.prop([arbFlag, arbFlag])('different flags are all of, the values of one flag any of', ([fa, va], [fb, vb]) => {
+    if (fa === fb) {
+      // one flag given twice is one list: the union of what each value selects
+      const union = new Set([...va, ...vb].flatMap((v) => pick({[fa]: [v]})))
+      expect(ids({[fa]: [...va, ...vb]})).toEqual(union)
+    } else {
+      const a = ids({[fa]: va})
+      const both = ids({[fa]: va, [fb]: vb})
+      expect(both).toEqual(new Set([...ids({[fb]: vb})].filter((x) => a.has(x))))
+    }
   })
 })
