@@ -34,7 +34,7 @@ const selectSummaries: Record<SelectFlag, [string, string]> = {
 }
 
 function selectFlag(f: SelectFlag) {
-  return Flags.string({summary: selectSummaries[f][0], helpValue: selectSummaries[f][1], multiple: true, helpGroup: 'SELECT'})
+  return Flags.string({summary: selectSummaries[f][0], description: `Globs (* ?) as in baseline rules. Repeat --${f} or separate values with commas: any of them; different selection flags: all of them. Stderr says how many entries were kept.`, helpValue: selectSummaries[f][1], multiple: true, helpGroup: 'SELECT'})
 }
 
 /**
