@@ -33,8 +33,8 @@ Without Skydive: --ssh HOSTS runs fm's read-only collector (a POSIX sh script th
   static flags = {
     ...analyzerFlags,
     analyzer: Flags.string({...analyzerAddress, exactlyOne: ['analyzer', 'ssh', 'local', 'print-collector']}),
-    ssh: Flags.string({summary: 'Collect these plain Linux hosts instead of an analyzer: a comma list, or @FILE (one per line, # comments).', helpValue: 'HOSTS'}),
-    local: Flags.boolean({summary: 'Collect this machine instead of an analyzer (no ssh).'}),
+    ssh: Flags.string({summary: 'Collect these plain Linux hosts instead of an analyzer: a comma list, or @FILE (one per line, # comments).', helpValue: 'HOSTS', exclusive: ['local', 'print-collector']}),
+    local: Flags.boolean({summary: 'Collect this machine instead of an analyzer (no ssh).', exclusive: ['ssh', 'print-collector']}),
     'print-collector': Flags.boolean({summary: 'Print the collector script (read-only POSIX sh) and exit, e.g. for ansible or salt.'}),
     'ssh-command': Flags.string({summary: `How to run a command on a host; {host} is one argv word, never seen by a shell. Default: ${DEFAULT_SSH_COMMAND}`, helpValue: 'TEMPLATE', dependsOn: ['ssh']}),
     parallel: Flags.integer({summary: 'With --ssh, hosts collected at once.', default: 8, min: 1}),
