@@ -75,9 +75,11 @@ describe.skipIf(noLab !== null)('fm capture --ssh on a lab of network namespaces
   test('--local reads every namespace of the machine: the lab becomes one host whose namespaces keep loopback apart', async () => {
     await withLab({hosts: 3}, async (lab) => {
       const made = await standardScenario(lab)
-      // the same loopback service in a second namespace: only namespaces tell the two apart
-      const decoy = await lab.listen(lab.hosts[1].label, {protocol: 'tcp', address: '127.0.0.1', port: 6379, name: 'cache-decoy'})
-      await lab.connect(lab.hosts[1].label, decoy, {name: 'decoy-client'})
+      // the same loopback connection, port for port, in two more namespaces: only namespaces tell them apart
+      for (const h of [lab.hosts[1], lab.hosts[2]]) {
+        const decoy = await lab.listen(h.label, {protocol: 'tcp', address: '127.0.0.1', port: 6380, name: 'cache-decoy'})
+        await lab.connect(h.label, decoy, {name: 'decoy-client', localPort: 50123})
+      }
       const out = join(tempDir(), 'local')
       const r = runFm(['capture', '--local', '--out', out])
       expect(r.status, r.stderr).toBe(0)
@@ -85,8 +87,12 @@ describe.skipIf(noLab !== null)('fm capture --ssh on a lab of network namespaces
       const rows = csvRows(out)
       for (const row of expectedRows(lab.connections, () => me)) expect(rows).toContain(row)
       const j = JSON.parse(runFm(['analyze', out, '--json']).stdout)
-      const loop = j.entries.filter((e: {server: {port: number}}) => e.server.port === 6379)
-      expect(loop.map((e: {server: {name: string}; client: {name: string}}) => `${e.server.name} <- ${e.client.name}`).sort()).toEqual(['cache <- cache-client', 'cache-decoy <- decoy-client'])
+      const decoys = j.entries.filter((e: {server: {port: number}}) => e.server.port === 6380)
+      expect(decoys.map((e: {server: {name: string}; client: {name: string}; connections: number}) => `${e.server.name} <- ${e.client.name} x${e.connections}`)).toEqual(['cache-decoy <- decoy-client x2'])
+      // each client paired with the server socket of its own namespace: no ambiguity among them
+      const clientPids = new Set(lab.connections.filter((c) => c.server.port === 6380).map((c) => c.client.pid))
+      expect(clientPids.size).toBe(2)
+      expect(j.ambiguities.filter((a: {client: string}) => [...clientPids].some((p) => a.client.endsWith(`|${p}`)))).toEqual([])
       expect(made).toHaveLength(5)
     })
   })
