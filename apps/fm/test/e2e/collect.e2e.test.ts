@@ -5,7 +5,7 @@ import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, onTestFinished, test} from 'vitest'
 import {labUnavailable, standardScenario, withLab, type Lab, type LabConnection} from '@fm/lab'
-import {APP_ROOT, runFm} from '../helpers/run-command.js'
+import {APP_ROOT, FM_BIN, REPO_ROOT, runFm} from '../helpers/run-command.js'
 
 beforeAll(() => {
   if (!existsSync(join(APP_ROOT, 'dist/commands/capture.js'))) throw new Error('fm is not built: run `npm run build` (npm test does it)')
@@ -95,6 +95,36 @@ describe.skipIf(noLab !== null)('fm capture --ssh on a lab of network namespaces
       expect(j.ambiguities.filter((a: {client: string}) => [...clientPids].some((p) => a.client.endsWith(`|${p}`)))).toEqual([])
       expect(made).toHaveLength(5)
     })
+  })
+})
+
+describe('an interrupted fm capture --ssh', () => {
+  test('Ctrl-C: exit 130, the transports are killed, and no folder is left, complete or partial', async () => {
+    const dir = tempDir()
+    const host = join(dir, 'h1')
+    // the transport records its pid, then hangs like an unresponsive host
+    const child = spawn(process.execPath, [FM_BIN, 'capture', '--ssh', host, '--ssh-command', `sh -c 'echo $$ > "$0.pid"; exec sleep 60' {host}`, '--out', join(dir, 'cap')], {cwd: REPO_ROOT})
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const started = Date.now()
+    while (!existsSync(`${host}.pid`) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 20))
+    const pid = Number(readFileSync(`${host}.pid`, 'utf8'))
+    expect(pid).toBeGreaterThan(0)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(stderr).toMatch(/interrupted/)
+    expect(readdirSync(dir).sort()).toEqual(['h1.pid'])
+    let alive = true
+    for (let i = 0; i < 100 && alive; i++) {
+      try {
+        process.kill(pid, 0)
+        await new Promise((r) => setTimeout(r, 20))
+      } catch {
+        alive = false
+      }
+    }
+    expect(alive, 'the transport process was killed').toBe(false)
   })
 })
 
