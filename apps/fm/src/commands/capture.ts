@@ -7,7 +7,7 @@ import {analyzerAddress, analyzerConnection, analyzerFlags, captureQueryFlags, i
 export type CaptureCommandResult = CaptureResult | CollectResult | {collector: string}
 
 export default class Capture extends FmCommand {
-  static summary = 'Save what offline matching needs from a live Skydive analyzer into a capture folder.'
+  static summary = 'Save what offline matching needs from a live Skydive analyzer, or from plain Linux hosts (--ssh, --local), into a capture folder.'
 
   static description = `Sends a few read-only Gremlin queries to the analyzer (host nodes with their sockets, netns nodes, interface nodes with addresses, ownership edges; --full sends G, the whole graph, instead; --use-flows adds flows and their sockets) and streams each response to disk exactly as received. A manifest records the analyzer URL (never credentials), each query, the time context, start and end times, and each response's size, SHA-256 and record counts; fm analyze verifies them.
 
