@@ -88,3 +88,11 @@ describe('fm capture --ssh', () => {
     expect(both.exitCode).toBe(2)
   })
 })
+
+describe('fm capture --print-collector --json', () => {
+  test('wraps the script in JSON instead of printing it raw', async () => {
+    const r = await runCommand(Capture, ['--print-collector', '--json'])
+    expect(r.exitCode).toBe(0)
+    expect(JSON.parse(r.stdout).collector).toMatch(/^#!\/bin\/sh\n/)
+  })
+})
