@@ -53,3 +53,21 @@ export function sumCounts(list: RecordCounts[]): RecordCounts {
   for (const c of list) for (const k of Object.keys(t) as (keyof RecordCounts)[]) t[k] += c[k]
   return t
 }
+
+/**
+ * Builds a capture folder through a CaptureFolderWriter: `fill` writes the responses into the
+ * temporary folder and returns the manifest, which is written last; on any failure nothing is
+ * left behind. Every kind of capture (analyzer, collector) writes its folder through this.
+ */
+export async function writeCaptureFolder<M extends CaptureManifest>(out: string, fill: (dir: string) => Promise<M>): Promise<M> {
+  const writer = await CaptureFolderWriter.create(out)
+  let done = false
+  try {
+    const manifest = await fill(writer.temp)
+    await writer.commit(manifest)
+    done = true
+    return manifest
+  } finally {
+    if (!done) await writer.abort()
+  }
+}

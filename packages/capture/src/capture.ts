@@ -6,7 +6,7 @@ import {
   CAPTURE_FORMAT, CAPTURE_VERSION,
   type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type ResponseRole,
 } from '@fm/ingest'
-import {CaptureFolderWriter, sumCounts as sum} from './capture-folder.js'
+import {CaptureFolderWriter, sumCounts} from './capture-folder.js'
 import {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions} from './client.js'
 import {captureQueries, timeContext, type QueryOptions} from './queries.js'
 import {RecordCounter} from './record-counter.js'
@@ -70,7 +70,7 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       snapshots,
-      counts: sum(snapshots.map((s) => s.counts)),
+      counts: sumCounts(snapshots.map((s) => s.counts)),
     }
     // the manifest is written last: a folder without one is, by definition, incomplete
     await folder.commit(manifest)
@@ -107,7 +107,7 @@ async function takeSnapshot(
     responses.push({role: q.role, query: q.gremlin, file, bytes: r.bytes, sha256: r.sha256, attempts: r.attempts, startedAt: started, endedAt: new Date().toISOString(), counts})
   }
   // flow-sockets maps hold flow ends, not host sockets: kept out of the totals
-  return {label, startedAt, endedAt: new Date().toISOString(), responses, counts: sum(responses.filter((r) => r.role !== 'flow-sockets').map((r) => r.counts))}
+  return {label, startedAt, endedAt: new Date().toISOString(), responses, counts: sumCounts(responses.filter((r) => r.role !== 'flow-sockets').map((r) => r.counts))}
 }
 
 async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, snapshots: number): Promise<void> {

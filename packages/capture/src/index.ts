@@ -3,6 +3,6 @@ export {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions, type QueryResu
 export {analyzerEndpoint, DEFAULT_ANALYZER_PORT, type AnalyzerEndpoint} from './endpoint.js'
 export {captureQueries, timeContext, parseInterval, type CaptureQuery, type QueryOptions} from './queries.js'
 export {withTemporaryCapture} from './temporary-capture.js'
-export {CaptureFolderWriter, sumCounts, zeroCounts} from './capture-folder.js'
+export {CaptureFolderWriter, sumCounts, writeCaptureFolder, zeroCounts} from './capture-folder.js'
 export {progressLine} from './progress-line.js'
 export {networkError, RetryableError} from './network-error.js'
