@@ -1,6 +1,7 @@
 import {InputError} from '@fm/model'
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair} from 'yaml'
 import {isAddressRange} from './address-range.js'
+import {MAX_PATTERN_LENGTH} from './glob.js'
 import type {Baseline, Level, PortRange, Rule} from './types.js'
 
 const TOP_KEYS = ['version', 'level', 'allow', 'require', 'ignore']
@@ -60,7 +61,6 @@ type Fail = (node: {range?: [number, number, number] | null} | null | undefined,
 
 function parseRule(item: Node, text: string, lc: LineCounter, fail: Fail, list: string): Rule {
   if (!isMap(item)) return fail(item, `each ${list} entry must be a mapping such as {client: web, server: db, protocol: TCP, port: 5432}`)
-  if (item.items.length === 0) fail(item, `an empty ${list} rule would match everything: give at least one field`)
   const rule: Rule = {line: lc.linePos(item.range?.[0] ?? 0).line, text: ''}
   const parts: string[] = []
   for (const p of item.items) {
@@ -83,6 +83,10 @@ function parseRule(item: Node, text: string, lc: LineCounter, fail: Fail, list: 
       rule.reason = String((v as {value: unknown}).value)
     }
   }
+  // `reason` only explains: a rule with nothing else would match everything
+  if (item.items.every((p) => keyOf(p) === 'reason')) {
+    fail(item, `${item.items.length === 0 ? 'an empty' : 'a reason-only'} ${list} rule would match everything: give at least one field to match (${RULE_KEYS.filter((k) => k !== 'reason').join(', ')})`)
+  }
   rule.text = `{${parts.join(', ')}}`
   return rule
 }
@@ -96,7 +100,9 @@ function strings(v: Node, k: string, fail: Fail): string[] {
   if (items.length === 0) fail(v, `${k} is an empty list: it would never match`)
   return items.map((x) => {
     if (!isScalar(x) || x.value === null || typeof x.value === 'object') return fail(x, `${k} must be text (a name or a glob such as "web-*") or a list of them`)
-    return String(x.value)
+    const p = String(x.value)
+    if (p.length > MAX_PATTERN_LENGTH) fail(x, `${k}: a pattern of ${p.length} characters (${JSON.stringify(p.slice(0, 20))}...) is longer than the ${MAX_PATTERN_LENGTH} a baseline pattern may be`)
+    return p
   })
 }
 
