@@ -260,7 +260,8 @@ export class DumpScanner {
     let j = this.skipWs(i + 1)
     if (j >= b.length) return false
     if (b[j] === 0x7d) {
-      // `{}`: an empty element or an empty response; nothing to keep
+      // `{}` alone is no Skydive response (an empty graph still has Nodes); in the array, an empty element
+      if (atRoot) throw new ShapeError('$', 'a Skydive response (an array, or an object with Nodes and Edges)', {})
       this.pos = j + 1
       this.afterValue()
       return true
