@@ -89,7 +89,7 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
     // Names come from the dump: anything beyond a plain word is double-quoted, the one YAML
     // style that can carry every character (newlines, NUL, quotes) inside a flow mapping.
     for (const p of node.items) {
-      if (isScalar(p.value) && typeof p.value.value === 'string' && !/^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/.test(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
+      if (isScalar(p.value) && typeof p.value.value === 'string' && !plainSafe(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
     }
     seq.items.push(node)
   }
@@ -125,6 +125,15 @@ function ruleFor(e: Edge, level: Level, obs: Observation): Record<string, string
   r.protocol = literal('protocol', e.protocol)
   r.port = e.port ?? '*'
   return r
+}
+
+/**
+ * True when a plain YAML scalar reads back as this very string: a word starting with a letter,
+ * that YAML does not take for a boolean or null (a name such as `1e3` or `0x10` would read back
+ * as a number, `True` as a boolean).
+ */
+function plainSafe(v: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.@+-]*$/.test(v) && !/^(true|false|null)$/i.test(v)
 }
 
 /** An allow rule as fm writes it: only generated fields, plain values, and no comment of a person's. */

@@ -6,7 +6,11 @@ import {observation} from './helpers.js'
 
 // Names a hostile host can give its processes and itself: glob and escape characters, path
 // separators, YAML and regex syntax, newlines, bidi controls, astral characters.
-const hostile = fc.string({unit: fc.constantFrom('a', 'b', '*', '?', '[', ']', '{', '}', '\\', '/', '.', ' ', '"', "'", '#', ':', '-', '\n', '\u202e', '😀'), minLength: 1, maxLength: 6})
+const hostile = fc.oneof(
+  fc.string({unit: fc.constantFrom('a', 'b', '*', '?', '[', ']', '{', '}', '\\', '/', '.', ' ', '"', "'", '#', ':', '-', '+', '0', '1', 'e', 'x', '\n', '\u202e', '😀'), minLength: 1, maxLength: 6}),
+  // words YAML would read as something else than text if written plain
+  fc.constantFrom('1e3', '0x10', '0o17', '+1', '1.0', '123', 'True', 'NULL', 'false', '~', '.inf', 'yes', '-', '&a', '!x', '%', '@x', '`'),
+)
 const anEntry = fc
   .record({p: fc.constantFrom('TCP', 'UDP', '*', 'T?P', '\\*'), c: hostile, s: hostile, ch: hostile, sh: hostile, port: fc.constantFrom(80, 443)})
   .map(
