@@ -2,6 +2,7 @@ import {InputError} from '@fm/model'
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair} from 'yaml'
 import {isAddressRange} from './address-range.js'
 import {MAX_PATTERN_LENGTH} from './glob.js'
+import {parseSimpleBaseline} from './parse-simple.js'
 import type {Baseline, Level, PortRange, Rule} from './types.js'
 
 const TOP_KEYS = ['version', 'level', 'allow', 'require', 'ignore']
@@ -21,6 +22,16 @@ export interface ParsedBaselineDocument {
  * a malformed baseline must never pass a check by accident.
  */
 export function parseBaseline(text: string, file: string): Baseline {
+  // The line-per-rule form fm writes is read without the general YAML parser; anything else, and
+  // any problem (for its message), goes through the YAML parser.
+  const simple = parseSimpleBaseline(text)
+  if (simple) {
+    try {
+      return fromNodes((k) => simple.top.get(k)?.node ?? undefined, {range: [0, 0, 0]}, text, simple.lc, file)
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e
+    }
+  }
   return parseBaselineDocument(text, file).baseline
 }
 
@@ -28,10 +39,7 @@ export function parseBaseline(text: string, file: string): Baseline {
 export function parseBaselineDocument(text: string, file: string): ParsedBaselineDocument {
   const lc = new LineCounter()
   const doc = parseDocument(text, {lineCounter: lc, prettyErrors: true, uniqueKeys: true})
-  const fail = (node: {range?: [number, number, number] | null} | null | undefined, detail: string): never => {
-    const pos = lc.linePos(node?.range?.[0] ?? 0)
-    throw new InputError(file, `line ${pos.line}, column ${pos.col}: ${detail}`)
-  }
+  const fail = failAt(lc, file)
   const err = doc.errors[0]
   if (err) {
     const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0])
@@ -43,18 +51,31 @@ export function parseBaselineDocument(text: string, file: string): ParsedBaselin
     const k = keyOf(p)
     if (!TOP_KEYS.includes(k)) fail(p.key as Node, `unknown key ${JSON.stringify(k)} (expected one of ${TOP_KEYS.join(', ')})`)
   }
-  const version = root.get('version', true) as Node | undefined
+  return {doc, baseline: fromNodes((k) => root.get(k, true) as Node | undefined, root, text, lc, file)}
+}
+
+function failAt(lc: LineCounter, file: string): Fail {
+  return (node, detail) => {
+    const pos = lc.linePos(node?.range?.[0] ?? 0)
+    throw new InputError(file, `line ${pos.line}, column ${pos.col}: ${detail}`)
+  }
+}
+
+/** The baseline from its top-level values, each checked. */
+function fromNodes(get: (key: string) => Node | undefined, root: {range?: [number, number, number] | null}, text: string, lc: LineCounter, file: string): Baseline {
+  const fail = failAt(lc, file)
+  const version = get('version')
   if (!isScalar(version) || version.value !== 1) fail(version ?? root, 'version: 1 is required (the only baseline version this fm reads)')
-  const levelNode = root.get('level', true) as Node | undefined
+  const levelNode = get('level')
   const level = (levelNode === undefined ? 'service' : isScalar(levelNode) ? levelNode.value : null) as Level
   if (level !== 'service' && level !== 'host') fail(levelNode, 'level must be "service" or "host"')
   const rules = (key: string): Rule[] => {
-    const node = root.get(key, true) as Node | undefined
+    const node = get(key)
     if (node === undefined || (isScalar(node) && node.value === null)) return []
     if (!isSeq(node)) return fail(node, `${key} must be a list of rules`)
     return node.items.map((item) => parseRule(item as Node, text, lc, fail, key))
   }
-  return {doc, baseline: {version: 1, level, allow: rules('allow'), require: rules('require'), ignore: rules('ignore')}}
+  return {version: 1, level, allow: rules('allow'), require: rules('require'), ignore: rules('ignore')}
 }
 
 type Fail = (node: {range?: [number, number, number] | null} | null | undefined, detail: string) => never
