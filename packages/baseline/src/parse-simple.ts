@@ -104,12 +104,13 @@ function flowMap(text: string, at: number, end: number): YAMLMap {
     const k = KEY.exec(text)
     if (!k || keys.has(k[0])) unsure()
     keys.add(k![0])
-    const key = scalarAt(k![0], i, i + k![0].length)
-    i += k![0].length
+    const key = k![0]
+    i += key.length
     if (text[i] !== ':' || text[i + 1] !== ' ') unsure()
     i = spaces(text, i + 1)
     const [value, next] = text[i] === '[' ? flowSeq(text, i) : scalar(text, i)
-    map.items.push(new Pair(key, value))
+    // a plain key and pair object: what the rule reader looks at, at a fraction of the cost
+    map.items.push({key, value} as unknown as Pair)
     i = spaces(text, next)
     if (text[i] === ',') {
       i = spaces(text, i + 1)
