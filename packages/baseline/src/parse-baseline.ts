@@ -37,6 +37,7 @@ export function parseBaseline(text: string, file: string): Baseline {
 
 /** parseBaseline, also returning the YAML document (to regenerate it with its comments). */
 export function parseBaselineDocument(text: string, file: string): ParsedBaselineDocument {
+  checkLineLengths(text, file)
   const lc = new LineCounter()
   const doc = parseDocument(text, {lineCounter: lc, prettyErrors: true, uniqueKeys: true})
   const fail = failAt(lc, file)
@@ -52,6 +53,21 @@ export function parseBaselineDocument(text: string, file: string): ParsedBaselin
     if (!TOP_KEYS.includes(k)) fail(p.key as Node, `unknown key ${JSON.stringify(k)} (expected one of ${TOP_KEYS.join(', ')})`)
   }
   return {doc, baseline: fromNodes((k) => root.get(k, true) as Node | undefined, root, text, lc, file)}
+}
+
+/** The longest line a baseline may have: far more than any rule fm writes (patterns are at most 4,096 characters). */
+const MAX_LINE = 1 << 20
+
+/** A huge line is refused before YAML parsing (which a 50 MB literal kept busy for minutes). */
+function checkLineLengths(text: string, file: string): void {
+  for (let start = 0, line = 1; start < text.length; line++) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    if (end - start > MAX_LINE) {
+      throw new InputError(file, `line ${line}: ${end - start} characters long; a baseline line may be at most ${MAX_LINE} (and a pattern at most ${MAX_PATTERN_LENGTH})`)
+    }
+    start = end + 1
+  }
 }
 
 function failAt(lc: LineCounter, file: string): Fail {

@@ -15,6 +15,8 @@ const PLAIN = /[A-Za-z0-9_/][A-Za-z0-9_.@+\-*?/()=;$^~!%&|<>]*(?: [A-Za-z0-9_.@+
 const QUOTED = /"(?:[^"\\\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff]|\\["\\/bfnrt]|\\u(?![dD][89a-fA-F])[0-9a-fA-F]{4})*"/y
 const YAML_NUMBER = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/
 
+const MAX_LINE = 128 * 1024
+
 class Unsure extends Error {}
 const unsure = (): never => {
   throw new Unsure()
@@ -32,7 +34,8 @@ export function parseSimpleBaseline(text: string): SimpleBaseline | null {
   try {
     return read(text)
   } catch (e) {
-    if (e instanceof Unsure) return null
+    // RangeError: a regular expression's backtracking ran out of stack on some huge value
+    if (e instanceof Unsure || e instanceof RangeError) return null
     throw e
   }
 }
@@ -46,6 +49,8 @@ function read(text: string): SimpleBaseline {
     lc.addNewLine(start)
     let end = text.indexOf('\n', start)
     if (end < 0) end = text.length
+    // a rule fm writes is far shorter (four names of at most 4,096 characters, a port)
+    if (end - start > MAX_LINE) unsure()
     const line = text.slice(start, end)
     const body = line.trimStart()
     if (body === '' || body.startsWith('#')) {

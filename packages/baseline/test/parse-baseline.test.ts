@@ -50,6 +50,7 @@ describe('parseBaseline', () => {
     {name: 'a require rule with only a reason', text: 'version: 1\nrequire:\n  - {reason: x}\n', where: 'line 3, column 5', what: 'a reason-only require rule'},
     {name: 'a pattern longer than 4096 characters', text: `version: 1\nallow:\n  - {client: "${'a'.repeat(100_000)}"}\n`, where: 'line 3, column 14', what: 'client: a pattern of 100000 characters ("aaaaaaaaaaaaaaaaaaaa"...) is longer than the 4096'},
     {name: 'an address pattern longer than 4096 characters', text: `version: 1\nignore:\n  - {address: [10.0.0.0/8, "${'1'.repeat(5000)}"]}\n`, where: 'line 3, column 28', what: 'address: a pattern of 5000 characters'},
+    {name: 'a line longer than 1 MiB', text: `version: 1\nallow:\n  - {client: "${'a'.repeat(2_000_000)}"}\n`, where: 'line 3: 2000016 characters long', what: 'a baseline line may be at most 1048576'},
     {name: 'a misspelt rule field', text: 'version: 1\nallow:\n  - {client: a, sever: b}\n', where: 'line 3, column 17', what: 'unknown rule field "sever"'},
     {name: 'a port out of range', text: 'version: 1\nallow:\n  - {client: a, port: 70000}\n', where: 'line 3, column 23', what: 'port must be'},
     {name: 'a reversed port range', text: 'version: 1\nallow:\n  - {port: "90-80"}\n', where: 'line 3, column 12', what: 'port must be'},

@@ -75,6 +75,7 @@ describe('bad baselines are bad input (items 5, 12, 22)', () => {
     {name: 'an ignore rule with only a reason', yaml: 'version: 1\nignore:\n  - reason: noise\n', says: /line 3, column 5: a reason-only ignore rule would match everything/},
     {name: 'a require rule with only a reason', yaml: 'version: 1\nrequire:\n  - {reason: x}\n', says: /line 3, column 5: a reason-only require rule would match everything/},
     {name: 'a 100,000-character literal', yaml: `version: 1\nallow:\n  - {client: "${'a'.repeat(100_000)}", server: b}\n`, says: /line 3, column 14: client: a pattern of 100000 characters \("a{20}"\.\.\.\) is longer than the 4096 a baseline pattern may be/},
+    {name: 'a 5,000,000-character literal', yaml: `version: 1\nallow:\n  - {client: "${'a'.repeat(5_000_000)}", server: b}\n`, says: /b\.yaml: line 3: 5000027 characters long; a baseline line may be at most 1048576 \(and a pattern at most 4096\)$/},
   ])('$name: exit 3 and one short line', ({yaml, says}) => {
     const r = runFm(['check', '--baseline', tmp.file('b.yaml', yaml), TWO_AGENTS])
     expect(r.status).toBe(3)
