@@ -12,7 +12,7 @@ function describe(v: unknown): string {
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'an array'
   if (v instanceof LongText) return `a string of ${v.length} characters`
-  if (typeof v === 'object') return Object.keys(v as object).length === 0 ? 'an empty object' : 'an object'
+  if (typeof v === 'object') return 'an object'
   // JSON.parse turns 1e400 into Infinity, which JSON.stringify would print as null
   if (typeof v === 'number' && !Number.isFinite(v)) return `a number too large for a double (${v < 0 ? '-' : ''}1e309 or beyond)`
   const text = JSON.stringify(v)

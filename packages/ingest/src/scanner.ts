@@ -265,7 +265,7 @@ export class DumpScanner {
     if (j >= b.length) return false
     if (b[j] === 0x7d) {
       // `{}` alone is no Skydive response (an empty graph still has Nodes); in the array, an empty element
-      if (atRoot) throw new ShapeError('$', 'a Skydive response (an array, or an object with Nodes and Edges)', {})
+      if (atRoot) throw new InputError(this.file, '$: expected a Skydive response (an array, or an object with Nodes and Edges), got an empty object')
       this.pos = j + 1
       this.afterValue()
       return true

@@ -118,8 +118,9 @@ export class Store {
    */
   async loadPacked(captureId: number, batches: AsyncIterable<PackedBatch>, source?: string): Promise<number> {
     const hostIds = new Map<string, number>()
-    // A node given twice would merge two hosts into one row (or double its sockets): refused.
-    const seen = {hosts: new Map<string, string>(), sockets: new Set<string>(), source: source ?? this.captureSource(captureId)}
+    // A host node given twice would merge two hosts into one row (or double its sockets): refused.
+    // (A host's sockets may come in several records: a node and a Sockets() map.)
+    const seen = {hosts: new Map<string, string>(), source: source ?? this.captureSource(captureId)}
     const table = new StringTable()
     let count = 0
     const flush = this.db.transaction((b: PackedBatch) => {
@@ -141,7 +142,7 @@ export class Store {
     return (this.db.prepare('SELECT source FROM captures WHERE id = ?').pluck().get(captureId) as string | undefined) ?? 'input'
   }
 
-  private checkOnce(r: PackedRecord, seen: {hosts: Map<string, string>; sockets: Set<string>; source: string}): void {
+  private checkOnce(r: PackedRecord, seen: {hosts: Map<string, string>; source: string}): void {
     if (r.kind === 'host') {
       const other = seen.hosts.get(r.nodeId)
       if (other !== undefined) {
@@ -149,9 +150,6 @@ export class Store {
         throw new InputError(seen.source, `host node ID ${JSON.stringify(short(r.nodeId))} is given ${which}: each node must appear once`)
       }
       seen.hosts.set(r.nodeId, r.name)
-    } else if (r.kind === 'sockets') {
-      if (seen.sockets.has(r.ownerId)) throw new InputError(seen.source, `the Sockets() map gives node ${JSON.stringify(short(r.ownerId))} twice: each node must appear once`)
-      seen.sockets.add(r.ownerId)
     }
   }
 
