@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
-import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
+import {copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
 import {emptyFlowStats, matchFlows} from './match-flows.js'
 import {readPacked} from './read-packed.js'
@@ -89,14 +89,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
         const cap = await readCapture(file)
         for (const snap of cap.snapshots) {
           const id = store.addCapture({source: file, format: 'fm-capture', label: snap.label, timeContext: snap.timeContext, startedAt: snap.startedAt, endedAt: snap.endedAt, manifest: cap.manifest})
-          for (const part of snap.files) await store.loadPacked(id, untilAborted(readPacked(part, {worker: opts.readInWorker, onProgress}), opts.signal))
+          for (const part of snap.files) await store.loadPacked(id, untilAborted(readPacked(part, {worker: opts.readInWorker, onProgress}), opts.signal), part)
           await pause(opts.signal)
           store.finishLoad(id)
         }
         continue
       }
       const id = store.addCapture({source: file, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
-      await store.loadPacked(id, untilAborted(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal))
+      await store.loadPacked(id, untilAborted(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal), file)
       await pause(opts.signal)
       store.finishLoad(id)
     }
@@ -110,18 +110,20 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   }
 }
 
+/** Matches an fm database again, on a private copy: an input is never written. */
 async function matrixFromDatabase(file: string, states: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {
-  let store: Store
+  const temp = join(tmpdir(), `fm-${process.pid}-${randomBytes(4).toString('hex')}.db`)
   try {
-    store = new Store(file)
-  } catch (e) {
-    throw new InputError(file, `cannot open as an fm database: ${(e as Error).message}`)
-  }
-  try {
-    store.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates;')
-    return await matchAll(store, states, opts)
+    await copyFmDatabase(file, temp)
+    const store = new Store(temp, {bulk: true})
+    try {
+      store.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates;')
+      return await matchAll(store, states, opts)
+    } finally {
+      store.close()
+    }
   } finally {
-    store.close()
+    rmSync(temp, {force: true})
   }
 }
 

@@ -1,5 +1,5 @@
 import {edgeLabel} from './group-edges.js'
-import {mdText, printable, tapText, xmlText} from './escape.js'
+import {mdText, printable, tapText, xmlText, yamlString} from './escape.js'
 import type {CheckedEdge, CheckReport, RuleResult} from './types.js'
 
 export type CheckFormat = 'text' | 'junit' | 'tap' | 'markdown' | 'json'
@@ -108,7 +108,7 @@ export function checkToTap(r: CheckReport): string {
   list.forEach((c, i) => {
     const skip = c.skipped !== null ? ` # SKIP ${tapText(c.skipped)}` : ''
     out.push(`${c.failure !== null ? 'not ok' : 'ok'} ${i + 1} - ${tapText(c.name)}${skip}`)
-    if (c.failure !== null) out.push('  ---', `  message: ${JSON.stringify(c.failure)}`, `  detail: ${JSON.stringify(c.detail)}`, '  ...')
+    if (c.failure !== null) out.push('  ---', `  message: ${yamlString(c.failure)}`, `  detail: ${yamlString(c.detail)}`, '  ...')
   })
   out.push(`# ${tapText(summary(r))}`)
   return out.join('\n') + '\n'

@@ -1,6 +1,6 @@
 import {isLoopback, type Endpoint, type MatrixEntry} from '@fm/model'
 import {inAddressRange} from './address-range.js'
-import {globMatch} from './glob.js'
+import {globMatch, isPathPattern} from './glob.js'
 import {serviceName} from './service-name.js'
 import type {Pattern, Rule} from './types.js'
 
@@ -22,9 +22,9 @@ export function ruleMatches(rule: Rule, e: MatrixEntry): boolean {
   )
 }
 
-/** A pattern with a `/` matches the executable path, any other the service name. */
+/** A pattern with an unescaped `/` matches the executable path, any other the service name. */
 function serviceMatches(p: string, end: Endpoint): boolean {
-  return p.includes('/') ? globMatch(p, end.process) : globMatch(p, serviceName(end))
+  return isPathPattern(p) ? globMatch(p, end.process) : globMatch(p, serviceName(end))
 }
 
 function any(list: Pattern | undefined, f: (p: string) => boolean): boolean {

@@ -1,7 +1,7 @@
-import {UsageError} from '@fm/model'
+import {InputError, UsageError} from '@fm/model'
 import {isMap, isScalar, isSeq, YAMLSeq, type Node} from 'yaml'
 import {checkBaseline} from './check-baseline.js'
-import {isGlob} from './glob.js'
+import {escapeGlob, isGlob, MAX_PATTERN_LENGTH} from './glob.js'
 import {parseBaselineDocument} from './parse-baseline.js'
 import type {Edge, Level, Observation} from './types.js'
 
@@ -34,7 +34,7 @@ const TEMPLATE = `# fm baseline: which services may talk to which. Review change
 #
 # Every field a rule gives must match; a list means any of its items.
 #   client, server, process (either end): a process name ("nginx"), or an executable path when
-#       it contains "/" ("/usr/sbin/*"); * and ? are wildcards
+#       it contains "/" ("/usr/sbin/*"); * and ? are wildcards, \\ makes the next character literal
 #   client_host, server_host, host (either end): host names or globs ("web-*")
 #   protocol: TCP or UDP    port: 443, "8000-8099", "*", or a list
 #   address, client_address, server_address: CIDR ranges ("10.0.0.0/8"), addresses or globs
@@ -84,12 +84,12 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
   const kept = seq.items.length
   if (fresh.length > 0 && seq.items.length === 0) seq.flow = false
   for (const e of fresh) {
-    const node = doc.createNode(ruleFor(e, level))
+    const node = doc.createNode(ruleFor(e, level, obs))
     node.flow = true
     // Names come from the dump: anything beyond a plain word is double-quoted, the one YAML
     // style that can carry every character (newlines, NUL, quotes) inside a flow mapping.
     for (const p of node.items) {
-      if (isScalar(p.value) && typeof p.value.value === 'string' && !/^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/.test(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
+      if (isScalar(p.value) && typeof p.value.value === 'string' && !plainSafe(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
     }
     seq.items.push(node)
   }
@@ -103,21 +103,37 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
   }
 }
 
-/** The allow rule for one edge, fields in reading order: client → server, protocol, port. */
-function ruleFor(e: Edge, level: Level): Record<string, string | number> {
+/**
+ * The allow rule for one edge, fields in reading order: client → server, protocol, port. Every
+ * value is the observed one with glob characters escaped, so the rule allows that edge and no
+ * other: a process named `*` must not allow every process.
+ */
+function ruleFor(e: Edge, level: Level, obs: Observation): Record<string, string | number> {
+  const literal = (field: string, value: string): string => {
+    const p = escapeGlob(value)
+    if (p.length > MAX_PATTERN_LENGTH) {
+      const source = obs.captures.find((c) => c.id === e.captureIds[0])?.source ?? 'input'
+      throw new InputError(source, `a ${field} of ${value.length} characters (${JSON.stringify(value.slice(0, 40))}...) is longer than a baseline pattern may be (${MAX_PATTERN_LENGTH})`)
+    }
+    return p
+  }
   const r: Record<string, string | number> = {}
-  if (level === 'host') r.client_host = e.client.host ?? '*'
-  r.client = literal(e.client.service)
-  if (level === 'host') r.server_host = e.server.host ?? '*'
-  r.server = literal(e.server.service)
-  r.protocol = e.protocol
+  if (level === 'host') r.client_host = e.client.host === null ? '*' : literal('client host name', e.client.host)
+  r.client = literal('client service name', e.client.service)
+  if (level === 'host') r.server_host = e.server.host === null ? '*' : literal('server host name', e.server.host)
+  r.server = literal('server service name', e.server.service)
+  r.protocol = literal('protocol', e.protocol)
   r.port = e.port ?? '*'
   return r
 }
 
-/** A service name as a pattern matching it: a "/" would make it a path pattern, so it becomes "?". */
-function literal(name: string): string {
-  return name.replace(/\//g, '?')
+/**
+ * True when a plain YAML scalar reads back as this very string: a word starting with a letter,
+ * that YAML does not take for a boolean or null (a name such as `1e3` or `0x10` would read back
+ * as a number, `True` as a boolean).
+ */
+function plainSafe(v: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.@+-]*$/.test(v) && !/^(true|false|null)$/i.test(v)
 }
 
 /** An allow rule as fm writes it: only generated fields, plain values, and no comment of a person's. */

@@ -1,6 +1,6 @@
 import {isUtf8} from 'node:buffer'
 import {InputError, type DumpRecord} from '@fm/model'
-import {edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets} from './records.js'
+import {boundedText, edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets} from './records.js'
 import {locateJsonError} from './json-error.js'
 
 type Role = 'elements' | 'graph' | 'nodes' | 'edges' | 'socketsMap'
@@ -111,7 +111,11 @@ export class DumpScanner {
     let p = '$'
     for (const f of this.stack) {
       if (f.isArray) p += `[${f.index}]`
-      else if (f.key !== null) p += /^[A-Za-z_]\w*$/.test(f.key) ? `.${f.key}` : `[${JSON.stringify(f.key)}]`
+      else if (f.key !== null) {
+        // a key is a name from the dump: a message quotes its start only
+        const key = f.key.length > 64 ? `${f.key.slice(0, 61)}...` : f.key
+        p += /^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
+      }
     }
     return p
   }
@@ -260,7 +264,8 @@ export class DumpScanner {
     let j = this.skipWs(i + 1)
     if (j >= b.length) return false
     if (b[j] === 0x7d) {
-      // `{}`: an empty element or an empty response; nothing to keep
+      // `{}` alone is no Skydive response (an empty graph still has Nodes); in the array, an empty element
+      if (atRoot) throw new InputError(this.file, '$: expected a Skydive response (an array, or an object with Nodes and Edges), got an empty object')
       this.pos = j + 1
       this.afterValue()
       return true
@@ -385,7 +390,7 @@ export class DumpScanner {
         rec = edgeToRecord(value, r.path)
         break
       case 'sockets':
-        rec = {kind: 'sockets', ownerId: r.owner!, sockets: toSockets(value, r.path)}
+        rec = {kind: 'sockets', ownerId: boundedText(r.owner!, r.path), sockets: toSockets(value, r.path)}
         break
     }
     if (rec) this.out.push(rec)

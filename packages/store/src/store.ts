@@ -1,6 +1,6 @@
 import {availableParallelism} from 'node:os'
 import Database from 'better-sqlite3'
-import {addressFamily, isLinkLocal, isLoopback, socketKey, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
+import {addressFamily, InputError, isLinkLocal, isLoopback, socketKey, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
 import {packRecords, ROLES, SOCKET_FIELDS, StringTable, type PackedBatch, type PackedRecord} from './packed.js'
 import {migrations, query} from './sql.js'
 
@@ -116,13 +116,19 @@ export class Store {
    * Loads packed batches (one transaction each) into a capture; returns how many records were
    * kept. The batches may come from another thread that parses while this one inserts.
    */
-  async loadPacked(captureId: number, batches: AsyncIterable<PackedBatch>): Promise<number> {
+  async loadPacked(captureId: number, batches: AsyncIterable<PackedBatch>, source?: string): Promise<number> {
     const hostIds = new Map<string, number>()
+    // A host node given twice would merge two hosts into one row (or double its sockets): refused.
+    // (A host's sockets may come in several records: a node and a Sockets() map.)
+    const seen = {hosts: new Map<string, string>(), source: source ?? this.captureSource(captureId)}
     const table = new StringTable()
     let count = 0
     const flush = this.db.transaction((b: PackedBatch) => {
       const rows = {data: b.sockets, at: 0, texts: table.texts}
-      for (const r of b.records) this.insert(captureId, r, hostIds, rows)
+      for (const r of b.records) {
+        this.checkOnce(r, seen)
+        this.insert(captureId, r, hostIds, rows)
+      }
     })
     for await (const b of batches) {
       table.apply(b)
@@ -130,6 +136,21 @@ export class Store {
       count += b.records.length
     }
     return count
+  }
+
+  private captureSource(captureId: number): string {
+    return (this.db.prepare('SELECT source FROM captures WHERE id = ?').pluck().get(captureId) as string | undefined) ?? 'input'
+  }
+
+  private checkOnce(r: PackedRecord, seen: {hosts: Map<string, string>; source: string}): void {
+    if (r.kind === 'host') {
+      const other = seen.hosts.get(r.nodeId)
+      if (other !== undefined) {
+        const which = other === r.name ? `twice (host ${JSON.stringify(short(r.name))})` : `for two hosts (${JSON.stringify(short(other))} and ${JSON.stringify(short(r.name))})`
+        throw new InputError(seen.source, `host node ID ${JSON.stringify(short(r.nodeId))} is given ${which}: each node must appear once`)
+      }
+      seen.hosts.set(r.nodeId, r.name)
+    }
   }
 
   private hostId(captureId: number, nodeId: string, hostIds: Map<string, number>): number {
@@ -307,6 +328,11 @@ export class Store {
   close(): void {
     this.db.close()
   }
+}
+
+/** A name from a dump, cut for a message. */
+function short(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 
 /** Splits a .sql file into statements (no semicolons inside string literals in our files). */

@@ -12,7 +12,7 @@ export type BaselineResult = Omit<WriteBaselineResult, 'text'> & {file: string |
 export default class Baseline extends FmCommand {
   static summary = 'Write a reviewable YAML baseline of who may talk to whom, from observed traffic.'
 
-  static description = `Every edge observed in the inputs (client service → server service, protocol, server port) becomes an allow rule. Inputs are dumps (one snapshot each), fm capture folders, fm databases or matrix CSVs; with several snapshots, --min-seen leaves out edges seen too rarely.
+  static description = `Every edge observed in the inputs (client service → server service, protocol, server port) becomes an allow rule naming exactly the observed values (glob characters in names are escaped: a process named * allows only itself). Inputs are dumps (one snapshot each), fm capture folders, fm databases or matrix CSVs; with several snapshots, --min-seen leaves out edges seen too rarely.
 
 When --out names an existing baseline, it is regenerated in place: its comments, its require and ignore rules, and every allow rule are kept, and rules are appended only for edges nothing allows yet. --prune also drops plain generated allow rules (no comment, no wildcard) that matched nothing.
 
