@@ -206,3 +206,11 @@ export interface MatchedConnection {
   sRemotePort: number
   serverPid: number
 }
+
+/** A host's own addresses and its listeners (over every capture): what a host firewall policy needs beyond the matrix. */
+export interface HostListening {
+  host: string
+  /** Canonical addresses of the host's own network namespace, sorted. */
+  addresses: string[]
+  listeners: {protocol: string; address: string; port: number; process: string; name: string}[]
+}
