@@ -304,8 +304,8 @@ function* readUnmatched(store: Store): Generator<UnmatchedSocket> {
 function* readHostListening(store: Store): Generator<HostListening> {
   let current: HostListening | null = null
   for (const r of store.hostListeningRows()) {
-    if (current?.host !== r.host) {
-      if (current) yield current
+    if (current === null || current.host !== r.host) {
+      if (current !== null) yield current
       current = {host: r.host, addresses: [], listeners: []}
     }
     if (r.kind === 'address') current.addresses.push(r.address)

@@ -41,7 +41,7 @@ export function writeReadme(p: Policy, format: PolicyFormat, fileOf: (host: stri
     if (h.services.length === 0) out.push('No observed client: every new inbound connection is ' + (h.mode === 'enforce' ? 'dropped.' : 'logged.'), '')
     for (const s of h.services) {
       out.push(`### ${s.protocol}/${s.port} (${s.services.map(md).join(', ')})`, '')
-      out.push(`Listening on ${s.binds.map((b) => md(b)).join(', ') || 'no listener seen (the connections prove the service)'}; opened to:`, '')
+      out.push(`${s.binds.length ? `Listening on ${s.binds.map((b) => md(b)).join(', ')}` : 'No listener seen (the connections prove the service)'}; opened to:`, '')
       for (const r of s.rules) out.push(`- IPv${r.family}: ${r.sources.map((a) => `\`${a}\``).join(', ')} → ${r.destinations ? r.destinations.map((a) => `\`${a}\``).join(', ') : 'any address of the host'}`)
       out.push('', '| Client | Address | Process | To | Connections | Seen | Why |', '| --- | --- | --- | --- | --- | --- | --- |')
       for (const r of s.reasons) {
