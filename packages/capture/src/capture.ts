@@ -1,13 +1,12 @@
-import {randomBytes} from 'node:crypto'
-import {existsSync} from 'node:fs'
-import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+import {mkdir} from 'node:fs/promises'
+import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {AnalyzerError, UsageError} from '@fm/model'
 import {
-  CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE,
+  CAPTURE_FORMAT, CAPTURE_VERSION,
   type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type RecordCounts, type ResponseRole,
 } from '@fm/ingest'
+import {writeCaptureFolder} from './capture-folder.js'
 import {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions} from './client.js'
 import {captureQueries, timeContext, type QueryOptions} from './queries.js'
 import {RecordCounter} from './record-counter.js'
@@ -44,48 +43,36 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   if (count > 1 && !opts.everySeconds) throw new UsageError('--count above 1 needs --every (the interval between snapshots)')
   const ctx = timeContext(opts.at, opts.duration)
   const queries = captureQueries(opts)
-  if (existsSync(opts.out)) throw new UsageError(`${opts.out} already exists`, ['Choose a new --out path: a capture never overwrites one.'])
-  if (!existsSync(dirname(opts.out))) throw new UsageError(`cannot create ${opts.out}: folder ${dirname(opts.out)} does not exist`)
-  const temp = join(dirname(opts.out), `.${basename(opts.out)}.partial-${process.pid}-${randomBytes(3).toString('hex')}`)
-  await mkdir(temp)
-  let done = false
-  try {
-    const startedAt = new Date()
-    const client = await AnalyzerClient.connect({...opts, onRetry: (r) => opts.onProgress?.({phase: 'retry', ...r})})
-    opts.onProgress?.({phase: 'connect', analyzer: client.endpoint.url})
-    const snapshots: CaptureSnapshot[] = []
-    try {
-      for (let i = 0; i < count; i++) {
-        if (i > 0) await waitUntil(startedAt.getTime() + i * opts.everySeconds! * 1000, opts, i + 1, count)
-        snapshots.push(await takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count})))
+  return {
+    ...(await writeCaptureFolder(opts.out, async (temp) => {
+      const startedAt = new Date()
+      const client = await AnalyzerClient.connect({...opts, onRetry: (r) => opts.onProgress?.({phase: 'retry', ...r})})
+      opts.onProgress?.({phase: 'connect', analyzer: client.endpoint.url})
+      const snapshots: CaptureSnapshot[] = []
+      try {
+        for (let i = 0; i < count; i++) {
+          if (i > 0) await waitUntil(startedAt.getTime() + i * opts.everySeconds! * 1000, opts, i + 1, count)
+          snapshots.push(await takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count})))
+        }
+      } finally {
+        client.close()
       }
-    } finally {
-      client.close()
-    }
-    const manifest: CaptureManifest = {
-      format: CAPTURE_FORMAT,
-      version: CAPTURE_VERSION,
-      tool: {name: 'fm', version: opts.toolVersion},
-      analyzer: client.endpoint.url,
-      authenticated: client.authenticated,
-      timeContext: ctx ? {at: opts.at!, duration: opts.duration ?? null, gremlin: ctx} : null,
-      options: {full: !!opts.full, useFlows: !!opts.useFlows, everySeconds: opts.everySeconds ?? null, count},
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-      snapshots,
-      counts: sum(snapshots.map((s) => s.counts)),
-    }
-    // the manifest is written last: a folder without one is, by definition, incomplete
-    await writeFile(join(temp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
-    try {
-      await rename(temp, opts.out)
-    } catch (e) {
-      throw new UsageError(`cannot create ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-    }
-    done = true
-    return {...manifest, path: opts.out}
-  } finally {
-    if (!done) await rm(temp, {recursive: true, force: true})
+      const manifest: CaptureManifest = {
+        format: CAPTURE_FORMAT,
+        version: CAPTURE_VERSION,
+        tool: {name: 'fm', version: opts.toolVersion},
+        analyzer: client.endpoint.url,
+        authenticated: client.authenticated,
+        timeContext: ctx ? {at: opts.at!, duration: opts.duration ?? null, gremlin: ctx} : null,
+        options: {full: !!opts.full, useFlows: !!opts.useFlows, everySeconds: opts.everySeconds ?? null, count},
+        startedAt: startedAt.toISOString(),
+        endedAt: new Date().toISOString(),
+        snapshots,
+        counts: sumCounts(snapshots.map((s) => s.counts)),
+      }
+      return manifest
+    })),
+    path: opts.out,
   }
 }
 
@@ -115,7 +102,7 @@ async function takeSnapshot(
     responses.push({role: q.role, query: q.gremlin, file, bytes: r.bytes, sha256: r.sha256, attempts: r.attempts, startedAt: started, endedAt: new Date().toISOString(), counts})
   }
   // flow-sockets maps hold flow ends, not host sockets: kept out of the totals
-  return {label, startedAt, endedAt: new Date().toISOString(), responses, counts: sum(responses.filter((r) => r.role !== 'flow-sockets').map((r) => r.counts))}
+  return {label, startedAt, endedAt: new Date().toISOString(), responses, counts: sumCounts(responses.filter((r) => r.role !== 'flow-sockets').map((r) => r.counts))}
 }
 
 async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, snapshots: number): Promise<void> {
@@ -131,7 +118,8 @@ async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, s
 
 const zero = (): RecordCounts => ({hosts: 0, sockets: 0, interfaces: 0, netns: 0, ownership: 0, flows: 0})
 
-function sum(list: RecordCounts[]): RecordCounts {
+/** Adds record counts up (snapshots of a capture, responses of a snapshot). */
+export function sumCounts(list: RecordCounts[]): RecordCounts {
   const t = zero()
   for (const c of list) for (const k of Object.keys(t) as (keyof RecordCounts)[]) t[k] += c[k]
   return t
