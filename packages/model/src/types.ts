@@ -210,7 +210,7 @@ export interface MatchedConnection {
 /** A host's own addresses and its listeners (over every capture): what a host firewall policy needs beyond the matrix. */
 export interface HostListening {
   host: string
-  /** Canonical addresses of the host's own network namespace, sorted. */
+  /** Canonical addresses the host owns (any of its network namespaces), sorted. */
   addresses: string[]
   listeners: {protocol: string; address: string; port: number; process: string; name: string}[]
 }

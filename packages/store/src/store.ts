@@ -262,7 +262,7 @@ export class Store {
     return this.db.prepare(query('matrix-rows')).iterate() as IterableIterator<MatrixRow>
   }
 
-  /** Addresses (of the host's own namespace) and listeners per host name, sorted by host: what `fm policy` needs beyond the matrix. */
+  /** Addresses and listeners per host name, sorted by host: what `fm policy` needs beyond the matrix. */
   hostListeningRows(): IterableIterator<{host: string; kind: 'address' | 'listener'; protocol: string; address: string; port: number; process: string; name: string}> {
     return this.db.prepare(query('host-listening')).iterate() as IterableIterator<{host: string; kind: 'address' | 'listener'; protocol: string; address: string; port: number; process: string; name: string}>
   }
