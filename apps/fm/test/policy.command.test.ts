@@ -82,7 +82,7 @@ describe('fm policy', () => {
 
     const bad = await runCommand<CheckReport>(Check, ['--policy', out, tomorrow])
     expect(bad.exitCode).toBe(5)
-    expect(bad.stdout).toContain(`✗ policy drops TCP/80 from c3 10.232.6.23 (wget) to web 10.232.5.10 (nginx): seen in 1 of 1 snapshots, 1 connection; dropped: dropped by ${join(out, 'web.nft')} line`)
+    expect(bad.stdout).toContain(`✗ policy drops TCP/80 from c3 10.232.6.23 (wget) to web 10.232.5.10 (nginx): seen in 1 of 1 snapshots, 1 connection; dropped by ${join(out, 'web.nft')} line`)
     expect(bad.stderr).toContain(`1 violation of ${out}`)
     const junit = new XMLParser({ignoreAttributes: false, attributeNamePrefix: ''}).parse((await runCommand(Check, ['--policy', out, tomorrow, '--format', 'junit'])).stdout, true)
     expect(junit.testsuites.failures).toBe('1')

@@ -36,7 +36,7 @@ export function checkPolicy(rulesets: ParsedRuleset[], obs: Observation, opts: C
       if (result.rule) byRule.set(result.rule, [...(byRule.get(result.rule) ?? []), entry])
       continue
     }
-    const why = result.verdict === 'drop' ? `dropped: ${result.why}` : `logged by the monitor-mode policy, dropped once enforced (${result.why})`
+    const why = result.verdict === 'drop' ? result.why : `logged by the monitor-mode policy, dropped once enforced (${result.why})`
     blocked.set(why, [...(blocked.get(why) ?? []), entry])
   }
   const group = {level: 'host' as const, byPort: true}
@@ -50,7 +50,7 @@ export function checkPolicy(rulesets: ParsedRuleset[], obs: Observation, opts: C
       violations.push({
         kind: 'unexpected',
         edge,
-        message: `policy ${why.startsWith('dropped') ? 'drops' : 'would drop'} ${e.protocol}/${e.port} from ${e.clientHosts.join(',')} ${e.clientIps.join(',')} (${e.client.service}) to ${e.serverHosts.join(',')} ${e.serverIps.join(',')} (${e.server.service}): seen in ${edge.seen} of ${snapshots} snapshots, ${e.connections} connection${e.connections === 1 ? '' : 's'}; ${why}`,
+        message: `policy ${why.startsWith('logged') ? 'would drop' : 'drops'} ${e.protocol}/${e.port} from ${e.clientHosts.join(',')} ${e.clientIps.join(',')} (${e.client.service}) to ${e.serverHosts.join(',')} ${e.serverIps.join(',')} (${e.server.service}): seen in ${edge.seen} of ${snapshots} snapshots, ${e.connections} connection${e.connections === 1 ? '' : 's'}; ${why}`,
       })
     }
   }
