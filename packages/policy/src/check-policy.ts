@@ -33,11 +33,17 @@ export function checkPolicy(rulesets: ParsedRuleset[], obs: Observation, opts: C
   for (const {entry, result} of evaluateEntries(rulesets, obs.entries)) {
     if (result.verdict === 'accept' && !result.logged) {
       accepted.push(entry)
-      if (result.rule) byRule.set(result.rule, [...(byRule.get(result.rule) ?? []), entry])
+      if (result.rule) {
+        const list = byRule.get(result.rule)
+        if (list) list.push(entry)
+        else byRule.set(result.rule, [entry])
+      }
       continue
     }
     const why = result.verdict === 'drop' ? result.why : `logged by the monitor-mode policy, dropped once enforced (${result.why})`
-    blocked.set(why, [...(blocked.get(why) ?? []), entry])
+    const list = blocked.get(why)
+    if (list) list.push(entry)
+    else blocked.set(why, [entry])
   }
   const group = {level: 'host' as const, byPort: true}
   const edges: CheckedEdge[] = groupEdges(accepted, group).map((e) => ({...e, seen: e.captureIds.length, status: 'allowed'}))

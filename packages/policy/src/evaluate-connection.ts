@@ -1,5 +1,5 @@
 import {isLoopback} from '@fm/model'
-import {netContains, parseNet} from './cidr.js'
+import {netContains, netText, parseNet, type Net} from './cidr.js'
 import type {ParsedRule, ParsedRuleset} from './types.js'
 
 /** A new inbound connection, as the server host's kernel sees its first packet. */
@@ -34,10 +34,10 @@ export function evaluateConnection(rs: ParsedRuleset | undefined, c: Connection)
   if (!rs.families.includes(server.family)) return {verdict: 'accept', logged: false, rule: null, why: `IPv${server.family} is not filtered (no file for it)`}
   const loopback = c.clientHost === c.serverHost || isLoopback(c.serverIp)
   const protocol = c.protocol.toUpperCase()
-  const inList = (list: string[], a: typeof client): boolean => list.some((x) => {
-    const n = parseNet(x)
-    return n !== null && netContains(n, a)
-  })
+  const inList = (list: string[], a: Net): boolean => {
+    const m = matcher(list)
+    return m.exact.has(netText(a)) || m.ranges.some((n) => netContains(n, a))
+  }
   let logged = false
   for (const r of rs.rules) {
     if (r.loopback && !loopback) continue
@@ -52,4 +52,21 @@ export function evaluateConnection(rs: ParsedRuleset | undefined, c: Connection)
     if (r.verdict) return {verdict: r.verdict, logged, rule: r, why: `${r.verdict === 'accept' ? 'accepted' : 'dropped'} by ${r.file} line ${r.line}`}
   }
   return {verdict: rs.fallthrough, logged, rule: null, why: `no rule decides: the chain ${rs.fallthrough === 'accept' ? 'accepts' : 'drops'} it`}
+}
+
+/** An address list made once per list: single addresses in a set, ranges apart, so a rule with thousands of clients costs one lookup. */
+const matchers = new WeakMap<string[], {exact: Set<string>; ranges: Net[]}>()
+
+function matcher(list: string[]): {exact: Set<string>; ranges: Net[]} {
+  let m = matchers.get(list)
+  if (m) return m
+  m = {exact: new Set(), ranges: []}
+  for (const x of list) {
+    const n = parseNet(x)
+    if (!n) continue
+    if (n.prefix === (n.family === 4 ? 32 : 128)) m.exact.add(netText(n))
+    else m.ranges.push(n)
+  }
+  matchers.set(list, m)
+  return m
 }

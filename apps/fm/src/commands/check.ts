@@ -18,7 +18,9 @@ export default class Check extends FmCommand {
 
 Inputs are dumps (one snapshot each), fm capture folders, fm databases or matrix CSVs. Each edge reports "seen in k of N" snapshots; an unexpected edge seen in fewer than --min-seen snapshots is reported as flaky and does not fail the check.
 
-Formats: text (default), junit (one test case per rule and per violation, for any CI), tap, markdown (for a pull-request comment) and json. With --output the chosen format goes to the file (atomically) and the text report to stdout.`
+Formats: text (default), junit (one test case per rule and per violation, for any CI), tap, markdown (for a pull-request comment) and json. With --output the chosen format goes to the file (atomically) and the text report to stdout.
+
+With --policy DIR instead of --baseline: every observed connection is evaluated against the firewall rules fm policy wrote in DIR, and those they would drop (or log, in monitor mode) are the violations, with the file and line that decides.`
 
   static examples = [
     {description: 'Fail the build on a new connection', command: '<%= config.bin %> <%= command.id %> --baseline baseline.yaml dump.json'},
