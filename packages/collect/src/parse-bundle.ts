@@ -244,7 +244,8 @@ export function ssSocket(line: string): RawSocket | 'header' | null {
   const local = ssEndpoint(t[3])
   const peer = ssEndpoint(t[4])
   if (!local || !peer) return null
-  const localAddress = local.address === '*' ? wildcardLike(peer.address) : local.address
+  // a local `*` is a dual-stack wildcard in newer ss and the IPv4 one in older ss; `::` serves both
+  const localAddress = local.address === '*' ? '::' : local.address
   const remoteAddress = peer.address === '*' ? wildcardLike(localAddress) : peer.address
   let inode = 0
   for (const x of t.slice(5)) {

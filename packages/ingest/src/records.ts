@@ -49,7 +49,7 @@ function canon(a: string): string {
 /** Validates one socketinfo entry and returns it in canonical form. */
 export function toSocket(v: unknown, path: string): Socket {
   if (!isObj(v)) throw new ShapeError(path, 'a socket object', v)
-  return {
+  const s: Socket = {
     protocol: str(v, 'Protocol', path).toUpperCase(),
     localAddress: canon(str(v, 'LocalAddress', path)),
     localPort: int(v, 'LocalPort', path, 65535),
@@ -60,6 +60,9 @@ export function toSocket(v: unknown, path: string): Socket {
     pid: int(v, 'Pid', path, Number.MAX_SAFE_INTEGER, 0),
     name: str(v, 'Name', path, ''),
   }
+  // fm's collector adds the namespace; Skydive's sockets have none
+  if (v.Netns !== undefined && v.Netns !== null && v.Netns !== '') s.netns = str(v, 'Netns', path)
+  return s
 }
 
 /** Validates a list of sockets. */

@@ -9,6 +9,8 @@ export interface Socket {
   process: string
   pid: number
   name: string
+  /** The network namespace the socket lives in, when the capture knows it (fm's collector); absent for Skydive. */
+  netns?: string
 }
 
 /** A host node: `name` is the node's `Host` field (what the original tool prints). */

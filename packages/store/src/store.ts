@@ -92,7 +92,7 @@ export class Store {
       nodeAddress: db.prepare('INSERT INTO node_addresses (capture_id, node_id, address, prefix) VALUES (?, ?, ?, ?)'),
       ownership: db.prepare('INSERT INTO ownership (capture_id, parent, child) VALUES (?, ?, ?)'),
       socket: db.prepare(
-        'INSERT INTO sockets (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, local_family, local_loop, remote_family, remote_loop, remote_ll, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sockets (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, local_family, local_loop, remote_family, remote_loop, remote_ll, role, netns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       match: db.prepare('INSERT INTO matches (client_id, server_id, method, candidates, resolved_by) VALUES (?, ?, ?, ?, ?)'),
       ambiguity: db.prepare('INSERT INTO ambiguity_candidates (client_id, server_id) VALUES (?, ?)'),
@@ -199,7 +199,7 @@ export class Store {
     for (let i = 0; i < count; i++, o += SOCKET_FIELDS) {
       st.run(
         captureId, hostId, t[a[o]], t[a[o + 1]], a[o + 2], t[a[o + 3]], a[o + 4], t[a[o + 5]], t[a[o + 6]], a[o + 7], t[a[o + 8]],
-        a[o + 9], a[o + 10], a[o + 11], a[o + 12], a[o + 13], ROLES[a[o + 14]],
+        a[o + 9], a[o + 10], a[o + 11], a[o + 12], a[o + 13], ROLES[a[o + 14]], t[a[o + 15]],
       )
     }
     rows.at = o

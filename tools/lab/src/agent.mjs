@@ -1,7 +1,7 @@
 // One lab process: listens or connects once, reports its socket as one JSON line on stdout,
 // then holds the socket open until stdin closes or it is killed. Plain JavaScript so it runs
 // with `node` alone inside a namespace (no tsx, no build).
-// argv: <process name> <spec as JSON>; spec: {op: 'listen'|'connect', protocol: 'tcp'|'udp', address, port}
+// argv: <process name> <spec as JSON>; spec: {op: 'listen'|'connect', protocol: 'tcp'|'udp', address, port, localPort?}
 import {createServer, connect} from 'node:net'
 import {createSocket} from 'node:dgram'
 
@@ -31,7 +31,7 @@ if (spec.protocol === 'tcp' && spec.op === 'listen') {
     report({ready: true, local: {address: a.address, port: a.port}})
   })
 } else if (spec.protocol === 'tcp' && spec.op === 'connect') {
-  const s = connect({host: spec.address, port: spec.port})
+  const s = connect({host: spec.address, port: spec.port, ...(spec.localPort ? {localPort: spec.localPort} : {})})
   held.push(s)
   s.on('error', fail)
   s.on('connect', () => report({ready: true, local: {address: s.localAddress, port: s.localPort}, remote: {address: s.remoteAddress, port: s.remotePort}}))
@@ -49,12 +49,14 @@ if (spec.protocol === 'tcp' && spec.op === 'listen') {
   const s = createSocket(spec.address.includes(':') ? 'udp6' : 'udp4')
   held.push(s)
   s.on('error', fail)
-  s.connect(spec.port, spec.address, () => {
+  const go = () => s.connect(spec.port, spec.address, () => {
     const l = s.address()
     const r = s.remoteAddress()
     s.send('fm-lab')
     report({ready: true, local: {address: l.address, port: l.port}, remote: {address: r.address, port: r.port}})
   })
+  if (spec.localPort) s.bind(spec.localPort, go)
+  else go()
 } else {
   fail(`unknown spec ${specText}`)
 }

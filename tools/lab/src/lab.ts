@@ -67,6 +67,8 @@ export interface ConnectOptions {
   address?: string
   /** Process name of the client. */
   name?: string
+  /** The client's own port (default: the kernel picks one); lets two namespaces hold identical tuples. */
+  localPort?: number
 }
 
 interface Started {
@@ -199,7 +201,7 @@ export class Lab {
     const name = opts.name ?? `lab-${to.protocol.toLowerCase()}-cli`
     const server = this.host(to.host)
     const address = opts.address ?? (to.address === '0.0.0.0' || to.address === '::' ? server.address : to.address)
-    const s = await this.start(h, name, {op: 'connect', protocol: to.protocol.toLowerCase(), address, port: to.port})
+    const s = await this.start(h, name, {op: 'connect', protocol: to.protocol.toLowerCase(), address, port: to.port, localPort: opts.localPort ?? 0})
     const c: LabConnection = {
       protocol: to.protocol,
       server: {host: server.name, address: s.remote!.address, port: to.port, pid: to.pid, name: to.name, process: to.process},

@@ -7,7 +7,7 @@ import {analyzerAddress, analyzerConnection, analyzerFlags, captureQueryFlags, i
 export type CaptureCommandResult = CaptureResult | CollectResult | {collector: string}
 
 export default class Capture extends FmCommand {
-  static summary = 'Save what offline matching needs from a live Skydive analyzer into a capture folder.'
+  static summary = 'Save what offline matching needs from a live Skydive analyzer, or from plain Linux hosts (--ssh, --local), into a capture folder.'
 
   static description = `Sends a few read-only Gremlin queries to the analyzer (host nodes with their sockets, netns nodes, interface nodes with addresses, ownership edges; --full sends G, the whole graph, instead; --use-flows adds flows and their sockets) and streams each response to disk exactly as received. A manifest records the analyzer URL (never credentials), each query, the time context, start and end times, and each response's size, SHA-256 and record counts; fm analyze verifies them.
 
@@ -33,8 +33,8 @@ Without Skydive: --ssh HOSTS runs fm's read-only collector (a POSIX sh script th
   static flags = {
     ...analyzerFlags,
     analyzer: Flags.string({...analyzerAddress, exactlyOne: ['analyzer', 'ssh', 'local', 'print-collector']}),
-    ssh: Flags.string({summary: 'Collect these plain Linux hosts instead of an analyzer: a comma list, or @FILE (one per line, # comments).', helpValue: 'HOSTS'}),
-    local: Flags.boolean({summary: 'Collect this machine instead of an analyzer (no ssh).'}),
+    ssh: Flags.string({summary: 'Collect these plain Linux hosts instead of an analyzer: a comma list, or @FILE (one per line, # comments).', helpValue: 'HOSTS', exclusive: ['local', 'print-collector']}),
+    local: Flags.boolean({summary: 'Collect this machine instead of an analyzer (no ssh).', exclusive: ['ssh', 'print-collector']}),
     'print-collector': Flags.boolean({summary: 'Print the collector script (read-only POSIX sh) and exit, e.g. for ansible or salt.'}),
     'ssh-command': Flags.string({summary: `How to run a command on a host; {host} is one argv word, never seen by a shell. Default: ${DEFAULT_SSH_COMMAND}`, helpValue: 'TEMPLATE', dependsOn: ['ssh']}),
     parallel: Flags.integer({summary: 'With --ssh, hosts collected at once.', default: 8, min: 1}),
