@@ -153,7 +153,8 @@ describe.skipIf(unavailable !== null)('policy files in the kernel (network names
         expect((await probe.attempt(t.clients[1].ns, 'TCP', t.clients[1].v4, t.v4, 8080)).passed).toBe(false)
         expect(nsRun(t.srv, ['nft', 'list', 'tables']).trim().split('\n').sort()).toEqual(['table inet fm', 'table inet fmprobe'])
       }
-    })
+      // up to 3 s for each dropped TCP attempt
+    }, 240_000)
   }
 
   test('nft -c accepts every file written for hostile host and process names', () => {

@@ -100,5 +100,6 @@ describe.skipIf(unavailable !== null)('fm policy on the namespace lab', () => {
       expect(verdicts.filter((v) => v.endsWith('dropped'))).toHaveLength(2)
       for (const p of probes.values()) expect(p.present()).toBe(true)
     })
-  })
+    // two captures, a dozen processes and 3 s for each dropped TCP attempt: minutes on a loaded 2-core machine
+  }, 300_000)
 })

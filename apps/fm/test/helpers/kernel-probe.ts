@@ -47,12 +47,27 @@ export class KernelProbe {
     const ip = address.includes(':') ? 'ip6' : 'ip'
     const p = protocol.toLowerCase()
     nsRun(this.ns, ['nft', 'add', 'rule', 'inet', 'fmprobe', 'input', ip, 'saddr', clientIp, p, 'dport', String(port), 'ct', 'state', 'new', 'counter', 'comment', `"${tag}"`])
-    const connected = await attemptFrom(clientNs, protocol, address, port)
+    const attempt = attemptFrom(clientNs, protocol, address, port)
+    // A dropped SYN never reaches the probe: 3 s without a packet (the first retransmission is at 1 s)
+    // means dropped. A packet that got through is given all the time it needs to connect.
+    const started = Date.now()
+    for (;;) {
+      const done = await Promise.race([attempt.result, new Promise<null>((r) => setTimeout(() => r(null), 200))])
+      const passed = this.packets(tag) > 0
+      if (done !== null) return {passed, connected: protocol === 'TCP' ? done : null}
+      if (!passed && Date.now() - started > 3000) {
+        attempt.stop()
+        await attempt.result.catch(() => false)
+        return {passed: this.packets(tag) > 0, connected: protocol === 'TCP' ? false : null}
+      }
+    }
+  }
+
+  private packets(tag: string): number {
     const listing = JSON.parse(nsRun(this.ns, ['nft', '-j', 'list', 'chain', 'inet', 'fmprobe', 'input'])) as {nftables: {rule?: {comment?: string; expr: {counter?: {packets: number}}[]}}[]}
     const rule = listing.nftables.find((x) => x.rule?.comment === tag)?.rule
     if (!rule) throw new Error(`probe rule ${tag} not found in ${this.ns}`)
-    const packets = rule.expr.find((e) => e.counter)?.counter?.packets ?? 0
-    return {passed: packets > 0, connected: protocol === 'TCP' ? connected : null}
+    return rule.expr.find((e) => e.counter)?.counter?.packets ?? 0
   }
 
   /** True while the probe's own table is still loaded. */
@@ -65,7 +80,7 @@ const ATTEMPT = `
 const [proto, host, port] = process.argv.slice(1)
 if (proto === 'TCP') {
   const s = require('node:net').connect({host, port: Number(port)})
-  const t = setTimeout(() => { console.log('timeout'); process.exit(0) }, 3000)
+  const t = setTimeout(() => { console.log('timeout'); process.exit(0) }, 60000)
   s.on('connect', () => { console.log('connected'); s.destroy(); clearTimeout(t) })
   s.on('error', (e) => { console.log(e.code); clearTimeout(t) })
 } else {
@@ -74,15 +89,20 @@ if (proto === 'TCP') {
 }
 `
 
-/** One connection attempt from inside a namespace, by a fresh node process: true when a TCP connect succeeded. */
-function attemptFrom(ns: string, protocol: 'TCP' | 'UDP', address: string, port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', ATTEMPT, protocol, address, String(port)], {stdio: ['ignore', 'pipe', 'pipe']})
+/** One connection attempt from inside a namespace, by a fresh node process: resolves true when a TCP connect succeeded. */
+function attemptFrom(ns: string, protocol: 'TCP' | 'UDP', address: string, port: number): {result: Promise<boolean>; stop: () => void} {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', ATTEMPT, protocol, address, String(port)], {stdio: ['ignore', 'pipe', 'pipe']})
+  let stopped = false
+  const result = new Promise<boolean>((resolve, reject) => {
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (err += d.toString()))
     child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim() === 'connected') : reject(new Error(`attempt in ${ns} failed (${code}): ${err.trim()}`))))
+    child.on('exit', (code) => (code === 0 || stopped ? resolve(out.trim() === 'connected') : reject(new Error(`attempt in ${ns} failed (${code}): ${err.trim()}`))))
   })
+  return {result, stop: () => {
+    stopped = true
+    child.kill('SIGKILL')
+  }}
 }
