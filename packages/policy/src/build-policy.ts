@@ -1,5 +1,6 @@
 import {cmp, isLoopback, isWildcard, type HostListening, type MatrixEntry} from '@fm/model'
 import {firstMatchingRule, serviceName, type Baseline, type Observation} from '@fm/baseline'
+import {arrivesOnLoopback} from './arrives-on-loopback.js'
 import {netText, normalizeNets, parseNet, widen, type Net} from './cidr.js'
 import type {AcceptRule, HostPolicy, Policy, PolicyMode, Reason, ServicePolicy, Unallowed} from './types.js'
 
@@ -34,7 +35,7 @@ export function buildPolicy(obs: Observation, opts: BuildPolicyOptions = {}): Po
   }
   for (const e of obs.entries) {
     // loopback traffic, and a host's connections to its own addresses, arrive on `lo`: always accepted
-    if (e.client.host === e.server.host || isLoopback(e.server.ip)) continue
+    if (arrivesOnLoopback({clientHost: e.client.host, clientIp: e.client.ip, serverHost: e.server.host, serverIp: e.server.ip})) continue
     const v = verdict(e)
     const h = hostOf(e.server.host)
     if (v.allowed && parseNet(e.client.ip)) h.allowed.push({e, rule: v.rule})

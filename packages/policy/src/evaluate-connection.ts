@@ -1,4 +1,4 @@
-import {isLoopback} from '@fm/model'
+import {arrivesOnLoopback} from './arrives-on-loopback.js'
 import {netContains, netText, parseNet, type Net} from './cidr.js'
 import type {ParsedRule, ParsedRuleset} from './types.js'
 
@@ -24,7 +24,7 @@ export interface ConnectionVerdict {
 /**
  * What a host's ruleset does with a new connection: its rules in order, the first with a verdict
  * decides, else the chain's end. A host without a policy file, or a family its files do not
- * filter, accepts. A connection from the host to itself, or to loopback, arrives on `lo`.
+ * filter, accepts. A connection to loopback, or from the host to its own address, arrives on `lo`.
  */
 export function evaluateConnection(rs: ParsedRuleset | undefined, c: Connection): ConnectionVerdict {
   if (!rs) return {verdict: 'accept', logged: false, rule: null, why: 'no policy for this host'}
@@ -32,7 +32,7 @@ export function evaluateConnection(rs: ParsedRuleset | undefined, c: Connection)
   const client = parseNet(c.clientIp)
   if (!server || !client) return {verdict: 'drop', logged: false, rule: null, why: 'not an IP connection: no rule can accept it'}
   if (!rs.families.includes(server.family)) return {verdict: 'accept', logged: false, rule: null, why: `IPv${server.family} is not filtered (no file for it)`}
-  const loopback = c.clientHost === c.serverHost || isLoopback(c.serverIp)
+  const loopback = arrivesOnLoopback(c)
   const protocol = c.protocol.toUpperCase()
   const inList = (list: string[], a: Net): boolean => {
     const m = matcher(list)

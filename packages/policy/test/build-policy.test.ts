@@ -31,6 +31,11 @@ describe('buildPolicy', () => {
     expect(p.hosts[0].unallowed).toEqual([])
   })
 
+  test('a container on the host, reaching it from its own address over a bridge, gets a rule', () => {
+    const p = buildPolicy(observation([entry('TCP app@web:172.17.0.2 -> nginx@web:10.232.1.10:80')]), {listening: [web]})
+    expect(p.hosts[0].rules.map((r) => r.sources)).toEqual([['172.17.0.2']])
+  })
+
   test('a :: listener opens both families on the host\'s addresses; a host with no address reported opens any', () => {
     const e = [entry('TCP ssh@c1:10.232.1.2 -> sshd@web:10.232.1.10:22'), entry('TCP ssh@c1:fd00:232::2 -> sshd@web:fd00:232::10:22')]
     expect(buildPolicy(observation(e), {listening: [web]}).hosts[0].rules.map((r) => r.destinations)).toEqual([['10.232.1.10'], ['fd00:232::10']])

@@ -43,6 +43,8 @@ const cases: [string, 'accept' | 'drop', string][] = [
   // the host to itself, and loopback, arrive on lo
   ['TCP web:10.232.1.10 -> web:10.232.1.10:5432', 'accept', 'line'],
   ['TCP web:127.0.0.1 -> web:127.0.0.1:5432', 'accept', 'line'],
+  // a container on the host reaching it over a bridge is a client like any other
+  ['TCP web:172.17.0.2 -> web:10.232.1.10:80', 'drop', 'dropped by'],
   // a host without a policy file is not filtered
   ['TCP c1:10.232.1.2 -> db:10.232.1.20:5432', 'accept', 'no policy'],
 ]
