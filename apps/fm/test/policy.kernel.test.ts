@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import fc from 'fast-check'
 import {afterAll, describe, expect, test} from 'vitest'
 import type {HostListening, MatrixEntry} from '@fm/model'
 import {buildPolicy, evaluateConnection, parsePolicyFiles, policyFiles, type PolicyFormat, type PolicyMode} from '@fm/policy'
@@ -158,9 +159,11 @@ describe.skipIf(unavailable !== null)('policy files in the kernel (network names
   }
 
   test('nft -c accepts every file written for hostile host and process names', () => {
-    const names = [HOSTILE, 'a"b', 'x\ny', 'semi;colon', 'brace}', 'dollar$x', 'ünïcødé', '\\back', '../../etc/passwd', '', '#hash', "quote'single", 'tab\there', 'z'.repeat(300)]
+    const fixed = [HOSTILE, 'a"b', 'x\ny', 'semi;colon', 'brace}', 'dollar$x', 'ünïcødé', '\\back', '../../etc/passwd', '', '#hash', "quote'single", 'tab\there', 'z'.repeat(300)]
+    // and random ones: any UTF-16 code unit, lone surrogates included
+    const names = [...new Set([...fixed, ...fc.sample(fc.string({unit: 'binary', minLength: 1, maxLength: 40}), {numRuns: 30, seed: 18})])]
     const entries: MatrixEntry[] = names.flatMap((n, i) => [
-      {...entry('TCP', {ns: `c"${n}`, ip: `10.232.7.${i + 2}`}, '10.232.9.1', 8000 + i, n), server: {host: n, ip: '10.232.9.1', port: 8000 + i, process: `/opt/${n}`, name: n}},
+      {...entry('TCP', {ns: `c"${n}`, ip: `10.232.${7 + (i >> 8)}.${(i % 250) + 2}`}, '10.232.9.1', 8000 + i, n), server: {host: n, ip: '10.232.9.1', port: 8000 + i, process: `/opt/${n}`, name: n}},
       {...entry('UDP', {ns: n, ip: `fd00:232:7::${i + 2}`}, 'fd00:232:9::1', 9000 + i, n), server: {host: n, ip: 'fd00:232:9::1', port: 9000 + i, process: `/opt/${n}`, name: n}},
     ])
     const obs = {captures: [{id: 1, source: 'hostile', format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null}], entries}

@@ -13,6 +13,8 @@ describe('hostFileName', () => {
     ['a%2F', 'a%252F'],
     ['naïve', 'na%C3%AFve'],
     ['a\nb', 'a%0Ab'],
+    ['\ud800x', '%uD800x'],
+    ['\udfffx', '%uDFFFx'],
   ])('%j → %j', ([host, name]) => {
     expect(hostFileName(host)).toBe(name)
   })
