@@ -88,3 +88,29 @@ describe('fm capture --ssh', () => {
     expect(both.exitCode).toBe(2)
   })
 })
+
+describe('fm capture --print-collector --json', () => {
+  test('wraps the script in JSON instead of printing it raw', async () => {
+    const r = await runCommand(Capture, ['--print-collector', '--json'])
+    expect(r.exitCode).toBe(0)
+    expect(JSON.parse(r.stdout).collector).toMatch(/^#!\/bin\/sh\n/)
+  })
+})
+
+describe('fm capture --parallel', () => {
+  test('never runs more transports at once than asked', async () => {
+    const hosts = mkdtempSync(join(tmpdir(), 'fm-parallel-'))
+    try {
+      // each transport marks itself running, counts the running ones, lingers, then runs the collector
+      const template = `sh -c 'touch "$0.run"; ls "\${0%/*}" | grep -c "[.]run$" > "$0.count"; sleep 0.3; rm "$0.run"; exec "$@"' {host}`
+      const list = Array.from({length: 5}, (_, i) => join(hosts, `h${i}`))
+      const r = await runCommand(Capture, ['--ssh', list.join(','), '--ssh-command', template, '--namespaces', 'own', '--parallel', '2', '--out', fresh()])
+      expect(r.exitCode, r.stderr).toBe(0)
+      const counts = list.map((h) => Number(readFileSync(`${h}.count`, 'utf8')))
+      expect(Math.max(...counts)).toBeLessThanOrEqual(2)
+      expect(counts.every((c) => c >= 1)).toBe(true)
+    } finally {
+      rmSync(hosts, {recursive: true, force: true})
+    }
+  })
+})

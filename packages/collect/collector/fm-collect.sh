@@ -64,20 +64,31 @@ collect_ns() {
   fi
 }
 
-# every process: its namespace, and its socket inodes (one ls for all, so the cost is flat)
+# the processes whose sockets matter: every one, or (own) those in the collector's namespace
+if [ "$mode" = own ]; then
+  fddirs=$(ls -l /proc/[0-9]*/ns/net 2>/dev/null | awk -v own="$own" '$(NF-1) == "->" && $NF == own { split($(NF-2), p, "/"); print "/proc/" p[3] "/fd" }')
+else
+  fddirs=$(echo /proc/[0-9]*/fd)
+fi
+# their namespaces, and their socket inodes: one ls for all, so the cost is flat (/proc/self/fd,
+# ls's own, holds no socket; it is there so that ls always names each folder it lists)
 echo '@pidns'
-ls -l /proc/[0-9]*/ns/net 2>/dev/null | awk '$(NF-1) == "->" { split($(NF-2), p, "/"); print p[3], $NF }'
+# shellcheck disable=SC2086
+ls -l $(printf '%s\n' $fddirs | sed 's#/fd$#/ns/net#') 2>/dev/null | awk '$(NF-1) == "->" { split($(NF-2), p, "/"); print p[3], $NF }'
+fds() {
+  # shellcheck disable=SC2086
+  ls -l /proc/self/fd $fddirs 2>/dev/null | awk '
+    /^\/proc\/[0-9]+\/fd:$/ { split($0, p, "/"); pid = p[3]; next }
+    /^\/proc\/self\/fd:$/ { pid = ""; next }
+    pid != "" && /socket:\[[0-9]+\]$/ { s = $NF; gsub(/[^0-9]/, "", s); print pid, s }'
+}
 echo '@fds'
-ls -l /proc/[0-9]*/fd 2>/dev/null | awk '
-  /^\/proc\/[0-9]+\/fd:$/ { split($0, p, "/"); pid = p[3]; next }
-  /socket:\[[0-9]+\]$/ { s = $NF; gsub(/[^0-9]/, "", s); print pid, s }'
+fds
 # name and executable of every process that holds a socket
-for p in $(ls -l /proc/[0-9]*/fd 2>/dev/null | awk '
-  /^\/proc\/[0-9]+\/fd:$/ { split($0, q, "/"); pid = q[3]; next }
-  /socket:\[[0-9]+\]$/ { if (!(pid in seen)) { seen[pid] = 1; print pid } }'); do
+for p in $(fds | awk '!($1 in seen) { seen[$1] = 1; print $1 }'); do
   echo "@pid $p"
   printf 'comm '
-  hex < "/proc/$p/comm" 2>/dev/null
+  hex 2>/dev/null < "/proc/$p/comm"
   echo
   printf 'exe '
   readlink "/proc/$p/exe" 2>/dev/null | tr -d '\n' | hex

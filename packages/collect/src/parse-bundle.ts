@@ -67,11 +67,13 @@ export function parseBundle(text: string): Bundle {
     throw new BundleError(1, `expected ${JSON.stringify(BUNDLE_HEADER)}, got ${JSON.stringify(lines[0].slice(0, 40))}: not an fm collector bundle`)
   }
   const bundle: Bundle = {hostname: '', mode: '', tools: [], namespaces: [], skipped: []}
-  const spaces = new Map<string, CollectedNamespace & {raw: RawSocket[]}>()
-  const space = (id: string): CollectedNamespace & {raw: RawSocket[]} => {
+  // lookups by name stay O(1): a hostile bundle with a million names or interfaces costs linear time
+  type Space = CollectedNamespace & {raw: RawSocket[]; nameSet: Set<string>; byInterface: Map<string, CollectedInterface>}
+  const spaces = new Map<string, Space>()
+  const space = (id: string): Space => {
     let s = spaces.get(id)
     if (!s) {
-      s = {id, names: [], own: false, sockets: [], interfaces: [], source: 'none', raw: []}
+      s = {id, names: [], own: false, sockets: [], interfaces: [], source: 'none', raw: [], nameSet: new Set(), byInterface: new Map()}
       spaces.set(id, s)
     }
     return s
@@ -79,7 +81,7 @@ export function parseBundle(text: string): Bundle {
   const procs = new Map<number, Proc>()
   const owners = new Map<number, number>()
   let section = ''
-  let current: (CollectedNamespace & {raw: RawSocket[]}) | null = null
+  let current: Space | null = null
   let procProto: 'TCP' | 'UDP' = 'TCP'
   let proc: Proc | null = null
   let ended = false
@@ -111,7 +113,10 @@ export function parseBundle(text: string): Bundle {
           if (!/^net:\[\d+\]$/.test(args[0] ?? '')) throw new BundleError(n, `@netns needs a namespace id`)
           const name = unhex(args[1] ?? '', n)
           const s = space(args[0])
-          if (name !== '' && !s.names.includes(name)) s.names.push(name)
+          if (name !== '' && !s.nameSet.has(name)) {
+            s.nameSet.add(name)
+            s.names.push(name)
+          }
           break
         }
         case '@pid': {
@@ -164,8 +169,12 @@ export function parseBundle(text: string): Bundle {
           skip(n, 'not an ip -o addr line')
           break
         }
-        let itf = current!.interfaces.find((x) => x.name === a.name)
-        if (!itf) current!.interfaces.push((itf = {name: a.name, addresses: []}))
+        let itf = current!.byInterface.get(a.name)
+        if (!itf) {
+          itf = {name: a.name, addresses: []}
+          current!.byInterface.set(a.name, itf)
+          current!.interfaces.push(itf)
+        }
         itf.addresses.push(a.address)
         break
       }
@@ -218,7 +227,7 @@ export function parseBundle(text: string): Bundle {
       seen.add(key)
       s.sockets.push(sock)
     }
-    const {raw: _raw, ...ns} = s
+    const {raw: _raw, nameSet: _names, byInterface: _byInterface, ...ns} = s
     bundle.namespaces.push(ns)
   }
   bundle.namespaces.sort((a, b) => Number(b.own) - Number(a.own) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))

@@ -35,6 +35,24 @@ if (spec.protocol === 'tcp' && spec.op === 'listen') {
   held.push(s)
   s.on('error', fail)
   s.on('connect', () => report({ready: true, local: {address: s.localAddress, port: s.localPort}, remote: {address: s.remoteAddress, port: s.remotePort}}))
+} else if (spec.protocol === 'tcp' && spec.op === 'probe') {
+  // one connection attempt, then exit: says whether a firewall lets it through
+  const s = connect({host: spec.address, port: spec.port})
+  const timer = setTimeout(() => {
+    report({ready: true, result: 'timeout'})
+    process.exit(0)
+  }, spec.timeoutMs)
+  s.on('connect', () => {
+    clearTimeout(timer)
+    report({ready: true, result: 'connected'})
+    s.destroy()
+    process.exit(0)
+  })
+  s.on('error', (e) => {
+    clearTimeout(timer)
+    report({ready: true, result: e.code === 'ECONNREFUSED' ? 'refused' : `error ${e.code}`})
+    process.exit(0)
+  })
 } else if (spec.protocol === 'udp' && spec.op === 'listen') {
   const s = createSocket(spec.address.includes(':') ? 'udp6' : 'udp4')
   held.push(s)

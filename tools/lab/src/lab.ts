@@ -76,7 +76,11 @@ interface Started {
   pid: number
   local: {address: string; port: number}
   remote?: {address: string; port: number}
+  result?: string
 }
+
+/** What one TCP connection attempt met: a listener, a reset (no listener, or an nft `reject`), or silence (an nft `drop`). */
+export type ProbeResult = 'connected' | 'refused' | 'timeout' | `error ${string}`
 
 /** Why a lab cannot run on this machine, or null when it can. */
 export function labUnavailable(): string | null {
@@ -211,6 +215,15 @@ export class Lab {
     return c
   }
 
+  /**
+   * Tries one TCP connection from a host and says what it met, without keeping anything open:
+   * for firewall tests (`lab.exec(host, ['nft', '-f', file])`, then probe).
+   */
+  async probe(host: string, to: {address: string; port: number}, timeoutMs = 2000): Promise<ProbeResult> {
+    const s = await this.start(this.host(host), 'lab-probe', {op: 'probe', protocol: 'tcp', address: to.address, port: to.port, timeoutMs})
+    return s.result as ProbeResult
+  }
+
   private async start(h: LabHost, name: string, spec: Record<string, unknown>): Promise<Started> {
     if (this.closed) throw new Error('the lab is closed')
     const child = spawn('ip', ['netns', 'exec', h.name, NODE, AGENT, name, JSON.stringify(spec)], {stdio: ['pipe', 'pipe', 'pipe']})
@@ -226,7 +239,7 @@ export class Lab {
         reject(new Error(`lab process ${name} in ${h.name} exited (${code}): ${stderr.trim()}`))
       })
       lines.on('line', (line) => {
-        let m: {ready?: boolean; error?: string; pid: number; local: Started['local']; remote?: Started['remote']}
+        let m: {ready?: boolean; error?: string; pid: number; local: Started['local']; remote?: Started['remote']; result?: string}
         try {
           m = JSON.parse(line)
         } catch {
@@ -237,7 +250,7 @@ export class Lab {
           reject(new Error(`lab process ${name} in ${h.name}: ${m.error}`))
         } else if (m.ready) {
           clearTimeout(timer)
-          resolve({child, pid: m.pid, local: m.local, remote: m.remote})
+          resolve({child, pid: m.pid, local: m.local, remote: m.remote, result: m.result})
         }
       })
     })

@@ -40,6 +40,20 @@ describe.skipIf(unavailable !== null)('the lab', () => {
     expect(links()).not.toContain(bridge)
   })
 
+  test('probes say what a TCP connection meets: a listener, nothing, or an nftables drop', async () => {
+    await withLab({hosts: 2}, async (lab) => {
+      const web = await lab.listen('h2', {protocol: 'tcp', port: 8080})
+      const to = {address: lab.host('h2').address, port: 8080}
+      expect(await lab.probe('h1', to)).toBe('connected')
+      expect(await lab.probe('h1', {...to, port: 8081})).toBe('refused')
+      lab.exec('h2', ['nft', '-f', '-'], 'table inet fmlab {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport 8080 drop\n  }\n}\n')
+      expect(await lab.probe('h1', to, 500)).toBe('timeout')
+      // the rule lives in h2's namespace only: the machine's own ruleset does not have it
+      expect(spawnSync('nft', ['list', 'tables'], {encoding: 'utf8'}).stdout).not.toContain('fmlab')
+      expect(web.port).toBe(8080)
+    })
+  })
+
   test('cleans up what it built when a step fails', async () => {
     const before = namespaces().filter((n) => n.startsWith(`fmlab-${process.pid}-`))
     await expect(Lab.create({hosts: ['ok', 'Bad Label']})).rejects.toThrow(/label/)

@@ -50,7 +50,8 @@ Without Skydive: --ssh HOSTS runs fm's read-only collector (a POSIX sh script th
   async run(): Promise<CaptureCommandResult> {
     const {flags} = await this.parse(Capture)
     if (flags['print-collector']) {
-      process.stdout.write(collectorScript())
+      // raw, so `fm capture --print-collector | ssh host sh` works; --json wraps it instead
+      if (!this.jsonEnabled()) process.stdout.write(collectorScript())
       return {collector: collectorScript()}
     }
     if (!flags.out) this.error('--out PATH is required: the capture folder to create', {exit: 2})

@@ -98,6 +98,30 @@ describe.skipIf(noLab !== null)('fm capture --ssh on a lab of network namespaces
   })
 })
 
+describe.skipIf(noLab !== null)('fm capture --local and a namespace only a process is in', () => {
+  test('finds the namespace through the process (no ip netns name) and reads its sockets', async () => {
+    // `unshare -n` gives the listener a namespace of its own that `ip netns list` does not show
+    const agent = join(REPO_ROOT, 'tools/lab/src/agent.mjs')
+    const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, agent, 'hidden-srv', JSON.stringify({op: 'listen', protocol: 'tcp', address: '127.0.0.1', port: 7777})], {stdio: ['pipe', 'pipe', 'pipe']})
+    onTestFinished(() => {
+      child.kill('SIGKILL')
+    })
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => (d.toString().includes('"ready"') ? resolve() : undefined))
+      child.on('exit', (code) => reject(new Error(`the hidden listener exited (${code})`)))
+    })
+    const out = join(tempDir(), 'local')
+    const r = runFm(['capture', '--local', '--out', out])
+    expect(r.status, r.stderr).toBe(0)
+    const graph = JSON.parse(readFileSync(join(out, 'snapshot-1', 'host-0001.json'), 'utf8'))[0]
+    const host = graph.Nodes.find((n: {Metadata: {Type: string}}) => n.Metadata.Type === 'host')
+    const hidden = host.Metadata.Sockets.filter((s: {Name: string}) => s.Name === 'hidden-srv')
+    expect(hidden).toMatchObject([{Protocol: 'TCP', LocalAddress: '127.0.0.1', LocalPort: 7777, State: 'LISTEN', Pid: child.pid, Netns: expect.stringMatching(/^net:\[\d+\]$/)}])
+    const ns = graph.Nodes.find((n: {Metadata: {Type: string; Name: string}}) => n.Metadata.Type === 'netns' && n.Metadata.Name === hidden[0].Netns)
+    expect(ns.Metadata).toMatchObject({Names: [], Own: false})
+  })
+})
+
 describe('an interrupted fm capture --ssh', () => {
   test('Ctrl-C: exit 130, the transports are killed, and no folder is left, complete or partial', async () => {
     const dir = tempDir()
