@@ -145,6 +145,14 @@ describe.skipIf(unavailable !== null)('policy files in the kernel (network names
       expect(outcomes).toEqual(expected)
       expect(probe.present()).toBe(true)
 
+      if (format === 'iptables') {
+        // loading again replaces the chain's rules: none doubled, the hook kept once
+        const rules = (): string => nsRun(t.srv, ['iptables', '-S']) + nsRun(t.srv, ['ip6tables', '-S'])
+        const once = rules()
+        apply(t.srv, format, files.filter((f) => f.name !== 'README.md'))
+        expect(rules()).toBe(once)
+        expect(once.match(/-A INPUT -j FM-INPUT/g)).toHaveLength(2)
+      }
       if (format === 'nftables' && mode === 'enforce') {
         // reloading replaces table inet fm in one go: the third client is now let in, the probe's table stays
         const more = buildPolicy({captures: policy.sources.map((s, i) => ({id: i + 1, source: s, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})), entries: [...entries, entry('TCP', {ns: t.clients[2].ns, ip: t.clients[2].v4}, t.v4, 8080, 'web')]}, {listening, mode})
