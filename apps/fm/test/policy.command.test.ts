@@ -33,7 +33,8 @@ function dump(hosts: Record<string, string>, listeners: {host: string; proto?: s
   const edges: object[] = []
   for (const [h, ip] of Object.entries(hosts)) {
     nodes.push({ID: `host-${h}`, Host: h, Metadata: {Type: 'host', Name: h, Sockets: sockets.get(h)}})
-    nodes.push({ID: `if-${h}`, Host: h, Metadata: {Type: 'device', Name: 'eth0', IPV4: [`${ip}/24`]}})
+    // web has a second address no client used: its wildcard listener is opened there too
+    nodes.push({ID: `if-${h}`, Host: h, Metadata: {Type: 'device', Name: 'eth0', IPV4: [`${ip}/24`, ...(h === 'web' ? ['10.232.8.10/24'] : [])]}})
     edges.push({ID: `e-${h}`, Host: h, Parent: `host-${h}`, Child: `if-${h}`, Metadata: {RelationType: 'ownership'}})
   }
   return [{Nodes: nodes, Edges: edges}]
@@ -65,6 +66,8 @@ describe('fm policy', () => {
     const nft = readFileSync(join(out, 'web.nft'), 'utf8')
     expect(nft).toContain('elements = { 10.232.5.21,\n\t\t\t     10.232.5.22 }')
     expect(nft).toContain('ip saddr @tcp_80_src4 ip daddr @tcp_80_dst4 tcp dport 80 accept')
+    expect(nft).toContain('set tcp_80_dst4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = { 10.232.5.10,\n\t\t\t     10.232.8.10 }')
+    expect(nft).toContain('set udp_53_dst4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = { 10.232.5.10 }')
     const readme = readFileSync(join(out, 'README.md'), 'utf8')
     expect(readme).toContain('### TCP/80 (nginx)')
     expect(readme).toContain('| c1 | 10.232.5.21 | curl | nginx@10.232.5.10 | 1 | 1 of 1 | observed |')
