@@ -74,3 +74,29 @@ describe('buildPolicy', () => {
     expect(b).toEqual(a)
   })
 })
+
+describe('hostile names cost no more than plain ones of the same size', () => {
+  test('building and writing the files for 500 hosts named with quotes, newlines and non-ASCII takes a small multiple of plain names', () => {
+    const names = (hostile: boolean): string[] => Array.from({length: 500}, (_, i) => (hostile ? `"\n;}$é${i}`.padEnd(16, '\u202e') : `host-${i}`.padEnd(16, 'x')))
+    const obs = (list: string[]) => observation(list.map((h, i) => ({...entry(`TCP cl@c:10.232.${i >> 8}.${i % 250} -> srv@x:10.232.200.1:80`), server: {host: h, ip: '10.232.200.1', port: 80, process: `/opt/${h}`, name: h}})))
+    const plain = obs(names(false))
+    const hostile = obs(names(true))
+    const cpu = (o: ReturnType<typeof obs>): number => {
+      const t = process.cpuUsage()
+      const files = [...policyFiles(buildPolicy(o), 'nftables'), ...policyFiles(buildPolicy(o), 'iptables')]
+      expect(files.length).toBe(1 + 500 + 1 + 1000)
+      const d = process.cpuUsage(t)
+      return d.user + d.system
+    }
+    cpu(plain)
+    const p: number[] = []
+    const h: number[] = []
+    // interleaved, best of three: the machine's load hits both alike
+    for (let i = 0; i < 3; i++) {
+      p.push(cpu(plain))
+      h.push(cpu(hostile))
+    }
+    // every hostile character becomes %XX (3 to 9 bytes): a bounded factor, never a blow-up
+    expect(Math.min(...h) / Math.min(...p)).toBeLessThan(6)
+  })
+})
