@@ -16,9 +16,10 @@ export interface AcceptRule {
 }
 
 /**
- * What a host's file says, and all `fm check --policy` needs: besides these rules the ruleset
- * accepts loopback traffic, packets of established and related connections and IPv6 neighbour
- * discovery; anything else is dropped (enforce) or logged and accepted (monitor).
+ * The rules fm writes for a host: besides these accept rules the ruleset accepts loopback
+ * traffic, packets of established and related connections and IPv6 neighbour discovery; anything
+ * else is dropped (enforce) or logged and accepted (monitor). `fm check --policy` does not trust
+ * this model: it reads the files back (ParsedRuleset).
  */
 export interface HostRuleset {
   host: string
