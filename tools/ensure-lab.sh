@@ -10,6 +10,7 @@ command -v ss >/dev/null || [ -x /usr/bin/ss ] || missing+=(iproute2)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh >/dev/null || missing+=(openssh-client)
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || missing+=(nftables)
+command -v iptables-restore >/dev/null || [ -x /usr/sbin/iptables-restore ] || missing+=(iptables)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
 import {copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
@@ -46,6 +46,8 @@ export interface AnalyzeOptions {
   onUnmatched?: (u: UnmatchedSocket) => void
   /** Hands the ambiguities over one at a time, in order, instead of returning them (whatever `lists`). */
   onAmbiguity?: (a: Ambiguity) => void
+  /** Hands over each host's own addresses and listeners (by host name, over every capture), after matching. */
+  onHostListening?: (h: HostListening) => void
   /** Candidate rows read per page while picking servers (tests make it tiny to cross page edges). */
   candidatePageSize?: number
   onProgress?: (p: Progress) => void
@@ -184,6 +186,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
       entries = []
     }
   }
+  if (opts.onHostListening) await each(readHostListening(store), opts.onHostListening, signal)
   await pause(signal)
   // Both lists come out of the store already in order (by socket key): streamed, or kept.
   const lists = opts.lists ?? true
@@ -297,6 +300,20 @@ function* shareStrings<T extends object>(rows: Iterable<T>): Generator<T> {
 /** The unmatched client sockets, in the store's order. */
 function* readUnmatched(store: Store): Generator<UnmatchedSocket> {
   for (const {host, reason, key, ...socket} of store.unmatchedRows()) yield {host, socket, key, reason: reason as UnmatchedReason}
+}
+
+/** Per host name, its addresses and listeners, from the store's rows (sorted by host). */
+function* readHostListening(store: Store): Generator<HostListening> {
+  let current: HostListening | null = null
+  for (const r of store.hostListeningRows()) {
+    if (current === null || current.host !== r.host) {
+      if (current !== null) yield current
+      current = {host: r.host, addresses: [], listeners: []}
+    }
+    if (r.kind === 'address') current.addresses.push(r.address)
+    else current.listeners.push({protocol: r.protocol, address: r.address, port: r.port, process: r.process, name: r.name})
+  }
+  if (current) yield current
 }
 
 /** The ambiguities, one per client, from the store's rows (one per candidate, in order). */

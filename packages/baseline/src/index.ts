@@ -6,6 +6,7 @@ export {globMatch, isGlob, isPathPattern, globLiteral, escapeGlob} from './glob.
 export {inAddressRange, isAddressRange} from './address-range.js'
 export {serviceName} from './service-name.js'
 export {ruleMatches} from './rule-matches.js'
+export {firstMatchingRule} from './first-matching-rule.js'
 export {groupEdges, compareEdges, edgeLabel, type GroupOptions} from './group-edges.js'
 export {parseBaseline, parseBaselineDocument, RULE_KEYS} from './parse-baseline.js'
 export {writeBaseline, type WriteBaselineOptions, type WriteBaselineResult} from './write-baseline.js'

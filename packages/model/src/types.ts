@@ -208,3 +208,11 @@ export interface MatchedConnection {
   sRemotePort: number
   serverPid: number
 }
+
+/** A host's own addresses and its listeners (over every capture): what a host firewall policy needs beyond the matrix. */
+export interface HostListening {
+  host: string
+  /** Canonical addresses the host owns (any of its network namespaces), sorted. */
+  addresses: string[]
+  listeners: {protocol: string; address: string; port: number; process: string; name: string}[]
+}

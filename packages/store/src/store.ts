@@ -283,6 +283,11 @@ export class Store {
     return this.db.prepare(query('matrix-rows')).iterate() as IterableIterator<MatrixRow>
   }
 
+  /** Addresses and listeners per host name, sorted by host: what `fm policy` needs beyond the matrix. */
+  hostListeningRows(): IterableIterator<{host: string; kind: 'address' | 'listener'; protocol: string; address: string; port: number; process: string; name: string}> {
+    return this.db.prepare(query('host-listening')).iterate() as IterableIterator<{host: string; kind: 'address' | 'listener'; protocol: string; address: string; port: number; process: string; name: string}>
+  }
+
   /** Unmatched client sockets with their socket key, in the matrix's order (key, reason). */
   unmatchedRows(): IterableIterator<Socket & {host: string; reason: string; key: string}> {
     return this.db.prepare(query('unmatched-rows')).iterate() as IterableIterator<Socket & {host: string; reason: string; key: string}>

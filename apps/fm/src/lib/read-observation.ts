@@ -1,7 +1,7 @@
 import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyze} from '@fm/analyze'
 import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '@fm/baseline'
-import {InputError} from '@fm/model'
+import {InputError, type HostListening} from '@fm/model'
 import {withInterrupt} from './flags.js'
 import {withRedactedInputs} from './redact-inputs.js'
 
@@ -10,6 +10,9 @@ export interface ReadObservationOptions {
   onProgress?: (line: string) => void
   /** `--redact --key FILE`: analyze a redacted copy of the inputs (see withRedactedInputs). */
   redact?: {redact?: boolean; key?: string; toolVersion: string}
+
+  /** Also hand over each host's own addresses and listeners (dumps, captures and databases only). */
+  onHostListening?: (h: HostListening) => void
 }
 
 /**
@@ -30,6 +33,7 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
         evidenceLimit: 0,
         // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
         lists: false,
+        onHostListening: opts.onHostListening,
         onProgress: (p) => {
           if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
           else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
