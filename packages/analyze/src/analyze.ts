@@ -72,7 +72,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   const kinds = await Promise.all(opts.inputs.map(async (file) => ({file, kind: await sniffDump(file)})))
   const fromDb = kinds.filter((k) => k.kind === 'sqlite')
   if (fromDb.length > 0 && (kinds.length > 1 || opts.db)) {
-    throw new InputError(fromDb[0].file, 'an fm database is read alone: pass it as the only input, without --db')
+    throw new InputError(fromDb[0].file, 'an fm database is read alone: pass it as the only input, without `db`')
   }
   if (fromDb.length === 1) return matrixFromDatabase(fromDb[0].file, states, opts)
 

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {checkBaseline, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
 import {CheckFailedError, InputError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
+import {exitCodeOf} from '../lib/errors.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
@@ -42,7 +43,7 @@ Formats: text (default), junit (one test case per rule and per violation, for an
 
   /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(err.exitCode)
+    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(exitCodeOf(err))
     return super.catch(err)
   }
 

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {diffObservations, formatDiff, type DiffFormat, type DiffReport, type Level} from '@fm/baseline'
 import {CheckFailedError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
+import {exitCodeOf} from '../lib/errors.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
@@ -40,7 +41,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
 
   /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(err.exitCode)
+    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(exitCodeOf(err))
     return super.catch(err)
   }
 
