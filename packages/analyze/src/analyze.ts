@@ -1,8 +1,8 @@
 import {randomBytes} from 'node:crypto'
-import {rmSync, renameSync} from 'node:fs'
+import {rmSync, renameSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {dirname, join} from 'node:path'
+import {cmp, errnoOf, FmError, isWriteFault, InputError, InterruptedError, OutputError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
 import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
@@ -76,10 +76,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   }
   if (fromDb.length === 1) return matrixFromDatabase(fromDb[0].file, states, opts)
 
+  if (opts.db !== undefined) checkDbTarget(opts.db)
   const target = opts.db ?? join(tmpdir(), `fm-${process.pid}-${randomBytes(4).toString('hex')}.db`)
   const temp = `${target}.tmp-${process.pid}`
   rmSync(temp, {force: true})
-  const store = new Store(temp, {bulk: true})
+  const store = written(target, () => new Store(temp, {bulk: true}))
   const onProgress = (p: ReadProgress): void => opts.onProgress?.({phase: 'read', ...p})
   let ok = false
   try {
@@ -103,10 +104,40 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
     const matrix = await matchAll(store, states, opts)
     ok = true
     return matrix
+  } catch (e) {
+    // SQLite reports a full disk as SQLITE_FULL, a failed write as SQLITE_IOERR_*
+    throw isWriteFault(errnoOf(e)) && !(e instanceof FmError) ? new OutputError(target, errnoOf(e)) : e
   } finally {
     store.close()
-    if (ok && opts.db) renameSync(temp, target)
+    if (ok && opts.db) written(target, () => renameSync(temp, target), () => rmSync(temp, {force: true}))
     else rmSync(temp, {force: true})
+  }
+}
+
+/** Refuses a `db` that cannot become a database file, before any work: a folder, or a path without its folder. */
+function checkDbTarget(db: string): void {
+  let st
+  try {
+    st = statSync(db)
+  } catch {
+    try {
+      if (statSync(dirname(db)).isDirectory()) return
+    } catch {
+      // told below
+    }
+    throw new OutputError(db, 'ENOENT')
+  }
+  if (st.isDirectory()) throw new OutputError(db, 'EISDIR')
+}
+
+/** Runs file work for `target`; a system or SQLite error becomes an OutputError naming it (after `cleanup`). */
+function written<T>(target: string, work: () => T, cleanup?: () => void): T {
+  try {
+    return work()
+  } catch (e) {
+    cleanup?.()
+    if (e instanceof FmError || !isWriteFault(errnoOf(e))) throw e
+    throw new OutputError(target, errnoOf(e))
   }
 }
 

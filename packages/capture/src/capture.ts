@@ -3,7 +3,7 @@ import {lstatSync, statSync} from 'node:fs'
 import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {errnoOf, FmError, InterruptedError, OutputError, UsageError} from '@fm/model'
+import {errnoOf, FmError, isWriteFault, InterruptedError, OutputError, UsageError} from '@fm/model'
 import {
   CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE,
   type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type RecordCounts, type ResponseRole,
@@ -150,7 +150,7 @@ async function written<T>(out: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (e) {
-    if (e instanceof FmError || !errnoOf(e)) throw e
+    if (e instanceof FmError || !isWriteFault(errnoOf(e))) throw e
     throw new OutputError(out, errnoOf(e))
   }
 }

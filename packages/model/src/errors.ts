@@ -75,12 +75,21 @@ const ERRNO_TEXT: Record<string, string> = {
   EEXIST: 'it already exists',
   EPIPE: 'the reader closed the pipe',
   SQLITE_CANTOPEN: 'cannot open it as a database file',
+  SQLITE_READONLY: 'it is read-only',
+  SQLITE_PERM: 'permission denied',
 }
 
 /** A system error code as a few words, with the code: `no space left on the device (ENOSPC)`. */
 export function describeErrno(code: string): string {
   const text = ERRNO_TEXT[code]
   return text ? `${text} (${code})` : code
+}
+
+const WRITE_FAULTS = new Set([...OUTPUT_FAULTS, 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR', 'ENOENT'])
+
+/** True for an error code that says a file could not be created or written (not a bug, not bad input). */
+export function isWriteFault(code: string): boolean {
+  return WRITE_FAULTS.has(code)
 }
 
 /** The system error code of an exception (`ENOSPC`, or SQLite's `SQLITE_FULL`), or ''. */

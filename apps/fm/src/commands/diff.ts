@@ -4,7 +4,8 @@ import {CheckFailedError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {refuseInputsAsOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 
 export type DiffResult = DiffReport
@@ -47,6 +48,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
 
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
+    refuseInputsAsOutputs([args.a, args.b], {'--output': flags.output})
     const progress = this.progress()
     const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress})
     const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})
@@ -55,8 +57,8 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     if (flags.output) writeAtomic(flags.output, formatDiff(report, flags.format as DiffFormat))
     // under --json oclif prints the result, unless --exit-code fails first: then it is printed here
     if (this.jsonEnabled()) {
-      if (failed) process.stdout.write(formatDiff(report, 'json'))
-    } else if (!flags.output) process.stdout.write(formatDiff(report, flags.format as DiffFormat))
+      if (failed) await writeStdout(formatDiff(report, 'json'))
+    } else if (!flags.output) await writeStdout(formatDiff(report, flags.format as DiffFormat))
     if (failed) {
       throw new CheckFailedError(`${report.added.length} new, ${report.removed.length} gone, ${report.changed.length} changed edges`)
     }

@@ -1,19 +1,27 @@
 import {Command} from '@oclif/core'
-import {FmError} from '@fm/model'
+import {FmError, OutputError} from '@fm/model'
 import {printable} from '@fm/render'
-import {presentError} from './errors.js'
+import {EXIT, presentError} from './errors.js'
+import {guardStdout} from './stdout.js'
 
 /**
  * Every fm command extends this: it maps the libraries' typed errors to one clear line and
  * an exit code (see EXIT in errors.ts).
  */
 export abstract class FmCommand extends Command {
+  async init(): Promise<void> {
+    guardStdout()
+    return super.init()
+  }
+
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (!(err instanceof FmError)) {
       // oclif's own parse errors (unknown flag, missing argument) are usage errors
       if (err.oclif && err.oclif.exit === undefined) err.oclif.exit = 2
       return super.catch(err)
     }
+    // the reader of stdout went away (`fm analyze | head`): nothing to say, to no one
+    if (err instanceof OutputError && err.target === '-' && err.code === 'EPIPE') return this.exit(EXIT.brokenPipe)
     const {message, suggestions, exitCode} = presentError(err)
     if (this.jsonEnabled()) {
       this.logJson({error: {message, exitCode, suggestions}})

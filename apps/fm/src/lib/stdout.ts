@@ -1,0 +1,102 @@
+import {Exit} from '@oclif/core/handle'
+import {errnoOf, OutputError} from '@fm/model'
+import {EXIT} from './errors.js'
+
+// Standard output is where most of fm's results go, and often a pipe (CI logs, `| tee`) or a
+// file on a disk that can fill. Node writes to a pipe asynchronously once it is full, and
+// reports a failed write as an 'error' event: so fm exits only after stdout has drained, and
+// every failed write ends the run with one line and a defined code, never a stack or exit 0.
+
+let failure: Error | undefined
+let installed = false
+
+/** The first error standard output reported (ENOSPC, EPIPE, EIO...), if any. */
+export function stdoutFailure(): OutputError | undefined {
+  return failure ? new OutputError('-', errnoOf(failure) || failure.message) : undefined
+}
+
+/**
+ * Resolves once everything written to standard output so far has left the process (or failed),
+ * then throws the OutputError of a failed write. Example: `process.stdout.write(text); await flushStdout()`
+ */
+export async function flushStdout(): Promise<void> {
+  await drained()
+  const f = stdoutFailure()
+  if (f) throw f
+}
+
+/** Writes to standard output and waits until it is written: throws OutputError on a full disk or a closed pipe. */
+export async function writeStdout(text: string): Promise<void> {
+  const f = stdoutFailure()
+  if (f) throw f
+  process.stdout.write(text)
+  await flushStdout()
+}
+
+function drained(): Promise<void> {
+  return new Promise((resolve) => {
+    const out = process.stdout
+    // errors of a synchronous write (a file, /dev/full) are emitted on the next tick
+    setImmediate(function check() {
+      if (failure || out.destroyed || out.writableLength === 0) return resolve()
+      const done = (): void => {
+        out.off('drain', done)
+        out.off('error', done)
+        out.off('close', done)
+        setImmediate(check)
+      }
+      out.on('drain', done)
+      out.on('error', done)
+      out.on('close', done)
+    })
+  })
+}
+
+/**
+ * Installs the guards once per process: standard output's errors are recorded (not thrown as
+ * an unhandled 'error'), oclif's exit waits for stdout to drain (a pipe kept only its first
+ * 64 KiB when fm exited non-zero), and a write that failed after the command returned still
+ * changes the exit code, with one line on stderr.
+ */
+export function guardStdout(): void {
+  if (installed) return
+  installed = true
+  // oclif's own listener rethrows every error but EPIPE, as an uncaught exception with a stack
+  process.stdout.removeAllListeners('error')
+  process.stdout.on('error', (e) => {
+    failure ??= e
+  })
+  // a file or /dev/full as stdout is written synchronously, and its write throws: recorded the same way
+  const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean
+  process.stdout.write = ((...args: unknown[]) => {
+    try {
+      return write(...args)
+    } catch (e) {
+      failure ??= e as Error
+      return false
+    }
+  }) as typeof process.stdout.write
+  const exit = Exit.exit.bind(Exit)
+  // oclif's handler calls this last, then returns: the process ends when stdout has drained
+  Exit.exit = ((code = 0) => {
+    void drained().then(() => exit(finalCode(code)))
+  }) as typeof Exit.exit
+  process.on('beforeExit', () => {
+    const code = finalCode(process.exitCode === undefined ? 0 : Number(process.exitCode))
+    process.exitCode = code
+  })
+}
+
+let reported = false
+
+/** The exit code once standard output is settled: a failed write turns a success into a failure. */
+function finalCode(code: number): number {
+  const f = stdoutFailure()
+  if (!f || code !== EXIT.ok) return code
+  if (f.code === 'EPIPE') return EXIT.brokenPipe
+  if (!reported) {
+    reported = true
+    process.stderr.write(`Error: ${f.message}\n`)
+  }
+  return f.full ? EXIT.writeFailed : EXIT.usage
+}
