@@ -80,7 +80,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   const target = opts.db ?? join(tmpdir(), `fm-${process.pid}-${randomBytes(4).toString('hex')}.db`)
   const temp = `${target}.tmp-${process.pid}`
   rmSync(temp, {force: true})
-  const store = written(target, () => new Store(temp, {bulk: true}))
+  const store = written(target, () => new Store(temp, {bulk: true}), () => rmSync(temp, {force: true}))
   const onProgress = (p: ReadProgress): void => opts.onProgress?.({phase: 'read', ...p})
   let ok = false
   try {
@@ -105,12 +105,19 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
     ok = true
     return matrix
   } catch (e) {
-    // SQLite reports a full disk as SQLITE_FULL, a failed write as SQLITE_IOERR_*
-    throw isWriteFault(errnoOf(e)) && !(e instanceof FmError) ? new OutputError(target, errnoOf(e)) : e
+    throw asOutputError(target, e)
   } finally {
-    store.close()
-    if (ok && opts.db) written(target, () => renameSync(temp, target), () => rmSync(temp, {force: true}))
+    // closing a database on a full disk can fail too: the temporary file goes all the same
+    let closeError: unknown
+    try {
+      store.close()
+    } catch (e) {
+      closeError = e
+    }
+    if (ok && opts.db && closeError === undefined) written(target, () => renameSync(temp, target), () => rmSync(temp, {force: true}))
     else rmSync(temp, {force: true})
+    // eslint-disable-next-line no-unsafe-finally -- a database that could not be closed is not written
+    if (ok && closeError !== undefined) throw asOutputError(target, closeError)
   }
 }
 
@@ -136,9 +143,13 @@ function written<T>(target: string, work: () => T, cleanup?: () => void): T {
     return work()
   } catch (e) {
     cleanup?.()
-    if (e instanceof FmError || !isWriteFault(errnoOf(e))) throw e
-    throw new OutputError(target, errnoOf(e))
+    throw asOutputError(target, e)
   }
+}
+
+/** SQLite reports a full disk as SQLITE_FULL, a failed write as SQLITE_IOERR_*, the system as ENOSPC...: an OutputError for `target`. */
+function asOutputError(target: string, e: unknown): unknown {
+  return e instanceof FmError || !isWriteFault(errnoOf(e)) ? e : new OutputError(target, errnoOf(e))
 }
 
 async function matrixFromDatabase(file: string, states: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {

@@ -58,7 +58,9 @@ export class ChunkedOutput {
       return
     }
     try {
-      writeSync(this.fd, text)
+      // a write to a filling disk is partial before it fails: the rest is written, or ENOSPC thrown
+      const bytes = Buffer.from(text, 'utf8')
+      for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at)
     } catch (e) {
       throw writeError(this.file!, e)
     }
