@@ -7,7 +7,7 @@ import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
 import {matrixStream} from '../lib/matrix-stream.js'
-import {ChunkedOutput, refuseInputsAsOutputs, writeAtomic} from '../lib/output.js'
+import {ChunkedOutput, checkOutputs, writeAtomic} from '../lib/output.js'
 import {writeStdout} from '../lib/stdout.js'
 
 export type AnalyzeResult = Matrix
@@ -55,7 +55,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const progress = this.progress()
     const dumps = argv as string[]
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
-    refuseInputsAsOutputs(dumps, {'--output': flags.output, '--db': flags.db})
+    checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})
     if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
     // CSV, JSON and --list-no-peers are written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.

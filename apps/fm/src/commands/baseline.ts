@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {parseMinSeen, resolveMinSeen, writeBaseline, type Level, type WriteBaselineResult} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {refuseInputsAsOutputs, writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
 import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 
@@ -42,7 +42,7 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
 
   async run(): Promise<BaselineResult> {
     const {argv, flags} = await this.parse(Baseline)
-    refuseInputsAsOutputs(argv as string[], {'--out': flags.out})
+    checkOutputs(argv as string[], {'--out': flags.out})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const progress = this.progress()
     const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress})

@@ -5,7 +5,7 @@ import {CheckFailedError, InputError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {refuseInputsAsOutputs, writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
 import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 
@@ -50,7 +50,7 @@ Formats: text (default), junit (one test case per rule and per violation, for an
 
   async run(): Promise<CheckResult> {
     const {argv, flags} = await this.parse(Check)
-    refuseInputsAsOutputs([...(argv as string[]), flags.baseline], {'--output': flags.output})
+    checkOutputs([...(argv as string[]), flags.baseline], {'--output': flags.output})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const baseline = parseBaseline(readBaseline(flags.baseline), flags.baseline)
     const progress = this.progress()

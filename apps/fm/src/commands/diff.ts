@@ -4,7 +4,7 @@ import {CheckFailedError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {refuseInputsAsOutputs, writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
 import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 
@@ -48,7 +48,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
 
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
-    refuseInputsAsOutputs([args.a, args.b], {'--output': flags.output})
+    checkOutputs([args.a, args.b], {'--output': flags.output})
     const progress = this.progress()
     const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress})
     const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})

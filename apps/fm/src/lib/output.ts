@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {closeSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
+import {dirname} from 'node:path'
 import {errnoOf, OutputError, UsageError} from '@fm/model'
 import {flushStdout, stdoutFailure} from './stdout.js'
 
@@ -90,11 +91,12 @@ export class ChunkedOutput {
 }
 
 /**
- * Refuses an output that is one of the inputs (the same file, by any name): writing it would
- * replace what is being read. `outputs` maps each output flag to its value. Example:
- * `refuseInputsAsOutputs(dumps, {'--output': flags.output, '--db': flags.db})`
+ * Checks output files before any work: each must be able to become a file (not a folder, its
+ * folder exists), and none may be one of the inputs (the same file, by any name), which writing
+ * would replace while it is read. `outputs` maps each output flag to its value. Example:
+ * `checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})`
  */
-export function refuseInputsAsOutputs(inputs: string[], outputs: Record<string, string | undefined>): void {
+export function checkOutputs(inputs: string[], outputs: Record<string, string | undefined>): void {
   const id = (file: string): string | null => {
     try {
       const st = statSync(file)
@@ -104,6 +106,20 @@ export function refuseInputsAsOutputs(inputs: string[], outputs: Record<string, 
     }
   }
   const given = Object.entries(outputs).filter((o): o is [string, string] => o[1] !== undefined)
+  for (const [, file] of given) {
+    let st
+    try {
+      st = statSync(file)
+    } catch {
+      try {
+        if (statSync(dirname(file)).isDirectory()) continue
+      } catch {
+        // told below
+      }
+      throw new OutputError(file, 'ENOENT')
+    }
+    if (st.isDirectory()) throw new OutputError(file, 'EISDIR')
+  }
   for (const [flag, file] of given) {
     const out = id(file)
     if (out === null) continue

@@ -1,3 +1,4 @@
+import {fstatSync, writeSync} from 'node:fs'
 import {Exit} from '@oclif/core/handle'
 import {errnoOf, OutputError} from '@fm/model'
 import {EXIT} from './errors.js'
@@ -66,16 +67,24 @@ export function guardStdout(): void {
   process.stdout.on('error', (e) => {
     failure ??= e
   })
-  // a file or /dev/full as stdout is written synchronously, and its write throws: recorded the same way
-  const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean
-  process.stdout.write = ((...args: unknown[]) => {
-    try {
-      return write(...args)
-    } catch (e) {
-      failure ??= e as Error
-      return false
-    }
-  }) as typeof process.stdout.write
+  // Node writes a file or a device as stdout with one writeSync per chunk: a disk that fills
+  // mid-chunk writes part of it, and the rest is dropped without an error. Such a stdout is
+  // written here, to the last byte or to the error.
+  if (writtenSynchronously()) {
+    process.stdout.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | ((e?: Error | null) => void), cb?: (e?: Error | null) => void) => {
+      const done = typeof encoding === 'function' ? encoding : cb
+      if (!failure) {
+        try {
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk
+          for (let at = 0; at < bytes.length; ) at += writeSync(1, bytes, at)
+        } catch (e) {
+          failure = e as Error
+        }
+      }
+      if (done) process.nextTick(done, failure ?? null)
+      return !failure
+    }) as typeof process.stdout.write
+  }
   const exit = Exit.exit.bind(Exit)
   // oclif's handler calls this last, then returns: the process ends when stdout has drained
   Exit.exit = ((code = 0) => {
@@ -99,4 +108,15 @@ function finalCode(code: number): number {
     process.stderr.write(`Error: ${f.message}\n`)
   }
   return f.full ? EXIT.writeFailed : EXIT.usage
+}
+
+/** True when stdout is a regular file or a device other than a terminal (what Node writes synchronously). */
+function writtenSynchronously(): boolean {
+  if (process.stdout.isTTY) return false
+  try {
+    const st = fstatSync(1)
+    return st.isFile() || st.isCharacterDevice() || st.isBlockDevice()
+  } catch {
+    return false
+  }
 }
