@@ -150,6 +150,8 @@ async function written<T>(out: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (e) {
+    // a file inside the hidden temporary folder means nothing to the user: the capture is named
+    if (e instanceof OutputError) throw new OutputError(out, e.code)
     if (e instanceof FmError || !isWriteFault(errnoOf(e))) throw e
     throw new OutputError(out, errnoOf(e))
   }

@@ -36,11 +36,11 @@ export class RecordCounter {
 
   /**
    * `redact` cleans text quoted from the response before it goes into a message (the
-   * analyzer's words may echo a secret); `maxElementBytes` bounds one element (default 256 MiB).
+   * analyzer's words may echo a secret); `maxElementBytes` bounds one element (default 64 MiB: a host node with some 200,000 sockets).
    */
   constructor(private readonly role: ResponseRole, private readonly describe: string, opts: {redact?: (text: string) => string; maxElementBytes?: number} = {}) {
     this.target = role === 'graph' || role === 'flow-sockets' ? 3 : 1
-    this.maxElementBytes = opts.maxElementBytes ?? 256 * 1024 * 1024
+    this.maxElementBytes = opts.maxElementBytes ?? 64 * 1024 * 1024
     this.redact = opts.redact ?? ((t) => t)
   }
 
