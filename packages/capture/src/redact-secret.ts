@@ -2,8 +2,8 @@
 const SHORTEST_REPLACED = 6
 
 /**
- * The forms a secret takes when a server echoes what it was sent: raw, percent-encoded (upper
- * and lower case hex), form-encoded, JSON-escaped (standard, Go's HTML-safe, all non-ASCII as
+ * The forms a secret takes when a server echoes what it was sent: raw, percent-encoded (as
+ * encodeURIComponent and as strict encoders do, upper and lower case hex), form-encoded, JSON-escaped (standard, Go's HTML-safe, all non-ASCII as
  * \u escapes) and base64 (of the secret, and of `user:secret` as in Basic auth; standard and URL
  * alphabets). Longest first, so a form is replaced before a shorter one inside it.
  */
@@ -16,10 +16,17 @@ export function secretForms(secret: string, user?: string): string[] {
     const b = Buffer.from(s, 'utf8').toString('base64')
     return [b, b.replace(/=+$/, ''), b.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')]
   }
+  // what Go's url.QueryEscape and strict encoders give: everything but letters, digits and -_.~
+  const strict = [...Buffer.from(secret, 'utf8')].map((b) => (/[\w.~-]/.test(String.fromCharCode(b)) && b < 0x80 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('')
+  const lower = (t: string): string => t.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())
   const forms = new Set([
     secret,
     percent,
-    percent.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    lower(percent),
+    strict,
+    lower(strict),
+    strict.replace(/%20/g, '+'),
+    lower(strict).replace(/%20/g, '+'),
     new URLSearchParams({s: secret}).toString().slice(2),
     json,
     goJson,

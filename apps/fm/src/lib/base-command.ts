@@ -2,18 +2,12 @@ import {Command} from '@oclif/core'
 import {FmError, OutputError} from '@fm/model'
 import {printable} from '@fm/render'
 import {EXIT, presentError} from './errors.js'
-import {guardStdout} from './stdout.js'
 
 /**
  * Every fm command extends this: it maps the libraries' typed errors to one clear line and
  * an exit code (see EXIT in errors.ts).
  */
 export abstract class FmCommand extends Command {
-  async init(): Promise<void> {
-    guardStdout()
-    return super.init()
-  }
-
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (!(err instanceof FmError)) {
       // oclif's own parse errors (unknown flag, missing argument) are usage errors

@@ -54,7 +54,7 @@ function drained(): Promise<void> {
 }
 
 /**
- * Installs the guards once per process: standard output's errors are recorded (not thrown as
+ * Installs the guards once per process (bin/run.js does, before oclif runs a command): standard output's errors are recorded (not thrown as
  * an unhandled 'error'), oclif's exit waits for stdout to drain (a pipe kept only its first
  * 64 KiB when fm exited non-zero), and a write that failed after the command returned still
  * changes the exit code, with one line on stderr.
