@@ -254,7 +254,7 @@ export class AnalyzerClient {
     const err = e as NodeJS.ErrnoException
     if (err.name === 'AbortError' || err.code === 'ABORT_ERR') return new InterruptedError('capture interrupted')
     if (this.timedOut) return networkError(Object.assign(new Error('timeout'), {code: 'FM_TIMEOUT'}), this.endpoint.url, this.timeoutMs / 1000)
-    return networkError(err, this.endpoint.url, this.timeoutMs / 1000)
+    return networkError(err, this.endpoint.url, this.timeoutMs / 1000, {ca: this.opts.ca})
   }
 
   /**

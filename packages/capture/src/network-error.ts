@@ -18,7 +18,7 @@ const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREM
  * Turns a Node network error into an AnalyzerError a user can act on, or a RetryableError for
  * dropped connections. `where` is the analyzer URL (never with credentials).
  */
-export function networkError(e: NodeJS.ErrnoException, where: string, timeoutSeconds: number): AnalyzerError | RetryableError {
+export function networkError(e: NodeJS.ErrnoException, where: string, timeoutSeconds: number, opts: {ca?: string} = {}): AnalyzerError | RetryableError {
   const code = e.code ?? ''
   if (code === 'FM_TIMEOUT') {
     return new AnalyzerError(`${where}: no answer for ${timeoutSeconds} s (timeout)`, [
@@ -34,6 +34,12 @@ export function networkError(e: NodeJS.ErrnoException, where: string, timeoutSec
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new AnalyzerError(`${where}: host unreachable (${code})`, ['Check routing and firewalls between this machine and the analyzer.'])
+  }
+  if (TLS_VERIFY.has(code) && opts.ca !== undefined && code !== 'ERR_TLS_CERT_ALTNAME_INVALID' && code !== 'CERT_HAS_EXPIRED' && code !== 'CERT_NOT_YET_VALID') {
+    // with a CA given, "self-signed certificate" would say nothing about what is wrong
+    return new AnalyzerError(`${where}: the analyzer's TLS certificate is not signed by a CA in \`ca\` ${opts.ca} (${code})`, [
+      'Pass the CA that signed the analyzer\'s certificate (openssl s_client -showcerts shows the chain).',
+    ])
   }
   if (TLS_VERIFY.has(code)) {
     return new AnalyzerError(`${where}: the analyzer's TLS certificate cannot be verified (${code}: ${e.message})`, [

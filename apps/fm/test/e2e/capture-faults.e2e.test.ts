@@ -155,6 +155,16 @@ describe('TLS mistakes say what is wrong', () => {
     expect(r.status).toBe(2)
   })
 
+  test('a valid CA that did not sign the analyzer\'s certificate is named as such, not "self-signed": exit 3', async () => {
+    const fa = await fake({tls: {cert: cert.cert, key: cert.key}})
+    const otherDir = join(certs, 'other')
+    mkdirSync(otherDir)
+    const other = selfSignedCertificate(otherDir)
+    const r = await capture(fa, ['--ssl', '--ca', other.certFile, '--out', newOut()])
+    expect(r.stderr).toContain(`Error: ${fa.url}: the analyzer's TLS certificate is not signed by a CA in --ca ${other.certFile} (`)
+    expect(r.status).toBe(3)
+  })
+
   test('plain http to an https analyzer: "speaks https, add --ssl" at once, no retries about memory', async () => {
     const fa = await fake({tls: {cert: cert.cert, key: cert.key}})
     const out = newOut()
