@@ -67,7 +67,6 @@ describe('parseBaseline', () => {
       err = e
     }
     expect(err).toBeInstanceOf(InputError)
-    expect((err as InputError).exitCode).toBe(3)
     expect((err as Error).message).toMatch(new RegExp(`^b\\.yaml: ${where}`))
     expect((err as Error).message).toContain(what)
     expect((err as Error).message.length).toBeLessThan(400)

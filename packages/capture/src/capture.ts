@@ -1,13 +1,13 @@
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, UsageError} from '@fm/model'
+import {InterruptedError, UsageError} from '@fm/model'
 import {
   CAPTURE_FORMAT, CAPTURE_VERSION,
   type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type ResponseRole,
 } from '@fm/ingest'
-import {CaptureFolderWriter, sumCounts} from './capture-folder.js'
-import {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions} from './client.js'
+import {CaptureFolderWriter, sumCounts, written} from './capture-folder.js'
+import {AnalyzerClient, type ConnectionOptions} from './client.js'
 import {captureQueries, timeContext, type QueryOptions} from './queries.js'
 import {RecordCounter} from './record-counter.js'
 
@@ -39,8 +39,8 @@ export type CaptureResult = CaptureManifest & {path: string}
  */
 export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   const count = opts.count ?? 1
-  if (!Number.isInteger(count) || count < 1) throw new UsageError('--count must be a positive whole number')
-  if (count > 1 && !opts.everySeconds) throw new UsageError('--count above 1 needs --every (the interval between snapshots)')
+  if (!Number.isInteger(count) || count < 1) throw new UsageError('`count` must be a positive whole number')
+  if (count > 1 && !opts.everySeconds) throw new UsageError('`count` above 1 needs `everySeconds` (the interval between snapshots)')
   const ctx = timeContext(opts.at, opts.duration)
   const queries = captureQueries(opts)
   const folder = await CaptureFolderWriter.create(opts.out)
@@ -54,7 +54,7 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     try {
       for (let i = 0; i < count; i++) {
         if (i > 0) await waitUntil(startedAt.getTime() + i * opts.everySeconds! * 1000, opts, i + 1, count)
-        snapshots.push(await takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count})))
+        snapshots.push(await written(opts.out, () => takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count}))))
       }
     } finally {
       client.close()
@@ -100,7 +100,7 @@ async function takeSnapshot(
     let counter: RecordCounter | undefined
     const r = await client.query(q.gremlin, path, {
       onBytes: (bytes) => progress({...base, bytes, done: false}),
-      inspect: () => (counter = new RecordCounter(q.role, `${client.endpoint.url}: the answer to ${q.gremlin}`)),
+      inspect: () => (counter = new RecordCounter(q.role, `${client.endpoint.url}: the answer to ${q.gremlin}`, {redact: (t) => client.redact(t)})),
     })
     const counts = counter!.end()
     progress({...base, bytes: r.bytes, done: true})
@@ -117,6 +117,6 @@ async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, s
   try {
     await sleep(ms, undefined, {signal: opts.signal})
   } catch {
-    throw new AnalyzerError('capture interrupted', [], INTERRUPTED_EXIT)
+    throw new InterruptedError('capture interrupted')
   }
 }

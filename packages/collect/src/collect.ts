@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {hostname as machineName} from 'node:os'
 import {join} from 'node:path'
-import {FmError, InterruptedError, UsageError} from '@fm/model'
+import {AnalyzerError, InterruptedError, PartialResultError, UsageError} from '@fm/model'
 import {CAPTURE_FORMAT, CAPTURE_VERSION, type CaptureManifest, type CaptureResponse, type RecordCounts} from '@fm/ingest'
 import {sumCounts, writeCaptureFolder} from '@fm/capture'
 import {bundleToGraph} from './bundle-graph.js'
@@ -70,21 +70,17 @@ export type CollectManifest = CaptureManifest & {
 export type CollectResult = CollectManifest & {path: string; failed: number}
 
 /** Some hosts could not be collected; the capture of the others is complete (exit 4). */
-export class PartialCaptureError extends FmError {
+export class PartialCaptureError extends PartialResultError {
   constructor(readonly result: CollectResult) {
     const failed = result.collect.hosts.filter((h) => h.status === 'failed')
-    super(`${failed.length} of ${result.collect.hosts.length} hosts could not be collected (${failed.slice(0, 3).map((h) => `${h.host}: ${h.error}`).join('; ')}${failed.length > 3 ? '; ...' : ''}); ${result.path} holds the others`, 4, [
+    super(`${failed.length} of ${result.collect.hosts.length} hosts could not be collected (${failed.slice(0, 3).map((h) => `${h.host}: ${h.error}`).join('; ')}${failed.length > 3 ? '; ...' : ''}); ${result.path} holds the others`, [
       `See collect.hosts in ${result.path}/manifest.json for every error.`,
     ])
   }
 }
 
 /** No host could be collected: nothing was written (exit 3). */
-export class CollectError extends FmError {
-  constructor(message: string, suggestions: string[] = []) {
-    super(message, 3, suggestions)
-  }
-}
+export class CollectError extends AnalyzerError {}
 
 /**
  * Runs the collector on every host through the transport (at most `parallel` at once, each

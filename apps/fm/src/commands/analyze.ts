@@ -8,7 +8,8 @@ import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, mat
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
 import {matrixStream} from '../lib/matrix-stream.js'
-import {ChunkedOutput, writeAtomic} from '../lib/output.js'
+import {ChunkedOutput, checkOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 
 export type AnalyzeResult = Matrix
 
@@ -56,6 +57,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const progress = this.progress()
     const dumps = argv as string[]
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
+    checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})
     if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
     // CSV, JSON and --list-no-peers are written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.
@@ -102,7 +104,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     if (stream) {
       try {
         stream.end()
-        output().commit()
+        await output().commit()
       } catch (e) {
         out?.abort()
         throw e
@@ -118,7 +120,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     if (this.jsonEnabled()) return matrix
     const text = render(matrix, flags.format)
     if (flags.output) writeAtomic(flags.output, text)
-    else process.stdout.write(text)
+    else await writeStdout(text)
     return matrix
   }
 }

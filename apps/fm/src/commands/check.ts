@@ -4,9 +4,11 @@ import {checkBaseline, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen,
 import {CheckFailedError, InputError} from '@fm/model'
 import {checkPolicy, parsePolicyFiles} from '@fm/policy'
 import {FmCommand} from '../lib/base-command.js'
+import {exitCodeOf} from '../lib/errors.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
 import {readPolicyDir} from '../lib/policy-dir.js'
+import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 
@@ -50,12 +52,13 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
 
   /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(err.exitCode)
+    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(exitCodeOf(err))
     return super.catch(err)
   }
 
   async run(): Promise<CheckResult> {
     const {argv, flags} = await this.parse(Check)
+    checkOutputs([...(argv as string[]), ...(flags.baseline ? [flags.baseline] : [])], {'--output': flags.output})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const baseline = flags.baseline ? parseBaseline(readBaseline(flags.baseline), flags.baseline) : null
     const rulesets = flags.policy ? parsePolicyFiles(readPolicyDir(flags.policy)) : null
@@ -68,8 +71,8 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
     if (flags.output) writeAtomic(flags.output, formatCheck(report, flags.format as CheckFormat, opts))
     // under --json oclif prints a passing result; a failing one is printed here, before exit 5
     if (this.jsonEnabled()) {
-      if (!report.ok) process.stdout.write(formatCheck(report, 'json', opts))
-    } else process.stdout.write(formatCheck(report, flags.output ? 'text' : (flags.format as CheckFormat), opts))
+      if (!report.ok) await writeStdout(formatCheck(report, 'json', opts))
+    } else await writeStdout(formatCheck(report, flags.output ? 'text' : (flags.format as CheckFormat), opts))
     if (!report.ok) throw new CheckFailedError(`${report.violations.length} violation${report.violations.length === 1 ? '' : 's'} of ${opts.baseline}`)
     return report
   }

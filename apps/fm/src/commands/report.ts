@@ -4,7 +4,7 @@ import {UsageError, type UnmatchedSocket} from '@fm/model'
 import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 
 export interface ReportResult {
@@ -54,6 +54,7 @@ Large deployments are aggregated so the page stays readable and small: processes
 
   async run(): Promise<ReportResult> {
     const {argv, flags} = await this.parse(Report)
+    checkOutputs(argv as string[], {'--out': flags.out})
     const format = flags.format as ReportFormat
     const png = /\.png$/i.test(flags.out)
     if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {AnalyzerError, INTERRUPTED_EXIT} from '@fm/model'
+import {InterruptedError} from '@fm/model'
 import type {ConnectionOptions} from '@fm/capture'
 
 /** Flags shared by every command that reads dumps and matches them. */
@@ -79,7 +79,7 @@ function promptPassword(question: string): Promise<string> {
         }
         if (ch === '\u0003') {
           finish()
-          return reject(new AnalyzerError('interrupted at the password prompt', [], INTERRUPTED_EXIT))
+          return reject(new InterruptedError('interrupted at the password prompt'))
         }
         if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1)
         else text += ch
