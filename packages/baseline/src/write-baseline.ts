@@ -1,9 +1,10 @@
 import {UsageError} from '@fm/model'
 import {isMap, isScalar, isSeq, YAMLSeq, type Node} from 'yaml'
-import {checkBaseline} from './check-baseline.js'
+import type {CaptureInfo, MatrixEntry} from '@fm/model'
+import {BaselineChecker} from './check-baseline.js'
 import {isGlob} from './glob.js'
 import {parseBaselineDocument} from './parse-baseline.js'
-import type {Edge, Level, Observation} from './types.js'
+import type {CheckReport, Edge, Level, Observation} from './types.js'
 
 export interface WriteBaselineOptions {
   /** Level of a new baseline; must agree with an existing one. Default: the existing level, else service. */
@@ -56,14 +57,43 @@ ignore: []
  * rules, and hand-written allow rules stay in place; only rules for edges nothing allows are appended.
  */
 export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {}): WriteBaselineResult {
-  const source = opts.existing ?? {text: TEMPLATE, file: 'template'}
-  const {doc, baseline} = parseBaselineDocument(source.text, source.file)
-  if (opts.existing && opts.level && opts.level !== baseline.level) {
-    throw new UsageError(`${opts.existing.file} is a ${baseline.level}-level baseline; drop --level or write a new file for level ${opts.level}`)
+  const w = new BaselineWriter(opts)
+  for (const e of obs.entries) w.add(e)
+  return w.finish(obs.captures)
+}
+
+/**
+ * writeBaseline one entry at a time, so entries can stream from an analysis and only the edges
+ * are held. Example: `const w = new BaselineWriter(opts); w.add(e); ...; w.finish(captures, minSeen)`
+ */
+export class BaselineWriter {
+  private readonly doc: ReturnType<typeof parseBaselineDocument>['doc']
+  private readonly level: Level
+  private readonly checker: BaselineChecker
+
+  constructor(private readonly opts: WriteBaselineOptions = {}) {
+    const source = opts.existing ?? {text: TEMPLATE, file: 'template'}
+    const {doc, baseline} = parseBaselineDocument(source.text, source.file)
+    if (opts.existing && opts.level && opts.level !== baseline.level) {
+      throw new UsageError(`${opts.existing.file} is a ${baseline.level}-level baseline; drop --level or write a new file for level ${opts.level}`)
+    }
+    this.level = opts.existing ? baseline.level : (opts.level ?? 'service')
+    if (!opts.existing) doc.set('level', this.level)
+    this.doc = doc
+    this.checker = new BaselineChecker({...baseline, level: this.level})
   }
-  const level = opts.existing ? baseline.level : (opts.level ?? 'service')
-  if (!opts.existing) doc.set('level', level)
-  const report = checkBaseline({...baseline, level}, obs, {minSeen: opts.minSeen ?? 1})
+
+  add(e: MatrixEntry): void {
+    this.checker.add(e)
+  }
+
+  /** The baseline text for the entries added, from `captures` (edges seen in fewer than `minSeen` of them are left out). */
+  finish(captures: CaptureInfo[], minSeen = this.opts.minSeen ?? 1): WriteBaselineResult {
+    return regenerate(this.doc, this.level, this.checker.report(captures, {minSeen}), this.opts)
+  }
+}
+
+function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level: Level, report: CheckReport, opts: WriteBaselineOptions): WriteBaselineResult {
   const fresh = report.edges.filter((e) => e.status === 'unexpected')
 
   let allow = doc.get('allow', true) as Node | undefined

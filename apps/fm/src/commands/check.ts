@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {checkBaseline, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
+import {BaselineChecker, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
 import {CheckFailedError, InputError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
@@ -51,9 +51,11 @@ Formats: text (default), junit (one test case per rule and per violation, for an
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const baseline = parseBaseline(readBaseline(flags.baseline), flags.baseline)
     const progress = this.progress()
-    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress})
+    // entries are checked as they stream: only the edges are held
+    const checker = new BaselineChecker(baseline)
+    const captures = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, onEntry: (e) => checker.add(e)})
     progress.done()
-    const report = checkBaseline(baseline, obs, {minSeen: resolveMinSeen(minSeenSpec, obs.captures.length)})
+    const report = checker.report(captures, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
     const opts = {baseline: flags.baseline}
     if (flags.output) writeAtomic(flags.output, formatCheck(report, flags.format as CheckFormat, opts))
     // under --json oclif prints a passing result; a failing one is printed here, before exit 5

@@ -1,40 +1,52 @@
 import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyze} from '@fm/analyze'
-import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '@fm/baseline'
-import {InputError} from '@fm/model'
+import {appendCaptures, isMatrixCsv, parseMatrixCsv, renumberEntry} from '@fm/baseline'
+import {InputError, type CaptureInfo, type MatrixEntry} from '@fm/model'
 import {withInterrupt} from './flags.js'
 
 export interface ReadObservationOptions {
   states?: string[] | 'any'
   onProgress?: (line: string) => void
+  /** Takes each entry, its capture ids renumbered 1..N over all inputs, as the analysis hands it over. */
+  onEntry: (e: MatrixEntry) => void
 }
 
 /**
  * Reads what diff, baseline and check compare: dumps, capture folders and fm databases go
  * through `analyze` (one snapshot per capture), matrix CSVs (found by their header) are parsed.
+ * The entries stream to `onEntry` (never all held); returns the captures (snapshots), numbered 1..N.
  */
-export async function readObservation(inputs: string[], opts: ReadObservationOptions = {}): Promise<Observation> {
+export async function readObservation(inputs: string[], opts: ReadObservationOptions): Promise<CaptureInfo[]> {
   const csv = inputs.filter(isCsvFile)
   const rest = inputs.filter((f) => !csv.includes(f))
-  const parts: Observation[] = []
+  const captures: CaptureInfo[] = []
   if (rest.length) {
-    parts.push(
-      await withInterrupt((signal) => analyze({
-        inputs: rest,
-        signal,
-        states: opts.states,
-        evidenceLimit: 0,
-        // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
-        lists: false,
-        onProgress: (p) => {
-          if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
-          else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
-        },
-      })),
-    )
+    let ids = new Map<number, number>()
+    let own: CaptureInfo[] = []
+    await withInterrupt((signal) => analyze({
+      inputs: rest,
+      signal,
+      states: opts.states,
+      evidenceLimit: 0,
+      // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
+      lists: false,
+      onHead: (h) => {
+        own = h.captures
+        ids = appendCaptures(own, captures)
+      },
+      onEntry: (e) => opts.onEntry(renumberEntry(e, ids, own)),
+      onProgress: (p) => {
+        if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
+        else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
+      },
+    }))
   }
-  for (const f of csv) parts.push(parseMatrixCsv(readFileSync(f, 'utf8'), f))
-  return mergeObservations(parts)
+  for (const f of csv) {
+    const o = parseMatrixCsv(readFileSync(f, 'utf8'), f)
+    const ids = appendCaptures(o.captures, captures)
+    for (const e of o.entries) opts.onEntry(renumberEntry(e, ids, o.captures))
+  }
+  return captures
 }
 
 function isCsvFile(file: string): boolean {
