@@ -2,7 +2,7 @@
 // For each size: generates the deployment (once, cached in the data folder), then runs the built
 // `fm` binary for every analyze format, baseline, check, diff and publish (into a fake analyzer on
 // loopback), one at a time, printing each command's wall time, peak RSS (of the fm process, from
-// /usr/bin/time), exit code and output size as a markdown table. Needs a build (the npm script builds first).
+// /usr/bin/time), CPU time (user + system: wall time depends on what else runs), exit code and output size as a markdown table. Needs a build (the npm script builds first).
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {existsSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join, resolve} from 'node:path'
@@ -30,23 +30,24 @@ interface Row {
   name: string
   command: string
   seconds: number
+  cpuSeconds: number
   rssMB: number
   exit: number
   outMB: number
 }
 
 /** Runs fm under /usr/bin/time (peak RSS of the process, worker threads included), stdout to a file. */
-function measure(args: string[], out: string): {seconds: number; rssMB: number; exit: number; outMB: number; stderr: string} {
+function measure(args: string[], out: string): {seconds: number; cpuSeconds: number; rssMB: number; exit: number; outMB: number; stderr: string} {
   const timeFile = `${out}.time`
   rmSync(out, {force: true})
   const t = performance.now()
-  const r = spawnSync('/bin/sh', ['-c', `exec /usr/bin/time -f '%M' -o "$0" "$@" > "${out}"`, timeFile, process.execPath, fm, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+  const r = spawnSync('/bin/sh', ['-c', `exec /usr/bin/time -f '%M %U %S' -o "$0" "$@" > "${out}"`, timeFile, process.execPath, fm, ...args], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
   const seconds = (performance.now() - t) / 1000
-  const kb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop())
+  const [kb, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number)
   rmSync(timeFile, {force: true})
   const outMB = existsSync(out) ? statSync(out).size / 1e6 : 0
   rmSync(out, {force: true})
-  return {seconds, rssMB: kb / 1024, exit: r.status ?? -1, outMB, stderr: r.stderr}
+  return {seconds, cpuSeconds: user + sys, rssMB: kb / 1024, exit: r.status ?? -1, outMB, stderr: r.stderr}
 }
 
 /** A fake analyzer on a free loopback port, serving the bundled two-agent dump (publish writes into it). */
@@ -99,8 +100,8 @@ for (const hosts of sizes) {
       process.stderr.write(`${hosts} hosts: fm ${args.join(' ')}...\n`)
       const m = measure(args, out)
       if (m.exit !== 0) process.stderr.write(m.stderr.slice(-2000))
-      rows.push({hosts, name, command: `fm ${args.map((a) => a.replace(root + '/', '')).join(' ')}`, seconds: m.seconds, rssMB: m.rssMB, exit: m.exit, outMB: m.outMB})
-      process.stderr.write(`  ${m.seconds.toFixed(1)} s, ${m.rssMB.toFixed(0)} MB peak RSS, exit ${m.exit}\n`)
+      rows.push({hosts, name, command: `fm ${args.map((a) => a.replace(root + '/', '')).join(' ')}`, seconds: m.seconds, cpuSeconds: m.cpuSeconds, rssMB: m.rssMB, exit: m.exit, outMB: m.outMB})
+      process.stderr.write(`  ${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), ${m.rssMB.toFixed(0)} MB peak RSS, exit ${m.exit}\n`)
     }
   } finally {
     fake.child.kill('SIGTERM')
@@ -112,8 +113,8 @@ for (const hosts of sizes) {
 const line = (cells: (string | number)[]): string => `| ${cells.join(' | ')} |`
 process.stdout.write(
   [
-    line(['hosts', 'command', 'wall s', 'peak RSS MB', 'exit', 'stdout MB']),
-    line(['---:', '---', '---:', '---:', '---:', '---:']),
-    ...rows.map((r) => line([r.hosts, r.name, r.seconds.toFixed(1), r.rssMB.toFixed(0), r.exit, r.outMB.toFixed(1)])),
+    line(['hosts', 'command', 'wall s', 'CPU s', 'peak RSS MB', 'exit', 'stdout MB']),
+    line(['---:', '---', '---:', '---:', '---:', '---:', '---:']),
+    ...rows.map((r) => line([r.hosts, r.name, r.seconds.toFixed(1), r.cpuSeconds.toFixed(1), r.rssMB.toFixed(0), r.exit, r.outMB.toFixed(1)])),
   ].join('\n') + '\n',
 )
