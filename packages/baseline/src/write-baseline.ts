@@ -1,5 +1,6 @@
 import {UsageError} from '@fm/model'
-import {isMap, isScalar, isSeq, YAMLSeq, type Node} from 'yaml'
+import {randomBytes} from 'node:crypto'
+import {Document, isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Node} from 'yaml'
 import type {CaptureInfo, MatrixEntry} from '@fm/model'
 import {BaselineChecker} from './check-baseline.js'
 import {isGlob} from './glob.js'
@@ -113,24 +114,57 @@ function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level:
   }
   const kept = seq.items.length
   if (fresh.length > 0 && seq.items.length === 0) seq.flow = false
-  for (const e of fresh) {
-    const node = doc.createNode(ruleFor(e, level))
-    node.flow = true
-    // Names come from the dump: anything beyond a plain word is double-quoted, the one YAML
-    // style that can carry every character (newlines, NUL, quotes) inside a flow mapping.
-    for (const p of node.items) {
-      if (isScalar(p.value) && typeof p.value.value === 'string' && !/^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/.test(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
-    }
-    seq.items.push(node)
-  }
   return {
-    text: doc.toString({lineWidth: 0, flowCollectionPadding: false}),
+    text: withRules(doc, seq, (function* () {
+      for (const e of fresh) yield ruleNode(doc, e, level)
+    })(), fresh.length),
     level,
     added: fresh.length,
     kept,
     removed,
     edges: report.edges.filter((e) => e.status !== 'flaky').length,
   }
+}
+
+const STYLE = {lineWidth: 0, flowCollectionPadding: false}
+type Doc = ReturnType<typeof parseBaselineDocument>['doc']
+
+/** The allow rule of an edge as a flow mapping node. */
+function ruleNode(doc: Doc, e: Edge, level: Level): YAMLMap {
+  const node = doc.createNode(ruleFor(e, level)) as YAMLMap
+  node.flow = true
+  // Names come from the dump: anything beyond a plain word is double-quoted, the one YAML
+  // style that can carry every character (newlines, NUL, quotes) inside a flow mapping.
+  for (const p of node.items) {
+    if (isScalar(p.value) && typeof p.value.value === 'string' && !/^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/.test(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
+  }
+  return node
+}
+
+/**
+ * The document's text with `rules` appended to the allow sequence. A block sequence gets one
+ * marker item, and each rule is written alone on the marker's line: tens of thousands of new
+ * rules never sit in the YAML document at once (its nodes cost far more than their text).
+ */
+function withRules(doc: Doc, seq: YAMLSeq, rules: Iterable<YAMLMap>, count: number): string {
+  if (count === 0 || seq.flow) {
+    for (const r of rules) seq.items.push(r)
+    return doc.toString(STYLE)
+  }
+  const marker = `fm-new-rules-${randomBytes(8).toString('hex')}`
+  seq.items.push(doc.createNode(marker))
+  const text = doc.toString(STYLE)
+  const at = text.indexOf(marker)
+  const start = text.lastIndexOf('\n', at) + 1
+  const end = text.indexOf('\n', at)
+  const prefix = text.slice(start, at)
+  let out = text.slice(0, start)
+  let first = true
+  for (const r of rules) {
+    out += `${first ? '' : '\n'}${prefix}${new Document(r).toString(STYLE).trimEnd()}`
+    first = false
+  }
+  return out + text.slice(end)
 }
 
 /** The allow rule for one edge, fields in reading order: client → server, protocol, port. */
