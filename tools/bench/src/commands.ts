@@ -1,4 +1,5 @@
-// npm run bench:commands [-- --sizes 5000,20000 --seed 1 --data bench-data --only analyze-csv,diff]
+// npm run bench:commands [-- --sizes 5000,20000 --seed 1 --data bench-data --only 'analyze table,baseline,check']
+// (--only takes command names as the table prints them; check needs baseline's file)
 // For each size: generates the deployment (once, cached in the data folder), then runs the built
 // `fm` binary for every analyze format, baseline, check, diff and publish (into a fake analyzer on
 // loopback), one at a time, printing each command's wall time, peak RSS (of the fm process, from
@@ -96,7 +97,7 @@ for (const hosts of sizes) {
   ]
   try {
     for (const [name, args] of commands) {
-      if (only && !only.has(name.split(' ')[0]) && !only.has(name)) continue
+      if (only && !only.has(name)) continue
       process.stderr.write(`${hosts} hosts: fm ${args.join(' ')}...\n`)
       const m = measure(args, out)
       if (m.exit !== 0) process.stderr.write(m.stderr.slice(-2000))
