@@ -73,7 +73,8 @@ export class BaselineChecker {
     const snapshots = captures.length
     const minSeen = opts.minSeen ?? 1
     const checked = (b: Bucket, status: EdgeStatus): CheckedEdge[] =>
-      b.edges.edges().map((e) => ({...e, seen: e.captureIds.length, status: status === 'unexpected' && e.captureIds.length < minSeen ? 'flaky' : status}))
+      // in place (the same keys, in the same order, as a copy): the edges are the report's bulk
+      b.edges.edges().map((e) => Object.assign(e, {seen: e.captureIds.length, status: status === 'unexpected' && e.captureIds.length < minSeen ? 'flaky' : status}) as CheckedEdge)
     const rules: RuleResult[] = []
     const edges: CheckedEdge[] = []
     const bucket = (kind: 'allow' | 'ignore', buckets: Bucket[]): void => {
