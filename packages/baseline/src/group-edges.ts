@@ -52,31 +52,33 @@ export class EdgeGrouper {
     let g = this.byKey.get(key)
     if (!g) {
       g = {
-        edge: {key, protocol: e.protocol, client: {service: cs, host: host ? e.client.host : null}, server: {service: ss, host: host ? e.server.host : null}, port, ports: [], connections: 0, captureIds: [], clientHosts: [], serverHosts: [], clientIps: [], serverIps: [], clientPaths: [], serverPaths: []},
-        sets: {clientHosts: new SmallSet(), serverHosts: new SmallSet(), clientIps: new SmallSet(), serverIps: new SmallSet(), clientPaths: new SmallSet(), serverPaths: new SmallSet()},
-        ports: new SmallSet(),
-        captures: new SmallSet(),
+        edge: {key, protocol: e.protocol, client: {service: cs, host: host ? e.client.host : null}, server: {service: ss, host: host ? e.server.host : null}, port, ports: NONE, connections: 0, captureIds: NONE, clientHosts: NONE, serverHosts: NONE, clientIps: NONE, serverIps: NONE, clientPaths: NONE, serverPaths: NONE},
+        first: [e.client.host, e.server.host, e.client.ip, e.server.ip, e.client.process, e.server.process, e.server.port],
+        more: null,
+        captures: [],
       }
       this.byKey.set(key, g)
+    } else {
+      const v = [e.client.host, e.server.host, e.client.ip, e.server.ip, e.client.process, e.server.process, e.server.port]
+      for (let i = 0; i < v.length; i++) {
+        if (v[i] === g.first[i] || g.more?.[i]?.has(v[i])) continue
+        g.more ??= []
+        ;(g.more[i] ??= new Set()).add(v[i])
+      }
     }
     g.edge.connections += e.connections
-    g.ports.add(e.server.port)
-    for (const id of e.captureIds ?? []) g.captures.add(id)
-    g.sets.clientHosts.add(e.client.host)
-    g.sets.serverHosts.add(e.server.host)
-    g.sets.clientIps.add(e.client.ip)
-    g.sets.serverIps.add(e.server.ip)
-    g.sets.clientPaths.add(e.client.process)
-    g.sets.serverPaths.add(e.server.process)
+    // a few snapshots at most per edge: a list is smaller than a set
+    for (const id of e.captureIds ?? []) if (!g.captures.includes(id)) g.captures.push(id)
   }
 
   /** The edges so far, sorted (the grouper is spent: its sets are handed over). */
   edges(): Edge[] {
     const edges: Edge[] = []
-    for (const {edge, sets, ports, captures} of this.byKey.values()) {
-      for (const f of SET_FIELDS) edge[f] = (sets[f].values() as string[]).sort(cmp)
-      edge.ports = (ports.values() as number[]).sort((a, b) => a - b)
-      edge.captureIds = (captures.values() as number[]).sort((a, b) => a - b)
+    for (const {edge, first, more, captures} of this.byKey.values()) {
+      const all = (i: number): (string | number)[] => (more?.[i] ? [first[i], ...more[i]] : [first[i]])
+      SET_FIELDS.forEach((f, i) => (edge[f] = (all(i) as string[]).sort(cmp)))
+      edge.ports = (all(PORT) as number[]).sort((a, b) => a - b)
+      edge.captureIds = captures.sort((a, b) => a - b)
       edges.push(edge)
     }
     this.byKey.clear()
@@ -84,38 +86,23 @@ export class EdgeGrouper {
   }
 }
 
+/**
+ * One edge being grouped. At host level most edges have one host, address and path per end and
+ * one port: each field keeps its first value, and a set only for the values after it (a set per
+ * field and edge would cost several times the edge itself).
+ */
 interface Group {
   edge: Edge
-  sets: Record<SetField, SmallSet<string>>
-  ports: SmallSet<number>
-  captures: SmallSet<number>
+  /** The first value of each SET_FIELDS field, then the port (index PORT). */
+  first: (string | number)[]
+  /** Further values per field index, when there are any. */
+  more: (Set<string | number> | undefined)[] | null
+  captures: number[]
 }
 
-/**
- * A set that stays a short array while small: at host level most edges have one host, address
- * and path per end, and a Set per field and edge would cost several times the edge itself.
- */
-class SmallSet<T> {
-  private list: T[] = []
-  private set: Set<T> | null = null
-
-  add(v: T): void {
-    if (this.set) {
-      this.set.add(v)
-      return
-    }
-    if (this.list.includes(v)) return
-    this.list.push(v)
-    if (this.list.length > 16) {
-      this.set = new Set(this.list)
-      this.list = []
-    }
-  }
-
-  values(): T[] {
-    return this.set ? [...this.set] : this.list
-  }
-}
+const PORT = 6
+/** What an edge's lists hold until edges() fills them (shared, never written to). */
+const NONE: never[] = []
 
 type SetField = 'clientHosts' | 'serverHosts' | 'clientIps' | 'serverIps' | 'clientPaths' | 'serverPaths'
 const SET_FIELDS: SetField[] = ['clientHosts', 'serverHosts', 'clientIps', 'serverIps', 'clientPaths', 'serverPaths']
