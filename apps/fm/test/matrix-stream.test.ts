@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {describe, expect, test} from 'vitest'
+import {describe, expect, test, vi} from 'vitest'
 import {BaselineChecker, EdgeGrouper, parseBaseline} from '@fm/baseline'
 import type {MatrixEntry, MatrixHead} from '@fm/model'
 import {matrixToCsv, matrixToDot, matrixToJson, matrixToTable, TableWidths, tableCells} from '@fm/render'
@@ -9,6 +9,7 @@ import {matrixStream} from '../src/lib/matrix-stream.js'
 // many arguments (`Math.max(...widths)` was the table's crash at 50k hosts), and every writer
 // must stay in step with the whole-matrix writers of @fm/render.
 const N = 150_000
+vi.setConfig({testTimeout: 240_000})
 
 /** Entry i of a synthetic matrix, in matrix order: hosts, addresses and names vary in width. */
 function entry(i: number): MatrixEntry {

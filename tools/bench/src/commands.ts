@@ -74,9 +74,10 @@ for (const hosts of sizes) {
     writeDeployment({hosts, seed}, dir)
   }
   const dump = join(dir, 'dump.json')
-  const out = join(dir, 'bench-out')
-  const base = join(dir, 'baseline-service.yaml')
-  const baseHost = join(dir, 'baseline-host.yaml')
+  // per process, so several benches (say one --only each) can share a data folder
+  const out = join(dir, `bench-out-${process.pid}`)
+  const base = join(dir, `baseline-service-${process.pid}.yaml`)
+  const baseHost = join(dir, `baseline-host-${process.pid}.yaml`)
   const fake = await fakeAnalyzer()
   const commands: [string, string[]][] = [
     ['analyze csv', ['analyze', dump]],
