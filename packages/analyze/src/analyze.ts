@@ -191,12 +191,13 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   }
   await pause(signal)
   // The head (counts) is known before any entry, so a writer can stream the whole matrix.
-  const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0, ...store.unmatchedReasons()}
-  const counts = store.counts()
+  // Several snapshots of one deployment count each host, socket and client once (README, Snapshots)
+  const snap = captures.length > 1 ? store.snapshotCounts() : null
+  const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0, ...(snap ? snap.unmatched : store.unmatchedReasons())}
+  const counts = snap ? {hosts: snap.hosts, hostsWithoutSockets: snap.hostsWithoutSockets, sockets: snap.sockets, listeners: snap.listeners, serverSide: snap.serverSide, clientSide: snap.clientSide} : store.counts()
   const matched = {socket: 0, listener: 0, flow: 0}
-  for (const row of store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: 'socket' | 'listener' | 'flow'; n: number}[]) {
-    matched[row.method] = row.n
-  }
+  const byMethod = snap ? Object.entries(snap.matched).map(([method, n]) => ({method, n})) : (store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: string; n: number}[])
+  for (const row of byMethod) matched[row.method as keyof typeof matched] = row.n
   if (flowStats) matched.flow += flowStats.flowConnections
   const head: MatrixHead = {
     schemaVersion: 1,
@@ -208,7 +209,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
       clientsConsidered: matched.socket + matched.listener + matched.flow + reasons.external + reasons['no-listener'] + reasons['host-without-sockets'],
       matched,
       unmatched: reasons,
-      ambiguities: store.ambiguityCount(),
+      ambiguities: snap ? snap.ambiguities : store.ambiguityCount(),
       ...(flowStats ? {flows: flowStats} : {}),
     },
     hostsWithoutSockets: [...new Set(store.hostsWithoutSockets())].sort(cmp),

@@ -19,10 +19,16 @@ interface Case {
 }
 
 function cases(r: CheckReport): Case[] {
+  // each case's message looked up once (a find per edge is quadratic with many unexpected edges)
+  const messages = new Map<unknown, string>()
+  for (const v of r.violations) {
+    const k = v.kind === 'missing' ? v.rule : v.edge
+    if (!messages.has(k)) messages.set(k, v.message)
+  }
   const rule = (x: RuleResult): Case => ({
     group: x.kind,
     name: `${x.kind} ${x.rule.text} (line ${x.rule.line})`,
-    failure: x.ok ? null : (r.violations.find((v) => v.kind === 'missing' && v.rule === x.rule)?.message ?? 'failed'),
+    failure: x.ok ? null : (messages.get(x.rule) ?? 'failed'),
     skipped: null,
     detail:
       x.kind === 'require'
@@ -32,7 +38,7 @@ function cases(r: CheckReport): Case[] {
   const edge = (e: CheckedEdge): Case => ({
     group: e.status === 'flaky' ? 'flaky' : 'unexpected',
     name: `${e.status === 'flaky' ? 'flaky' : 'unexpected'} edge ${edgeLabel(e)}`,
-    failure: e.status === 'unexpected' ? (r.violations.find((v) => v.kind === 'unexpected' && v.edge === e)?.message ?? 'unexpected') : null,
+    failure: e.status === 'unexpected' ? (messages.get(e) ?? 'unexpected') : null,
     skipped: e.status === 'flaky' ? `seen in ${e.seen} of ${r.snapshots} snapshots, fewer than --min-seen ${r.minSeen}` : null,
     detail: `${e.connections} connection${e.connections === 1 ? '' : 's'}; clients ${e.clientHosts.join(', ')} (${e.clientPaths.join(', ')}); servers ${e.serverHosts.join(', ')} ${e.serverIps.join(', ')} (${e.serverPaths.join(', ')})`,
   })

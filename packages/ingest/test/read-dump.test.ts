@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {fc, test as fcTest} from '@fast-check/vitest'
 import type {DumpRecord} from '@fm/model'
-import {edgeToRecord, elementToRecord, nodeToRecord, readJsonDump, toSockets} from '@fm/ingest'
+import {edgeToRecord, elementToRecord, locateJsonError, nodeToRecord, readJsonDump, toSockets} from '@fm/ingest'
 import {generateDeployment} from '../../../tools/gen/src/generate.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-read-'))
@@ -136,4 +136,22 @@ describe('readJsonDump', () => {
     const bytes = Buffer.concat([Buffer.from('[{"ID":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]')])
     expect(await error(bytes)).toBe('not UTF-8 text between bytes 1 and 12: expected a Skydive JSON response')
   })
+})
+
+test('locating an error after a string of escapes costs at most 3x locating it after plain text', () => {
+  // the error sits after one long string: the locator walks it once, whatever it holds
+  const hostile = Buffer.from(`["${'\\"'.repeat(300_000)}" x]`)
+  const plain = Buffer.from(`["${'ab'.repeat(300_000)}" x]`)
+  expect(locateJsonError(hostile, 0, hostile.length)?.offset).toBe(hostile.length - 2)
+  expect(locateJsonError(plain, 0, plain.length)?.offset).toBe(plain.length - 2)
+  const fastest = (b: Buffer): number => {
+    let best = Infinity
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now()
+      locateJsonError(b, 0, b.length)
+      best = Math.min(best, performance.now() - t)
+    }
+    return best
+  }
+  expect(fastest(hostile) / fastest(plain)).toBeLessThanOrEqual(3)
 })

@@ -326,6 +326,16 @@ export class Store {
       .get() as ReturnType<Store['counts']>
   }
 
+  /**
+   * The summary's counts over several snapshots of one deployment, each host, socket and client
+   * counted once (see snapshot-counts.sql); with one capture they equal counts(), unmatchedReasons(),
+   * ambiguityCount() and the matches by method.
+   */
+  snapshotCounts(): ReturnType<Store['counts']> & {matched: Record<string, number>; unmatched: Record<string, number>; ambiguities: number} {
+    const r = this.db.prepare(query('snapshot-counts')).get() as ReturnType<Store['counts']> & {matched: string; unmatched: string; ambiguities: number}
+    return {...r, matched: JSON.parse(r.matched ?? '{}') as Record<string, number>, unmatched: JSON.parse(r.unmatched ?? '{}') as Record<string, number>}
+  }
+
   hostsWithoutSockets(): string[] {
     return (this.db.prepare('SELECT DISTINCT name FROM hosts WHERE has_sockets = 0').pluck().all() as string[])
   }

@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
 import type {CaptureProgress, ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix} from '@fm/model'
-import {matrixToDot, matrixToTable} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
@@ -11,14 +10,15 @@ import {matrixStream} from '../lib/matrix-stream.js'
 import {ChunkedOutput, checkOutputs, writeAtomic} from '../lib/output.js'
 import {writeStdout} from '../lib/stdout.js'
 
-export type AnalyzeResult = Matrix
+/** The matrix; nothing under --json, whose document is streamed to stdout as --format json writes it. */
+export type AnalyzeResult = Matrix | undefined
 
 export default class Analyze extends FmCommand {
   static summary = 'Match the sockets of Skydive dumps into a service-to-service flow matrix.'
 
   static description = `Reads Skydive dumps by their content (a G response as array or object, node arrays, Sockets() maps, flow arrays, fm capture folders, or an fm database), streams them into SQLite and pairs every client socket with the server socket whose tuple is its mirror image. Several dumps are merged, one capture each.
 
-Output goes to stdout (or --output FILE, written atomically). CSV, JSON and --list-no-peers are written as the store hands the matrix over, so memory stays flat on any size of deployment; dot, table and --json hold the whole matrix. --json prints the whole result: entries, counts by method, unmatched sockets by reason and ambiguities.
+Output goes to stdout (or --output FILE, written atomically). Every format is written as the store hands the matrix over, so memory stays flat on any size of deployment: the table's column widths and the dot graph's clusters and summed edges are gathered in a scratch SQLite file that deletes itself. --json prints the document --format json writes: entries, counts by method, unmatched sockets by reason and ambiguities.
 
 Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C stops the analysis at its next step and removes what it was writing (exit 130).`
 
@@ -95,6 +95,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
         matrix = await withTemporaryCapture(captureOpts, (c) => withRedactedInputs([...dumps, c.path], flags, redacting, run))
       } else matrix = await withRedactedInputs(dumps, flags, redacting, run)
     } catch (e) {
+      stream?.abort()
       out?.abort()
       throw e
     } finally {
@@ -109,7 +110,8 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
         out?.abort()
         throw e
       }
-      return matrix
+      // under --json the document is on stdout already: nothing for oclif to print
+      return this.jsonEnabled() ? undefined : matrix
     }
     if (flags.format === 'skydive' && connection) {
       const {publish} = await import('@fm/publish')
@@ -117,22 +119,6 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
       this.log(`published into ${p.analyzer}: ${p.nodes.added + p.nodes.updated + p.nodes.unchanged} service nodes, ${p.edges.added + p.edges.updated + p.edges.unchanged} connection edges (${p.messages} changes)`)
       return matrix
     }
-    if (this.jsonEnabled()) return matrix
-    const text = render(matrix, flags.format)
-    if (flags.output) writeAtomic(flags.output, text)
-    else await writeStdout(text)
-    return matrix
-  }
-}
-
-/** The outputs that need the whole matrix (the streamed ones never come here). */
-function render(m: Matrix, format: string): string {
-  switch (format) {
-    case 'dot':
-      return matrixToDot(m)
-    case 'table':
-      return matrixToTable(m)
-    default:
-      throw new Error(`format ${format} is streamed, not rendered whole`)
+    throw new Error(`format ${flags.format} is streamed, not rendered whole`)
   }
 }

@@ -1,6 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {parseMinSeen, resolveMinSeen, writeBaseline, type Level, type WriteBaselineResult} from '@fm/baseline'
+import {BaselineWriter, parseMinSeen, resolveMinSeen, type Level, type WriteBaselineResult} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
 import {checkOutputs, writeAtomic} from '../lib/output.js'
@@ -47,17 +47,19 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
     checkOutputs(argv as string[], {'--out': flags.out})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const progress = this.progress()
-    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
-    progress.done()
-    const minSeen = resolveMinSeen(minSeenSpec, obs.captures.length)
     // an empty file (say, created by `touch`) is a new baseline, not a malformed one
     const current = flags.out && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : ''
     const existing = flags.out && current.trim() ? {text: current, file: flags.out} : undefined
-    const {text, ...result} = writeBaseline(obs, {level: flags.level as Level | undefined, minSeen, existing, prune: flags.prune})
+    // entries are folded into edges as they stream: only the edges are held
+    const writer = new BaselineWriter({level: flags.level as Level | undefined, existing, prune: flags.prune})
+    const captures = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, onEntry: (e) => writer.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
+    progress.done()
+    const minSeen = resolveMinSeen(minSeenSpec, captures.length)
+    const {text, ...result} = writer.finish(captures, minSeen)
     if (flags.out) {
       writeAtomic(flags.out, text)
-      this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${obs.captures.length} snapshots)`)
+      this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${captures.length} snapshots)`)
     } else if (!this.jsonEnabled()) await writeStdout(text)
-    return {file: flags.out ?? null, snapshots: obs.captures.length, minSeen, ...result}
+    return {file: flags.out ?? null, snapshots: captures.length, minSeen, ...result}
   }
 }

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {checkBaseline, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
-import {CheckFailedError, InputError} from '@fm/model'
+import {BaselineChecker, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
+import {CheckFailedError, InputError, type MatrixEntry} from '@fm/model'
 import {checkPolicy, parsePolicyFiles} from '@fm/policy'
 import {FmCommand} from '../lib/base-command.js'
 import {exitCodeOf} from '../lib/errors.js'
@@ -63,10 +63,21 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
     const baseline = flags.baseline ? parseBaseline(readBaseline(flags.baseline), flags.baseline) : null
     const rulesets = flags.policy ? parsePolicyFiles(readPolicyDir(flags.policy)) : null
     const progress = this.progress()
-    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
-    progress.done()
-    const minSeen = resolveMinSeen(minSeenSpec, obs.captures.length)
-    const report = rulesets ? checkPolicy(rulesets, obs, {minSeen}) : checkBaseline(baseline!, obs, {minSeen})
+    const redact = {redact: flags.redact, key: flags.key, toolVersion: this.config.version}
+    let report: CheckReport
+    if (rulesets) {
+      // a policy is checked on the observation as a whole (its entries are held)
+      const entries: MatrixEntry[] = []
+      const captures = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, onEntry: (e) => entries.push(e), redact})
+      progress.done()
+      report = checkPolicy(rulesets, {captures, entries}, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
+    } else {
+      // entries are checked against a baseline as they stream: only the edges are held
+      const checker = new BaselineChecker(baseline!)
+      const captures = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, onEntry: (e) => checker.add(e), redact})
+      progress.done()
+      report = checker.report(captures, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
+    }
     const opts = {baseline: flags.policy ?? flags.baseline!}
     if (flags.output) writeAtomic(flags.output, formatCheck(report, flags.format as CheckFormat, opts))
     // under --json oclif prints a passing result; a failing one is printed here, before exit 5

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {diffObservations, formatDiff, type DiffFormat, type DiffReport, type Level} from '@fm/baseline'
+import {diffEdges, EdgeGrouper, formatDiff, type DiffFormat, type DiffReport, type DiffSide, type Level} from '@fm/baseline'
 import {CheckFailedError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
 import {exitCodeOf} from '../lib/errors.js'
@@ -52,8 +52,13 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     const {args, flags} = await this.parse(Diff)
     checkOutputs([args.a, args.b], {'--output': flags.output})
     const progress = this.progress()
-    const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
-    const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})
+    // each side's entries are folded into edges as they stream: only the edges are held
+    const read = async (file: string): Promise<DiffSide> => {
+      const g = new EdgeGrouper({level: flags.level as Level, byPort: false})
+      const captures = await readObservation([file], {states: parseStates(flags.states), onProgress: progress, onEntry: (e) => g.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
+      return {captures, edges: g.edges()}
+    }
+    const report = diffEdges(await read(args.a), await read(args.b), {level: flags.level as Level})
     progress.done()
     const failed = flags['exit-code'] && report.different
     if (flags.output) writeAtomic(flags.output, formatDiff(report, flags.format as DiffFormat))

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {parseBaseline} from '@fm/baseline'
-import {InputError, UsageError, type HostListening} from '@fm/model'
+import {InputError, UsageError, type HostListening, type MatrixEntry} from '@fm/model'
 import {buildPolicy, policyFiles, type PolicyFormat, type PolicyMode} from '@fm/policy'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
@@ -58,7 +58,10 @@ Check before applying: fm check --policy DIR INPUT... lists the observed connect
     const baseline = flags.baseline ? {file: flags.baseline, baseline: parseBaseline(readText(flags.baseline), flags.baseline)} : undefined
     const listening: HostListening[] = []
     const progress = this.progress()
-    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, onHostListening: (h) => listening.push(h)})
+    // the policy is built from the observation as a whole: its entries are held
+    const entries: MatrixEntry[] = []
+    const captures = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, onEntry: (e) => entries.push(e), onHostListening: (h) => listening.push(h)})
+    const obs = {captures, entries}
     progress.done()
     const policy = buildPolicy(obs, {mode: flags.mode as PolicyMode, aggregate, baseline, listening})
     const format = flags.format as PolicyFormat
