@@ -8,8 +8,9 @@ const src = (p: string): string => fileURLToPath(new URL(`${p}/src/index.ts`, im
 export default defineConfig({
   resolve: {
     alias: [
-      {find: /^@fm\/(model|ingest|store|match|analyze|render|capture|baseline|publish|redact)$/, replacement: fileURLToPath(new URL('packages/$1/src/index.ts', import.meta.url))},
+      {find: /^@fm\/(model|ingest|store|match|analyze|render|capture|baseline|publish|collect|policy|redact)$/, replacement: fileURLToPath(new URL('packages/$1/src/index.ts', import.meta.url))},
       {find: /^@fm\/report$/, replacement: src('apps/report')},
+      {find: /^@fm\/lab$/, replacement: src('tools/lab')},
     ],
   },
   test: {

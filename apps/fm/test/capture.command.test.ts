@@ -49,8 +49,8 @@ describe('fm capture, then fm analyze', () => {
   test('several snapshots become one capture each in the analysis', async () => {
     const out = outPath()
     await runCommand(Capture, ['--analyzer', await fake(), '--out', out, '--every', '100ms', '--count', '2'])
-    const r = await runCommand<{captures: {label: string; format: string}[]}>(Analyze, [out, '--json'])
-    expect(r.result?.captures.map((c) => [c.label, c.format])).toEqual([['snapshot-1', 'fm-capture'], ['snapshot-2', 'fm-capture']])
+    const r = await runCommand(Analyze, [out, '--json'])
+    expect((JSON.parse(r.stdout) as {captures: {label: string; format: string}[]}).captures.map((c) => [c.label, c.format])).toEqual([['snapshot-1', 'fm-capture'], ['snapshot-2', 'fm-capture']])
   })
 
   test('--json returns the manifest and the path', async () => {

@@ -62,8 +62,8 @@ describe('fm analyze --format skydive', () => {
     const r = await runCommand(Analyze, ['--analyzer', addr, '--format', 'skydive'])
     expect(r.exitCode).toBe(0)
     // one edge per row of the matrix the same analyzer gives
-    const direct = await runCommand<{entries: unknown[]}>(Analyze, ['--analyzer', addr, '--json'])
-    expect(fmEdges(fa)).toBe(direct.result?.entries.length)
+    const direct = await runCommand(Analyze, ['--analyzer', addr, '--json'])
+    expect(fmEdges(fa)).toBe((JSON.parse(direct.stdout) as {entries: unknown[]}).entries.length)
     expect(fmEdges(fa)).toBeGreaterThan(0)
   })
 

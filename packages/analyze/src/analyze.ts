@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto'
-import {rmSync, renameSync} from 'node:fs'
+import {rmSync, renameSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {dirname, join} from 'node:path'
+import {cmp, errnoOf, FmError, isWriteFault, InputError, InterruptedError, OutputError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
-import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
+import {copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
 import {emptyFlowStats, matchFlows} from './match-flows.js'
 import {readPacked} from './read-packed.js'
@@ -52,6 +52,8 @@ export interface AnalyzeOptions {
   onUnmatched?: (u: UnmatchedSocket) => void
   /** Hands the ambiguities over one at a time, in order, instead of returning them (whatever `lists`). */
   onAmbiguity?: (a: Ambiguity) => void
+  /** Hands over each host's own addresses and listeners (by host name, over every capture), after matching. */
+  onHostListening?: (h: HostListening) => void
   /** Candidate rows read per page while picking servers (tests make it tiny to cross page edges). */
   candidatePageSize?: number
   onProgress?: (p: Progress) => void
@@ -78,14 +80,15 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   const kinds = await Promise.all(opts.inputs.map(async (file) => ({file, kind: await sniffDump(file)})))
   const fromDb = kinds.filter((k) => k.kind === 'sqlite')
   if (fromDb.length > 0 && (kinds.length > 1 || opts.db)) {
-    throw new InputError(fromDb[0].file, 'an fm database is read alone: pass it as the only input, without --db')
+    throw new InputError(fromDb[0].file, 'an fm database is read alone: pass it as the only input, without `db`')
   }
   if (fromDb.length === 1) return matrixFromDatabase(fromDb[0].file, states, opts)
 
+  if (opts.db !== undefined) checkDbTarget(opts.db)
   const target = opts.db ?? join(tmpdir(), `fm-${process.pid}-${randomBytes(4).toString('hex')}.db`)
   const temp = `${target}.tmp-${process.pid}`
   rmSync(temp, {force: true})
-  const store = new Store(temp, {bulk: true})
+  const store = written(target, () => new Store(temp, {bulk: true}), () => rmSync(temp, {force: true}))
   const onProgress = (p: ReadProgress): void => opts.onProgress?.({phase: 'read', ...p})
   let ok = false
   try {
@@ -95,39 +98,82 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
         const cap = await readCapture(file)
         for (const snap of cap.snapshots) {
           const id = store.addCapture({source: file, format: 'fm-capture', label: snap.label, timeContext: snap.timeContext, startedAt: snap.startedAt, endedAt: snap.endedAt, manifest: cap.manifest})
-          for (const part of snap.files) await store.loadPacked(id, untilAborted(readPacked(part, {worker: opts.readInWorker, onProgress}), opts.signal))
+          for (const part of snap.files) await store.loadPacked(id, untilAborted(readPacked(part, {worker: opts.readInWorker, onProgress}), opts.signal), part)
           await pause(opts.signal)
           store.finishLoad(id)
         }
         continue
       }
       const id = store.addCapture({source: file, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
-      await store.loadPacked(id, untilAborted(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal))
+      await store.loadPacked(id, untilAborted(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal), file)
       await pause(opts.signal)
       store.finishLoad(id)
     }
     const matrix = await matchAll(store, states, opts)
     ok = true
     return matrix
+  } catch (e) {
+    throw asOutputError(target, e)
   } finally {
-    store.close()
-    if (ok && opts.db) renameSync(temp, target)
+    // closing a database on a full disk can fail too: the temporary file goes all the same
+    let closeError: unknown
+    try {
+      store.close()
+    } catch (e) {
+      closeError = e
+    }
+    if (ok && opts.db && closeError === undefined) written(target, () => renameSync(temp, target), () => rmSync(temp, {force: true}))
     else rmSync(temp, {force: true})
+    // eslint-disable-next-line no-unsafe-finally -- a database that could not be closed is not written
+    if (ok && closeError !== undefined) throw asOutputError(target, closeError)
   }
 }
 
-async function matrixFromDatabase(file: string, states: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {
-  let store: Store
+/** Refuses a `db` that cannot become a database file, before any work: a folder, or a path without its folder. */
+function checkDbTarget(db: string): void {
+  let st
   try {
-    store = new Store(file)
-  } catch (e) {
-    throw new InputError(file, `cannot open as an fm database: ${(e as Error).message}`)
+    st = statSync(db)
+  } catch {
+    try {
+      if (statSync(dirname(db)).isDirectory()) return
+    } catch {
+      // told below
+    }
+    throw new OutputError(db, 'ENOENT')
   }
+  if (st.isDirectory()) throw new OutputError(db, 'EISDIR')
+}
+
+/** Runs file work for `target`; a system or SQLite error becomes an OutputError naming it (after `cleanup`). */
+function written<T>(target: string, work: () => T, cleanup?: () => void): T {
   try {
-    store.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates;')
-    return await matchAll(store, states, opts)
+    return work()
+  } catch (e) {
+    cleanup?.()
+    throw asOutputError(target, e)
+  }
+}
+
+/** SQLite reports a full disk as SQLITE_FULL, a failed write as SQLITE_IOERR_*, the system as ENOSPC...: an OutputError for `target`. */
+function asOutputError(target: string, e: unknown): unknown {
+  return e instanceof FmError || !isWriteFault(errnoOf(e)) ? e : new OutputError(target, errnoOf(e))
+}
+
+/** Matches an fm database again, on a private copy: an input is never written. */
+async function matrixFromDatabase(file: string, states: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {
+  const temp = join(tmpdir(), `fm-${process.pid}-${randomBytes(4).toString('hex')}.db`)
+  try {
+    await copyFmDatabase(file, temp)
+    const store = new Store(temp, {bulk: true})
+    try {
+      store.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates;')
+      return await matchAll(store, states, opts)
+    } finally {
+      store.close()
+    }
   } finally {
-    store.close()
+    rmSync(temp, {force: true})
   }
 }
 
@@ -151,12 +197,13 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   }
   await pause(signal)
   // The head (counts) is known before any entry, so a writer can stream the whole matrix.
-  const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0, ...store.unmatchedReasons()}
-  const counts = store.counts()
+  // Several snapshots of one deployment count each host, socket and client once (README, Snapshots)
+  const snap = captures.length > 1 ? store.snapshotCounts() : null
+  const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0, ...(snap ? snap.unmatched : store.unmatchedReasons())}
+  const counts = snap ? {hosts: snap.hosts, hostsWithoutSockets: snap.hostsWithoutSockets, sockets: snap.sockets, listeners: snap.listeners, serverSide: snap.serverSide, clientSide: snap.clientSide} : store.counts()
   const matched = {socket: 0, listener: 0, flow: 0}
-  for (const row of store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: 'socket' | 'listener' | 'flow'; n: number}[]) {
-    matched[row.method] = row.n
-  }
+  const byMethod = snap ? Object.entries(snap.matched).map(([method, n]) => ({method, n})) : (store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: string; n: number}[])
+  for (const row of byMethod) matched[row.method as keyof typeof matched] = row.n
   if (flowStats) matched.flow += flowStats.flowConnections
   const head: MatrixHead = {
     schemaVersion: 1,
@@ -168,7 +215,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
       clientsConsidered: matched.socket + matched.listener + matched.flow + reasons.external + reasons['no-listener'] + reasons['host-without-sockets'],
       matched,
       unmatched: reasons,
-      ambiguities: store.ambiguityCount(),
+      ambiguities: snap ? snap.ambiguities : store.ambiguityCount(),
       ...(flowStats ? {flows: flowStats} : {}),
     },
     hostsWithoutSockets: [...new Set(store.hostsWithoutSockets())].sort(cmp),
@@ -189,6 +236,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
       entries = []
     }
   }
+  if (opts.onHostListening) await each(readHostListening(store), opts.onHostListening, signal)
   await pause(signal)
   // Both lists come out of the store already in order (by socket key): streamed, or kept.
   const lists = opts.lists ?? true
@@ -311,6 +359,20 @@ function* shareStrings<T extends object>(rows: Iterable<T>): Generator<T> {
 /** The unmatched client sockets, in the store's order. */
 function* readUnmatched(store: Store): Generator<UnmatchedSocket> {
   for (const {host, reason, key, ...socket} of store.unmatchedRows()) yield {host, socket, key, reason: reason as UnmatchedReason}
+}
+
+/** Per host name, its addresses and listeners, from the store's rows (sorted by host). */
+function* readHostListening(store: Store): Generator<HostListening> {
+  let current: HostListening | null = null
+  for (const r of store.hostListeningRows()) {
+    if (current === null || current.host !== r.host) {
+      if (current !== null) yield current
+      current = {host: r.host, addresses: [], listeners: []}
+    }
+    if (r.kind === 'address') current.addresses.push(r.address)
+    else current.listeners.push({protocol: r.protocol, address: r.address, port: r.port, process: r.process, name: r.name})
+  }
+  if (current) yield current
 }
 
 /** The ambiguities, one per client, from the store's rows (one per candidate, in order). */

@@ -7,24 +7,40 @@ import {globMatch, isGlob} from './glob.js'
  */
 export function inAddressRange(address: string, range: string): boolean {
   if (isGlob(range)) return globMatch(range, address)
-  const r = parseCidr(range)
+  const r = parseRange(range)
   if (!r) return false
   const fam = addressFamily(address)
-  if (fam === 0 || fam !== addressFamily(r.address)) return false
-  const bits = fam === 4 ? 32 : 128
-  const prefix = r.prefix ?? bits
-  const shift = BigInt(bits - prefix)
+  if (fam === 0 || fam !== r.family) return false
+  const shift = BigInt((fam === 4 ? 32 : 128) - r.prefix)
   return toBigInt(address) >> shift === toBigInt(r.address) >> shift
 }
 
 /** True when `range` is something inAddressRange understands. */
 export function isAddressRange(range: string): boolean {
-  if (isGlob(range)) return true
+  return isGlob(range) || parseRange(range) !== null
+}
+
+/**
+ * A range's canonical address, family and prefix (a single address: the full length). An
+ * IPv4-mapped range (`::ffff:10.0.0.0/104`) is the IPv4 range it maps (`10.0.0.0/8`), as
+ * addresses are canonical; below /96 it would also hold IPv6 addresses, so it is refused.
+ */
+function parseRange(range: string): {address: string; family: 4 | 6; prefix: number} | null {
   const slash = range.indexOf('/')
-  const r = parseCidr(range)
-  if (!r) return false
-  const max = addressFamily(r.address) === 4 ? 32 : 128
-  return slash < 0 || (r.prefix !== null && r.prefix >= 0 && r.prefix <= max && /^\d+$/.test(range.slice(slash + 1)))
+  const text = slash < 0 ? range : range.slice(0, slash)
+  const r = parseCidr(text)
+  if (!r) return null
+  const family = addressFamily(r.address) as 4 | 6
+  const max = family === 4 ? 32 : 128
+  if (slash < 0) return {address: r.address, family, prefix: max}
+  const bits = range.slice(slash + 1)
+  if (!/^\d{1,3}$/.test(bits)) return null
+  let prefix = Number(bits)
+  if (family === 4 && text.includes(':')) {
+    if (prefix < 96 || prefix > 128) return null
+    prefix -= 96
+  }
+  return prefix <= max ? {address: r.address, family, prefix} : null
 }
 
 function toBigInt(a: string): bigint {

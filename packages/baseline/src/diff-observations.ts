@@ -1,4 +1,5 @@
 import {groupEdges} from './group-edges.js'
+import type {CaptureInfo} from '@fm/model'
 import type {DiffReport, Edge, EdgeChange, Level, Observation} from './types.js'
 
 export interface DiffOptions {
@@ -12,10 +13,21 @@ export interface DiffOptions {
  * new edge and a gone one.
  */
 export function diffObservations(a: Observation, b: Observation, opts: DiffOptions = {}): DiffReport {
+  const group = {level: opts.level ?? 'service', byPort: false}
+  return diffEdges({captures: a.captures, edges: groupEdges(a.entries, group)}, {captures: b.captures, edges: groupEdges(b.entries, group)}, opts)
+}
+
+/** The edges of one side of a diff, grouped across ports (`groupEdges` or an `EdgeGrouper` with byPort false). */
+export interface DiffSide {
+  captures: CaptureInfo[]
+  edges: Edge[]
+}
+
+/** diffObservations from edges already grouped (entries streamed into an EdgeGrouper, say). */
+export function diffEdges(a: DiffSide, b: DiffSide, opts: DiffOptions = {}): DiffReport {
   const level = opts.level ?? 'service'
-  const group = {level, byPort: false}
-  const before = new Map(groupEdges(a.entries, group).map((e) => [e.key, e]))
-  const after = groupEdges(b.entries, group)
+  const before = new Map(a.edges.map((e) => [e.key, e]))
+  const after = b.edges
   const countsCompared = ![...a.captures, ...b.captures].some((c) => c.format === 'matrix-csv')
   const report: DiffReport = {
     level,

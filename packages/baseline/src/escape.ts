@@ -1,11 +1,29 @@
+/** Unicode's bidirectional controls (embeddings, overrides, isolates, marks): they reorder the text around them. */
+const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069'
+const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]`, 'g')
+const XML_BIDI = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI}]`, 'g')
+const YAML_UNSAFE = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029\\ufeff${BIDI}]`, 'g')
+
 /** Control and bidi characters become `?`, so a hostile process name cannot move a terminal's cursor or reorder text. */
 export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?')
+  return s.replace(UNPRINTABLE, '?')
 }
 
-/** Text for XML content and attributes: markup escaped, characters XML 1.0 forbids replaced by `?`. */
+/**
+ * A YAML double-quoted scalar (TAP diagnostics): JSON's escapes, plus `\uXXXX` for the bidi and
+ * C1 controls and line separators JSON leaves raw, so a viewer shows them instead of obeying them.
+ */
+export function yamlString(s: string): string {
+  return JSON.stringify(s).replace(YAML_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/**
+ * Text for XML content and attributes: markup escaped, characters XML 1.0 forbids replaced by `?`,
+ * and so are bidi and C1 controls (a character reference would only bring them back in a CI's test tab).
+ */
 export function xmlText(s: string): string {
   return s
+    .replace(XML_BIDI, '?')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '?')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

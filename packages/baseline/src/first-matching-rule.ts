@@ -1,5 +1,5 @@
 import type {MatrixEntry} from '@fm/model'
-import {isGlob} from './glob.js'
+import {globLiteral, isGlob, isPathPattern} from './glob.js'
 import {ruleMatches} from './rule-matches.js'
 import {serviceName} from './service-name.js'
 import type {Rule} from './types.js'
@@ -39,7 +39,7 @@ function key(protocol: string, clientHost: string | null, client: string, server
 
 /** The lookup key of a rule naming exactly one edge, or null for any other rule. */
 function exactKey(r: Rule): string | null {
-  const one = (p: string[] | undefined): string | null => (p && p.length === 1 && !isGlob(p[0]) && !p[0].includes('/') ? p[0] : null)
+  const one = (p: string[] | undefined): string | null => (p && p.length === 1 && !isGlob(p[0]) && !isPathPattern(p[0]) ? globLiteral(p[0]) : null)
   const extra = r.process || r.host || r.address || r.clientAddress || r.serverAddress || r.loopback !== undefined
   const protocol = one(r.protocol)
   const client = one(r.client)

@@ -1,5 +1,5 @@
 import {edgeLabel} from './group-edges.js'
-import {mdText, printable, tapText, xmlText} from './escape.js'
+import {mdText, printable, tapText, xmlText, yamlString} from './escape.js'
 import type {CheckedEdge, CheckReport, RuleResult} from './types.js'
 
 export type CheckFormat = 'text' | 'junit' | 'tap' | 'markdown' | 'json'
@@ -19,10 +19,16 @@ interface Case {
 }
 
 function cases(r: CheckReport): Case[] {
+  // each case's message looked up once (a find per edge is quadratic with many unexpected edges)
+  const messages = new Map<unknown, string>()
+  for (const v of r.violations) {
+    const k = v.kind === 'missing' ? v.rule : v.edge
+    if (!messages.has(k)) messages.set(k, v.message)
+  }
   const rule = (x: RuleResult): Case => ({
     group: x.kind,
     name: `${x.kind} ${x.rule.text} (line ${x.rule.line})`,
-    failure: x.ok ? null : (r.violations.find((v) => v.kind === 'missing' && v.rule === x.rule)?.message ?? 'failed'),
+    failure: x.ok ? null : (messages.get(x.rule) ?? 'failed'),
     skipped: null,
     detail:
       x.kind === 'require'
@@ -32,7 +38,7 @@ function cases(r: CheckReport): Case[] {
   const edge = (e: CheckedEdge): Case => ({
     group: e.status === 'flaky' ? 'flaky' : 'unexpected',
     name: `${e.status === 'flaky' ? 'flaky' : 'unexpected'} edge ${edgeLabel(e)}`,
-    failure: e.status === 'unexpected' ? (r.violations.find((v) => v.kind === 'unexpected' && v.edge === e)?.message ?? 'unexpected') : null,
+    failure: e.status === 'unexpected' ? (messages.get(e) ?? 'unexpected') : null,
     skipped: e.status === 'flaky' ? `seen in ${e.seen} of ${r.snapshots} snapshots, fewer than --min-seen ${r.minSeen}` : null,
     detail: `${e.connections} connection${e.connections === 1 ? '' : 's'}; clients ${e.clientHosts.join(', ')} (${e.clientPaths.join(', ')}); servers ${e.serverHosts.join(', ')} ${e.serverIps.join(', ')} (${e.serverPaths.join(', ')})`,
   })
@@ -108,7 +114,7 @@ export function checkToTap(r: CheckReport): string {
   list.forEach((c, i) => {
     const skip = c.skipped !== null ? ` # SKIP ${tapText(c.skipped)}` : ''
     out.push(`${c.failure !== null ? 'not ok' : 'ok'} ${i + 1} - ${tapText(c.name)}${skip}`)
-    if (c.failure !== null) out.push('  ---', `  message: ${JSON.stringify(c.failure)}`, `  detail: ${JSON.stringify(c.detail)}`, '  ...')
+    if (c.failure !== null) out.push('  ---', `  message: ${yamlString(c.failure)}`, `  detail: ${yamlString(c.detail)}`, '  ...')
   })
   out.push(`# ${tapText(summary(r))}`)
   return out.join('\n') + '\n'

@@ -10,45 +10,99 @@ export interface GroupOptions {
 
 /**
  * Folds matrix entries into edges: client service → server service, protocol, and the server port
- * when `byPort`; hosts join the identity only at host level. Server and client addresses never do
+ * when `byPort`; hosts join the identity only at host and group level. Server and client addresses never do
  * (a service keeps its identity when it moves or has many addresses); ephemeral client ports are
  * not in a matrix at all. Sorted by key.
  */
 export function groupEdges(entries: Iterable<MatrixEntry>, opts: GroupOptions): Edge[] {
-  const byKey = new Map<string, {edge: Edge; sets: Record<SetField, Set<string>>; ports: Set<number>; captures: Set<number>}>()
-  for (const e of entries) {
-    const client = {service: serviceName(e.client), host: opts.level !== 'service' ? e.client.host : null}
-    const server = {service: serviceName(e.server), host: opts.level !== 'service' ? e.server.host : null}
-    const port = opts.byPort ? e.server.port : null
-    const key = [e.protocol, client.host ?? '', client.service, server.host ?? '', server.service, port ?? ''].join('\u0000')
-    let g = byKey.get(key)
+  const g = new EdgeGrouper(opts)
+  for (const e of entries) g.add(e)
+  return g.edges()
+}
+
+/** The key of the edge an entry belongs to (Edge.key). */
+export function edgeKey(e: MatrixEntry, opts: GroupOptions): string {
+  const host = opts.level !== 'service'
+  return edgeKeyOf(e.protocol, host ? e.client.host : '', serviceName(e.client), host ? e.server.host : '', serviceName(e.server), opts.byPort ? e.server.port : null)
+}
+
+function edgeKeyOf(protocol: string, clientHost: string, client: string, serverHost: string, server: string, port: number | null): string {
+  return [protocol, clientHost, client, serverHost, server, port ?? ''].join('\u0000')
+}
+
+/**
+ * groupEdges one entry at a time, so entries can stream from an analysis and only the edges are
+ * held. Example: `const g = new EdgeGrouper({level: 'service', byPort: true}); g.add(e); g.edges()`
+ */
+export class EdgeGrouper {
+  private readonly byKey = new Map<string, Group>()
+
+  constructor(private readonly opts: GroupOptions) {}
+
+  /** How many entries were added. */
+  entries = 0
+
+  add(e: MatrixEntry): void {
+    this.entries++
+    const host = this.opts.level !== 'service'
+    const port = this.opts.byPort ? e.server.port : null
+    const cs = serviceName(e.client)
+    const ss = serviceName(e.server)
+    const key = edgeKeyOf(e.protocol, host ? e.client.host : '', cs, host ? e.server.host : '', ss, port)
+    let g = this.byKey.get(key)
     if (!g) {
       g = {
-        edge: {key, protocol: e.protocol, client, server, port, ports: [], connections: 0, captureIds: [], clientHosts: [], serverHosts: [], clientIps: [], serverIps: [], clientPaths: [], serverPaths: []},
-        sets: {clientHosts: new Set(), serverHosts: new Set(), clientIps: new Set(), serverIps: new Set(), clientPaths: new Set(), serverPaths: new Set()},
-        ports: new Set(),
-        captures: new Set(),
+        edge: {key, protocol: e.protocol, client: {service: cs, host: host ? e.client.host : null}, server: {service: ss, host: host ? e.server.host : null}, port, ports: NONE, connections: 0, captureIds: NONE, clientHosts: NONE, serverHosts: NONE, clientIps: NONE, serverIps: NONE, clientPaths: NONE, serverPaths: NONE},
+        first: [e.client.host, e.server.host, e.client.ip, e.server.ip, e.client.process, e.server.process, e.server.port],
+        more: null,
+        captures: [],
       }
-      byKey.set(key, g)
+      this.byKey.set(key, g)
+    } else {
+      const v = [e.client.host, e.server.host, e.client.ip, e.server.ip, e.client.process, e.server.process, e.server.port]
+      for (let i = 0; i < v.length; i++) {
+        if (v[i] === g.first[i] || g.more?.[i]?.has(v[i])) continue
+        g.more ??= []
+        ;(g.more[i] ??= new Set()).add(v[i])
+      }
     }
     g.edge.connections += e.connections
-    g.ports.add(e.server.port)
-    for (const id of e.captureIds ?? []) g.captures.add(id)
-    g.sets.clientHosts.add(e.client.host)
-    g.sets.serverHosts.add(e.server.host)
-    g.sets.clientIps.add(e.client.ip)
-    g.sets.serverIps.add(e.server.ip)
-    g.sets.clientPaths.add(e.client.process)
-    g.sets.serverPaths.add(e.server.process)
+    // a few snapshots at most per edge: a list is smaller than a set
+    for (const id of e.captureIds ?? []) if (!g.captures.includes(id)) g.captures.push(id)
   }
-  const edges = [...byKey.values()].map(({edge, sets, ports, captures}) => {
-    for (const f of SET_FIELDS) edge[f] = [...sets[f]].sort(cmp)
-    edge.ports = [...ports].sort((a, b) => a - b)
-    edge.captureIds = [...captures].sort((a, b) => a - b)
-    return edge
-  })
-  return edges.sort(compareEdges)
+
+  /** The edges so far, sorted (the grouper is spent: its sets are handed over). */
+  edges(): Edge[] {
+    const edges: Edge[] = []
+    for (const {edge, first, more, captures} of this.byKey.values()) {
+      const all = (i: number): (string | number)[] => (more?.[i] ? [first[i], ...more[i]] : [first[i]])
+      SET_FIELDS.forEach((f, i) => (edge[f] = (all(i) as string[]).sort(cmp)))
+      edge.ports = (all(PORT) as number[]).sort((a, b) => a - b)
+      edge.captureIds = captures.sort((a, b) => a - b)
+      edges.push(edge)
+    }
+    this.byKey.clear()
+    return edges.sort(compareEdges)
+  }
 }
+
+/**
+ * One edge being grouped. At host level most edges have one host, address and path per end and
+ * one port: each field keeps its first value, and a set only for the values after it (a set per
+ * field and edge would cost several times the edge itself).
+ */
+interface Group {
+  edge: Edge
+  /** The first value of each SET_FIELDS field, then the port (index PORT). */
+  first: (string | number)[]
+  /** Further values per field index, when there are any. */
+  more: (Set<string | number> | undefined)[] | null
+  captures: number[]
+}
+
+const PORT = 6
+/** What an edge's lists hold until edges() fills them (shared, never written to). */
+const NONE: never[] = []
 
 type SetField = 'clientHosts' | 'serverHosts' | 'clientIps' | 'serverIps' | 'clientPaths' | 'serverPaths'
 const SET_FIELDS: SetField[] = ['clientHosts', 'serverHosts', 'clientIps', 'serverIps', 'clientPaths', 'serverPaths']

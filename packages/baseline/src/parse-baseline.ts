@@ -1,6 +1,8 @@
 import {InputError} from '@fm/model'
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair} from 'yaml'
 import {isAddressRange} from './address-range.js'
+import {MAX_PATTERN_LENGTH} from './glob.js'
+import {parseSimpleBaseline} from './parse-simple.js'
 import type {Baseline, Level, PortRange, Rule} from './types.js'
 
 const TOP_KEYS = ['version', 'level', 'allow', 'require', 'ignore']
@@ -20,11 +22,22 @@ export interface ParsedBaselineDocument {
  * a malformed baseline must never pass a check by accident.
  */
 export function parseBaseline(text: string, file: string): Baseline {
+  // The line-per-rule form fm writes is read without the general YAML parser; anything else, and
+  // any problem (for its message), goes through the YAML parser.
+  const simple = parseSimpleBaseline(text)
+  if (simple) {
+    try {
+      return fromNodes((k) => simple.top.get(k)?.node ?? undefined, {range: [0, 0, 0]}, text, simple.lc, file)
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e
+    }
+  }
   return parseBaselineDocument(text, file).baseline
 }
 
 /** parseBaseline, also returning the YAML document (to regenerate it with its comments). */
 export function parseBaselineDocument(text: string, file: string): ParsedBaselineDocument {
+  checkLineLengths(text, file)
   const {doc, lc, fail} = yamlDocument(text, file)
   const root = doc.contents
   if (!isMap(root)) return fail(root, 'a baseline is a mapping with keys version, level, allow, require and ignore')
@@ -32,18 +45,46 @@ export function parseBaselineDocument(text: string, file: string): ParsedBaselin
     const k = keyOf(p)
     if (!TOP_KEYS.includes(k)) fail(p.key as Node, `unknown key ${JSON.stringify(k)} (expected one of ${TOP_KEYS.join(', ')})`)
   }
-  const version = root.get('version', true) as Node | undefined
+  return {doc, baseline: fromNodes((k) => root.get(k, true) as Node | undefined, root, text, lc, file)}
+}
+
+/** The longest line a baseline may have: far more than any rule fm writes (patterns are at most 4,096 characters). */
+const MAX_LINE = 1 << 20
+
+/** A huge line is refused before YAML parsing (which a 50 MB literal kept busy for minutes). */
+function checkLineLengths(text: string, file: string): void {
+  for (let start = 0, line = 1; start < text.length; line++) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    if (end - start > MAX_LINE) {
+      throw new InputError(file, `line ${line}: ${end - start} characters long; a baseline line may be at most ${MAX_LINE} (and a pattern at most ${MAX_PATTERN_LENGTH})`)
+    }
+    start = end + 1
+  }
+}
+
+function failAt(lc: LineCounter, file: string): Fail {
+  return (node, detail) => {
+    const pos = lc.linePos(node?.range?.[0] ?? 0)
+    throw new InputError(file, `line ${pos.line}, column ${pos.col}: ${detail}`)
+  }
+}
+
+/** The baseline from its top-level values, each checked. */
+function fromNodes(get: (key: string) => Node | undefined, root: {range?: [number, number, number] | null}, text: string, lc: LineCounter, file: string): Baseline {
+  const fail = failAt(lc, file)
+  const version = get('version')
   if (!isScalar(version) || version.value !== 1) fail(version ?? root, 'version: 1 is required (the only baseline version this fm reads)')
-  const levelNode = root.get('level', true) as Node | undefined
+  const levelNode = get('level')
   const level = (levelNode === undefined ? 'service' : isScalar(levelNode) ? levelNode.value : null) as Level
   if (level !== 'service' && level !== 'host' && level !== 'group') fail(levelNode, 'level must be "service", "host" or "group"')
   const rules = (key: string): Rule[] => {
-    const node = root.get(key, true) as Node | undefined
+    const node = get(key)
     if (node === undefined || (isScalar(node) && node.value === null)) return []
     if (!isSeq(node)) return fail(node, `${key} must be a list of rules`)
     return node.items.map((item) => parseRule(item as Node, text, lc, fail, key))
   }
-  return {doc, baseline: {version: 1, level, allow: rules('allow'), require: rules('require'), ignore: rules('ignore')}}
+  return {version: 1, level, allow: rules('allow'), require: rules('require'), ignore: rules('ignore')}
 }
 
 export type Fail = (node: {range?: [number, number, number] | null} | null | undefined, detail: string) => never
@@ -55,10 +96,7 @@ export type Fail = (node: {range?: [number, number, number] | null} | null | und
 export function yamlDocument(text: string, file: string): {doc: Document; lc: LineCounter; fail: Fail} {
   const lc = new LineCounter()
   const doc = parseDocument(text, {lineCounter: lc, prettyErrors: true, uniqueKeys: true})
-  const fail: Fail = (node, detail) => {
-    const pos = lc.linePos(node?.range?.[0] ?? 0)
-    throw new InputError(file, `line ${pos.line}, column ${pos.col}: ${detail}`)
-  }
+  const fail = failAt(lc, file)
   const err = doc.errors[0]
   if (err) {
     const pos = err.linePos?.[0] ?? lc.linePos(err.pos[0])
@@ -69,7 +107,6 @@ export function yamlDocument(text: string, file: string): {doc: Document; lc: Li
 
 function parseRule(item: Node, text: string, lc: LineCounter, fail: Fail, list: string): Rule {
   if (!isMap(item)) return fail(item, `each ${list} entry must be a mapping such as {client: web, server: db, protocol: TCP, port: 5432}`)
-  if (item.items.length === 0) fail(item, `an empty ${list} rule would match everything: give at least one field`)
   const rule: Rule = {line: lc.linePos(item.range?.[0] ?? 0).line, text: ''}
   const parts: string[] = []
   for (const p of item.items) {
@@ -92,6 +129,10 @@ function parseRule(item: Node, text: string, lc: LineCounter, fail: Fail, list: 
       rule.reason = String((v as {value: unknown}).value)
     }
   }
+  // `reason` only explains: a rule with nothing else would match everything
+  if (item.items.every((p) => keyOf(p) === 'reason')) {
+    fail(item, `${item.items.length === 0 ? 'an empty' : 'a reason-only'} ${list} rule would match everything: give at least one field to match (${RULE_KEYS.filter((k) => k !== 'reason').join(', ')})`)
+  }
   rule.text = `{${parts.join(', ')}}`
   return rule
 }
@@ -105,7 +146,9 @@ export function strings(v: Node, k: string, fail: Fail): string[] {
   if (items.length === 0) fail(v, `${k} is an empty list: it would never match`)
   return items.map((x) => {
     if (!isScalar(x) || x.value === null || typeof x.value === 'object') return fail(x, `${k} must be text (a name or a glob such as "web-*") or a list of them`)
-    return String(x.value)
+    const p = String(x.value)
+    if (p.length > MAX_PATTERN_LENGTH) fail(x, `${k}: a pattern of ${p.length} characters (${JSON.stringify(p.slice(0, 20))}...) is longer than the ${MAX_PATTERN_LENGTH} a baseline pattern may be`)
+    return p
   })
 }
 

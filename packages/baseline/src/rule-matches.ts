@@ -1,6 +1,6 @@
 import {isLoopback, type Endpoint, type MatrixEntry} from '@fm/model'
 import {inAddressRange} from './address-range.js'
-import {globMatch} from './glob.js'
+import {globMatch, isPathPattern} from './glob.js'
 import {serviceName} from './service-name.js'
 import type {Pattern, Rule} from './types.js'
 
@@ -16,7 +16,7 @@ export interface EndAliases {
 /** True when every field the rule gives matches the matrix entry (a host-level row). */
 export function ruleMatches(rule: Rule, e: MatrixEntry, aliases?: EndAliases): boolean {
   const host = (p: string, end: Endpoint): boolean => globMatch(p, end.host) || (aliases !== undefined && alias(p, aliases.host(end)))
-  const service = (p: string, end: Endpoint): boolean => serviceMatches(p, end) || (aliases !== undefined && !p.includes('/') && alias(p, aliases.service(end)))
+  const service = (p: string, end: Endpoint): boolean => serviceMatches(p, end) || (aliases !== undefined && !isPathPattern(p) && alias(p, aliases.service(end)))
   return (
     any(rule.protocol, (p) => globMatch(p.toUpperCase(), e.protocol.toUpperCase())) &&
     any(rule.client, (p) => service(p, e.client)) &&
@@ -33,9 +33,9 @@ export function ruleMatches(rule: Rule, e: MatrixEntry, aliases?: EndAliases): b
   )
 }
 
-/** A pattern with a `/` matches the executable path, any other the service name. */
+/** A pattern with an unescaped `/` matches the executable path, any other the service name. */
 export function serviceMatches(p: string, end: Pick<Endpoint, 'name' | 'process'>): boolean {
-  return p.includes('/') ? globMatch(p, end.process) : globMatch(p, serviceName(end))
+  return isPathPattern(p) ? globMatch(p, end.process) : globMatch(p, serviceName(end))
 }
 
 function alias(p: string, name: string | null): boolean {

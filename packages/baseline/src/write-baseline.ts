@@ -1,9 +1,11 @@
-import {UsageError} from '@fm/model'
-import {isMap, isScalar, isSeq, YAMLSeq, type Node} from 'yaml'
-import {checkBaseline} from './check-baseline.js'
-import {isGlob} from './glob.js'
+import {InputError, UsageError} from '@fm/model'
+import {randomBytes} from 'node:crypto'
+import {Document, isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Node} from 'yaml'
+import type {CaptureInfo, MatrixEntry} from '@fm/model'
+import {BaselineChecker} from './check-baseline.js'
+import {escapeGlob, isGlob, MAX_PATTERN_LENGTH} from './glob.js'
 import {parseBaselineDocument} from './parse-baseline.js'
-import type {Edge, Level, Observation} from './types.js'
+import type {CheckReport, Edge, Level, Observation} from './types.js'
 
 export interface WriteBaselineOptions {
   /** Level of a new baseline; must agree with an existing one. Default: the existing level, else service. */
@@ -34,7 +36,7 @@ const TEMPLATE = `# fm baseline: which services may talk to which. Review change
 #
 # Every field a rule gives must match; a list means any of its items.
 #   client, server, process (either end): a process name ("nginx"), or an executable path when
-#       it contains "/" ("/usr/sbin/*"); * and ? are wildcards
+#       it contains "/" ("/usr/sbin/*"); * and ? are wildcards, \\ makes the next character literal
 #   client_host, server_host, host (either end): host names or globs ("web-*")
 #   protocol: TCP or UDP    port: 443, "8000-8099", "*", or a list
 #   address, client_address, server_address: CIDR ranges ("10.0.0.0/8"), addresses or globs
@@ -56,14 +58,44 @@ ignore: []
  * rules, and hand-written allow rules stay in place; only rules for edges nothing allows are appended.
  */
 export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {}): WriteBaselineResult {
-  const source = opts.existing ?? {text: TEMPLATE, file: 'template'}
-  const {doc, baseline} = parseBaselineDocument(source.text, source.file)
-  if (opts.existing && opts.level && opts.level !== baseline.level) {
-    throw new UsageError(`${opts.existing.file} is a ${baseline.level}-level baseline; drop --level or write a new file for level ${opts.level}`)
+  const w = new BaselineWriter(opts)
+  for (const e of obs.entries) w.add(e)
+  return w.finish(obs.captures)
+}
+
+/**
+ * writeBaseline one entry at a time, so entries can stream from an analysis and only the edges
+ * are held. Example: `const w = new BaselineWriter(opts); w.add(e); ...; w.finish(captures, minSeen)`
+ */
+export class BaselineWriter {
+  private readonly doc: ReturnType<typeof parseBaselineDocument>['doc']
+  /** The level of the rules: the existing baseline's, else the option's (service by default). */
+  readonly level: Level
+  private readonly checker: BaselineChecker
+
+  constructor(private readonly opts: WriteBaselineOptions = {}) {
+    const source = opts.existing ?? {text: TEMPLATE, file: 'template'}
+    const {doc, baseline} = parseBaselineDocument(source.text, source.file)
+    if (opts.existing && opts.level && opts.level !== baseline.level) {
+      throw new UsageError(`${opts.existing.file} is a ${baseline.level}-level baseline; drop \`level\` or write a new file for level ${opts.level}`)
+    }
+    this.level = opts.existing ? baseline.level : (opts.level ?? 'service')
+    if (!opts.existing) doc.set('level', this.level)
+    this.doc = doc
+    this.checker = new BaselineChecker({...baseline, level: this.level})
   }
-  const level = opts.existing ? baseline.level : (opts.level ?? 'service')
-  if (!opts.existing) doc.set('level', level)
-  const report = checkBaseline({...baseline, level}, obs, {minSeen: opts.minSeen ?? 1})
+
+  add(e: MatrixEntry): void {
+    this.checker.add(e)
+  }
+
+  /** The baseline text for the entries added, from `captures` (edges seen in fewer than `minSeen` of them are left out). */
+  finish(captures: CaptureInfo[], minSeen = this.opts.minSeen ?? 1): WriteBaselineResult {
+    return regenerate(this.doc, this.level, this.checker.report(captures, {minSeen}), this.opts)
+  }
+}
+
+function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level: Level, report: CheckReport, opts: WriteBaselineOptions): WriteBaselineResult {
   const fresh = report.edges.filter((e) => e.status === 'unexpected')
 
   let allow = doc.get('allow', true) as Node | undefined
@@ -83,18 +115,10 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
   }
   const kept = seq.items.length
   if (fresh.length > 0 && seq.items.length === 0) seq.flow = false
-  for (const e of fresh) {
-    const node = doc.createNode(ruleFor(e, level))
-    node.flow = true
-    // Names come from the dump: anything beyond a plain word is double-quoted, the one YAML
-    // style that can carry every character (newlines, NUL, quotes) inside a flow mapping.
-    for (const p of node.items) {
-      if (isScalar(p.value) && typeof p.value.value === 'string' && !/^[A-Za-z0-9_][A-Za-z0-9_.@+-]*$/.test(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
-    }
-    seq.items.push(node)
-  }
   return {
-    text: doc.toString({lineWidth: 0, flowCollectionPadding: false}),
+    text: withRules(doc, seq, (function* () {
+      for (const e of fresh) yield ruleNode(doc, e, level, report.sources[0] ?? 'input')
+    })(), fresh.length),
     level,
     added: fresh.length,
     kept,
@@ -103,21 +127,77 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
   }
 }
 
-/** The allow rule for one edge, fields in reading order: client → server, protocol, port. */
-function ruleFor(e: Edge, level: Level): Record<string, string | number> {
+const STYLE = {lineWidth: 0, flowCollectionPadding: false}
+type Doc = ReturnType<typeof parseBaselineDocument>['doc']
+
+/** The allow rule of an edge as a flow mapping node. */
+function ruleNode(doc: Doc, e: Edge, level: Level, source: string): YAMLMap {
+  const node = doc.createNode(ruleFor(e, level, source)) as YAMLMap
+  node.flow = true
+  // Names come from the dump: anything beyond a plain word is double-quoted, the one YAML
+  // style that can carry every character (newlines, NUL, quotes) inside a flow mapping.
+  for (const p of node.items) {
+    if (isScalar(p.value) && typeof p.value.value === 'string' && !plainSafe(p.value.value)) p.value.type = 'QUOTE_DOUBLE'
+  }
+  return node
+}
+
+/**
+ * The document's text with `rules` appended to the allow sequence. A block sequence gets one
+ * marker item, and each rule is written alone on the marker's line: tens of thousands of new
+ * rules never sit in the YAML document at once (its nodes cost far more than their text).
+ */
+function withRules(doc: Doc, seq: YAMLSeq, rules: Iterable<YAMLMap>, count: number): string {
+  if (count === 0 || seq.flow) {
+    for (const r of rules) seq.items.push(r)
+    return doc.toString(STYLE)
+  }
+  const marker = `fm-new-rules-${randomBytes(8).toString('hex')}`
+  seq.items.push(doc.createNode(marker))
+  const text = doc.toString(STYLE)
+  const at = text.indexOf(marker)
+  const start = text.lastIndexOf('\n', at) + 1
+  const end = text.indexOf('\n', at)
+  const prefix = text.slice(start, at)
+  let out = text.slice(0, start)
+  let first = true
+  for (const r of rules) {
+    out += `${first ? '' : '\n'}${prefix}${new Document(r).toString(STYLE).trimEnd()}`
+    first = false
+  }
+  return out + text.slice(end)
+}
+
+/**
+ * The allow rule for one edge, fields in reading order: client → server, protocol, port. Every
+ * value is the observed one with glob characters escaped, so the rule allows that edge and no
+ * other: a process named `*` must not allow every process.
+ */
+function ruleFor(e: Edge, level: Level, source: string): Record<string, string | number> {
+  const literal = (field: string, value: string): string => {
+    const p = escapeGlob(value)
+    if (p.length > MAX_PATTERN_LENGTH) {
+      throw new InputError(source, `a ${field} of ${value.length} characters (${JSON.stringify(value.slice(0, 40))}...) is longer than a baseline pattern may be (${MAX_PATTERN_LENGTH})`)
+    }
+    return p
+  }
   const r: Record<string, string | number> = {}
-  if (level !== 'service') r.client_host = e.client.host ?? '*'
-  r.client = literal(e.client.service)
-  if (level !== 'service') r.server_host = e.server.host ?? '*'
-  r.server = literal(e.server.service)
-  r.protocol = e.protocol
+  if (level !== 'service') r.client_host = e.client.host === null ? '*' : literal('client host name', e.client.host)
+  r.client = literal('client service name', e.client.service)
+  if (level !== 'service') r.server_host = e.server.host === null ? '*' : literal('server host name', e.server.host)
+  r.server = literal('server service name', e.server.service)
+  r.protocol = literal('protocol', e.protocol)
   r.port = e.port ?? '*'
   return r
 }
 
-/** A service name as a pattern matching it: a "/" would make it a path pattern, so it becomes "?". */
-function literal(name: string): string {
-  return name.replace(/\//g, '?')
+/**
+ * True when a plain YAML scalar reads back as this very string: a word starting with a letter,
+ * that YAML does not take for a boolean or null (a name such as `1e3` or `0x10` would read back
+ * as a number, `True` as a boolean).
+ */
+function plainSafe(v: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.@+-]*$/.test(v) && !/^(true|false|null)$/i.test(v)
 }
 
 /** An allow rule as fm writes it: only generated fields, plain values, and no comment of a person's. */

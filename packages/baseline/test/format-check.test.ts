@@ -22,13 +22,14 @@ describe('formatCheck', () => {
     expect(suite.name).toBe('fm check b<&>.yaml')
     const names = suite.testcase.map((c: {name: string}) => c.name)
     expect(names).toEqual([
-      `unexpected edge ${HOSTILE.replace('\u0001', '?')} → b TCP/80`,
+      `unexpected edge ${HOSTILE.replace('\u0001', '?').replace('\u202e', '?')} → b TCP/80`,
       'unexpected edge c → d TCP/81',
       'require {client: web, server: db} (line 5)',
       'allow {client: web, server: db} (line 3)',
       'ignore {port: 53, reason: "DNS & <friends>"} (line 7)',
     ])
     expect(suite.testcase.map((c: {failure?: unknown}) => c.failure !== undefined)).toEqual([true, true, false, false, false])
+    expect(xml).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/)
   })
 
   test('JUnit: a flaky edge is a skipped test case, not a failure', () => {
@@ -42,6 +43,18 @@ describe('formatCheck', () => {
     expect(tap.filter((l) => /^(not )?ok \d+ - /.test(l)).map((l) => l.split(' - ')[0])).toEqual(['not ok 1', 'not ok 2', 'ok 3', 'ok 4', 'ok 5'])
     expect(tap).toContain('  message: "unexpected edge c → d TCP/81: seen in 1 of 3 snapshots, 1 connection, hosts h1 → h2"')
     expect(formatCheck(FLAKY, 'tap', {baseline: 'b'})).toContain('ok 1 - flaky edge c → d TCP/81 # SKIP seen in 1 of 3 snapshots, fewer than --min-seen 2')
+  })
+
+  test('TAP: bidi controls in the YAML diagnostics are escapes a viewer shows, never the raw characters', () => {
+    const tap = formatCheck(REPORT, 'tap', {baseline: 'b'})
+    expect(tap).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u0080-\u009f]/)
+    expect(tap).toContain(`  message: "unexpected edge <x a=\\"1\\">&'</x>]]>\\u0001#\\u202e → b TCP/80: seen in 1 of 3 snapshots`)
+  })
+
+  test.for(['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u2028', '\u0085'])('%j is escaped in every format', (c) => {
+    const e = {...entry('TCP a@h1:10.0.0.1 -> b@h2:10.0.0.2:80', [1]), client: {host: 'h1', ip: '10.0.0.1', process: '/bin/x', name: `x${c}y`}}
+    const r = checkBaseline(parseBaseline('version: 1\n', 'b.yaml'), observation([e], 1))
+    for (const f of ['text', 'junit', 'tap', 'markdown'] as const) expect(formatCheck(r, f, {baseline: 'b'}).includes(c), f).toBe(false)
   })
 
   test('Markdown: violations in a table, hostile names neutralised', () => {

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest'
-import {globMatch, inAddressRange, parseMinSeen, resolveMinSeen, serviceName} from '../src/index.js'
+import {globMatch, inAddressRange, isAddressRange, parseMinSeen, resolveMinSeen, serviceName} from '../src/index.js'
 
 describe('globMatch', () => {
   test.for([
@@ -30,9 +30,30 @@ describe('inAddressRange', () => {
     ['0.0.0.0', '0.0.0.0/0', true],
     ['192.168.1.7', '192.168.*', true],
     ['::1', '::1', true],
+    // IPv4-mapped ranges are the IPv4 ranges they map, since addresses are canonical
+    ['10.200.0.1', '::ffff:10.0.0.0/104', true],
+    ['11.0.0.1', '::ffff:10.0.0.0/104', false],
+    ['10.0.0.7', '::ffff:10.0.0.7', true],
+    ['10.0.0.7', '::ffff:10.0.0.7/128', true],
+    ['10.0.0.8', '::ffff:10.0.0.7/128', false],
+    ['1.2.3.4', '::ffff:0:0/96', true],
+    ['::1', '::ffff:0:0/96', false],
   ] as const)('%s in %s is %s', ([a, r, want]) => {
     expect(inAddressRange(a, r)).toBe(want)
   })
+})
+
+test.for([
+  ['::ffff:10.0.0.0/104', true],
+  ['::ffff:10.0.0.0/96', true],
+  ['::ffff:10.0.0.0/95', false],
+  ['::ffff:10.0.0.0/129', false],
+  ['10.0.0.0/33', false],
+  ['10.0.0.0/', false],
+  ['fd00::/64', true],
+  ['fd00::/x', false],
+] as const)('isAddressRange(%s) is %s', ([r, want]) => {
+  expect(isAddressRange(r)).toBe(want)
 })
 
 describe('serviceName', () => {
@@ -57,6 +78,6 @@ describe('--min-seen', () => {
   })
 
   test.for(['0', '-1', 'abc', '0%', '150%', '1.5'])('rejects %s as a usage error', (text) => {
-    expect(() => parseMinSeen(text)).toThrow(/--min-seen must be/)
+    expect(() => parseMinSeen(text)).toThrow(/`minSeen` must be/)
   })
 })

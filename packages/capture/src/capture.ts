@@ -1,13 +1,13 @@
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, UsageError} from '@fm/model'
+import {InterruptedError, UsageError} from '@fm/model'
 import {
   CAPTURE_FORMAT, CAPTURE_VERSION,
   type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type ResponseRole,
 } from '@fm/ingest'
-import {CaptureFolderWriter, sumCounts as sum} from './capture-folder.js'
-import {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions} from './client.js'
+import {CaptureFolderWriter, sumCounts, written} from './capture-folder.js'
+import {AnalyzerClient, type ConnectionOptions} from './client.js'
 import {captureQueries, timeContext, type QueryOptions} from './queries.js'
 import {RecordCounter} from './record-counter.js'
 
@@ -39,8 +39,8 @@ export type CaptureResult = CaptureManifest & {path: string}
  */
 export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   const count = opts.count ?? 1
-  if (!Number.isInteger(count) || count < 1) throw new UsageError('--count must be a positive whole number')
-  if (count > 1 && !opts.everySeconds) throw new UsageError('--count above 1 needs --every (the interval between snapshots)')
+  if (!Number.isInteger(count) || count < 1) throw new UsageError('`count` must be a positive whole number')
+  if (count > 1 && !opts.everySeconds) throw new UsageError('`count` above 1 needs `everySeconds` (the interval between snapshots)')
   const ctx = timeContext(opts.at, opts.duration)
   const queries = captureQueries(opts)
   const folder = await CaptureFolderWriter.create(opts.out)
@@ -54,7 +54,7 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     try {
       for (let i = 0; i < count; i++) {
         if (i > 0) await waitUntil(startedAt.getTime() + i * opts.everySeconds! * 1000, opts, i + 1, count)
-        snapshots.push(await takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count})))
+        snapshots.push(await written(opts.out, () => takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count}))))
       }
     } finally {
       client.close()
@@ -70,7 +70,7 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       snapshots,
-      counts: sum(snapshots.map((s) => s.counts)),
+      counts: sumCounts(snapshots.map((s) => s.counts)),
     }
     // the manifest is written last: a folder without one is, by definition, incomplete
     await folder.commit(manifest)
@@ -100,14 +100,14 @@ async function takeSnapshot(
     let counter: RecordCounter | undefined
     const r = await client.query(q.gremlin, path, {
       onBytes: (bytes) => progress({...base, bytes, done: false}),
-      inspect: () => (counter = new RecordCounter(q.role, `${client.endpoint.url}: the answer to ${q.gremlin}`)),
+      inspect: () => (counter = new RecordCounter(q.role, `${client.endpoint.url}: the answer to ${q.gremlin}`, {redact: (t) => client.redact(t)})),
     })
     const counts = counter!.end()
     progress({...base, bytes: r.bytes, done: true})
     responses.push({role: q.role, query: q.gremlin, file, bytes: r.bytes, sha256: r.sha256, attempts: r.attempts, startedAt: started, endedAt: new Date().toISOString(), counts})
   }
   // flow-sockets maps hold flow ends, not host sockets: kept out of the totals
-  return {label, startedAt, endedAt: new Date().toISOString(), responses, counts: sum(responses.filter((r) => r.role !== 'flow-sockets').map((r) => r.counts))}
+  return {label, startedAt, endedAt: new Date().toISOString(), responses, counts: sumCounts(responses.filter((r) => r.role !== 'flow-sockets').map((r) => r.counts))}
 }
 
 async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, snapshots: number): Promise<void> {
@@ -117,6 +117,6 @@ async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, s
   try {
     await sleep(ms, undefined, {signal: opts.signal})
   } catch {
-    throw new AnalyzerError('capture interrupted', [], INTERRUPTED_EXIT)
+    throw new InterruptedError('capture interrupted')
   }
 }

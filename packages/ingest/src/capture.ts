@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
-import {createReadStream} from 'node:fs'
-import {readFile, stat} from 'node:fs/promises'
+import {constants} from 'node:fs'
+import {lstat, open, realpath, type FileHandle} from 'node:fs/promises'
 import {isAbsolute, join, normalize, sep} from 'node:path'
 import {InputError} from '@fm/model'
 
@@ -90,8 +90,9 @@ const ROLES: ResponseRole[] = ['graph', 'hosts', 'netns', 'interfaces', 'interfa
  */
 export async function readCapture(dir: string): Promise<CaptureContents> {
   const manifest = await readManifest(dir)
+  const root = await realpath(dir)
   for (const snap of manifest.snapshots) {
-    for (const r of snap.responses) await verifyResponse(dir, r)
+    for (const r of snap.responses) await verifyResponse(dir, root, r)
   }
   return {
     dir,
@@ -122,17 +123,21 @@ function loadOrder(responses: CaptureResponse[]): CaptureResponse[] {
 }
 
 async function readManifest(dir: string): Promise<CaptureManifest> {
-  const file = join(dir, MANIFEST_FILE)
   let text: string
+  let fh: FileHandle | undefined
   try {
-    text = await readFile(file, 'utf8')
+    fh = await openRegular(dir, MANIFEST_FILE)
+    text = await fh.readFile('utf8')
   } catch (e) {
+    if (e instanceof InputError) throw e
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new InputError(dir, `is a folder without ${MANIFEST_FILE}: not a complete fm capture (an interrupted capture leaves no manifest)`, [
         'Run fm capture again, or pass the dump files inside the folder one by one.',
       ])
     }
     throw new InputError(dir, `cannot read ${MANIFEST_FILE} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  } finally {
+    await fh?.close()
   }
   let m: unknown
   try {
@@ -141,6 +146,27 @@ async function readManifest(dir: string): Promise<CaptureManifest> {
     throw new InputError(dir, `${MANIFEST_FILE} is not valid JSON (${(e as Error).message}): the capture is damaged`)
   }
   return checkManifest(dir, m)
+}
+
+/**
+ * Opens a file of the capture folder for reading, refusing anything but a regular file: a
+ * symbolic link (which could point out of the folder, or at /dev/zero), a FIFO (which would
+ * block forever), a device or a folder. Opened without following a link and without blocking,
+ * then checked on the open descriptor, so nothing can be swapped in between.
+ */
+async function openRegular(dir: string, rel: string): Promise<FileHandle> {
+  const file = join(dir, ...rel.split('/'))
+  const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ELOOP' || e.code === 'EMLINK') throw new InputError(dir, `${rel} is a symbolic link: a capture folder holds regular files only`)
+    throw e
+  })
+  const st = await fh.stat()
+  if (!st.isFile()) {
+    await fh.close()
+    const what = st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'not a file'
+    throw new InputError(dir, `${rel} is ${what}, not a regular file: a capture folder holds regular files only`)
+  }
+  return fh
 }
 
 type Obj = Record<string, unknown>
@@ -159,6 +185,8 @@ function checkManifest(dir: string, m: unknown): CaptureManifest {
   }
   if (!Array.isArray(m.snapshots) || m.snapshots.length === 0) bad('snapshots', 'a non-empty array')
   if (m.timeContext !== null && !(isObj(m.timeContext) && typeof m.timeContext.gremlin === 'string')) bad('timeContext', 'null or an object with a gremlin string')
+  // a response listed twice would be loaded twice: every count doubled
+  const listed = new Map<string, string>()
   ;(m.snapshots as unknown[]).forEach((s, i) => {
     const p = `snapshots[${i}]`
     if (!isObj(s)) return bad(p, 'an object')
@@ -169,6 +197,10 @@ function checkManifest(dir: string, m: unknown): CaptureManifest {
       if (!isObj(r)) return bad(rp, 'an object')
       if (!ROLES.includes(r.role as ResponseRole)) bad(`${rp}.role`, `one of ${ROLES.join(', ')}`)
       if (typeof r.file !== 'string' || !safeRelative(r.file)) bad(`${rp}.file`, 'a relative path inside the capture folder')
+      const key = normalize(r.file as string)
+      const first = listed.get(key)
+      if (first !== undefined) throw new InputError(dir, `${MANIFEST_FILE}: ${rp}.file ${JSON.stringify(r.file)} is the file ${first} lists already: the capture is damaged`)
+      listed.set(key, `${rp}.file`)
       if (typeof r.bytes !== 'number' || !Number.isInteger(r.bytes) || r.bytes < 0) bad(`${rp}.bytes`, 'a byte count')
       if (typeof r.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.sha256)) bad(`${rp}.sha256`, 'a SHA-256 in hex')
     })
@@ -183,17 +215,29 @@ function safeRelative(file: string): boolean {
   return n !== '..' && !n.startsWith(`..${sep}`) && !n.split(/[\\/]/).includes('..')
 }
 
-async function verifyResponse(dir: string, r: CaptureResponse): Promise<void> {
-  const file = join(dir, ...r.file.split('/'))
-  let size: number
+async function verifyResponse(dir: string, root: string, r: CaptureResponse): Promise<void> {
+  // a folder on the way may be a link out of the capture: the real path must stay inside
+  const real = await realpath(join(dir, ...r.file.split('/'))).catch(() => null)
+  if (real === null) {
+    const st = await lstat(join(dir, ...r.file.split('/'))).catch(() => null)
+    if (st === null) throw new InputError(dir, `${r.file} is missing: the capture is incomplete`)
+  } else if (!real.startsWith(root + sep)) throw new InputError(dir, `${r.file} leads out of the capture folder (through a symbolic link): a capture folder holds regular files only`)
+  let fh: FileHandle
   try {
-    size = (await stat(file)).size
-  } catch {
-    throw new InputError(dir, `${r.file} is missing: the capture is incomplete`)
+    fh = await openRegular(dir, r.file)
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(dir, `${r.file} is missing: the capture is incomplete`)
+    throw new InputError(dir, `${r.file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
   }
-  if (size !== r.bytes) throw new InputError(dir, `${r.file} has ${size} bytes, the manifest says ${r.bytes}: the capture is damaged (truncated or modified)`)
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  const sum = hash.digest('hex')
-  if (sum !== r.sha256) throw new InputError(dir, `${r.file}: SHA-256 ${sum} does not match the manifest (${r.sha256}): the capture is damaged`)
+  try {
+    const {size} = await fh.stat()
+    if (size !== r.bytes) throw new InputError(dir, `${r.file} has ${size} bytes, the manifest says ${r.bytes}: the capture is damaged (truncated or modified)`)
+    const hash = createHash('sha256')
+    for await (const chunk of fh.createReadStream({autoClose: false})) hash.update(chunk as Buffer)
+    const sum = hash.digest('hex')
+    if (sum !== r.sha256) throw new InputError(dir, `${r.file}: SHA-256 ${sum} does not match the manifest (${r.sha256}): the capture is damaged`)
+  } finally {
+    await fh.close()
+  }
 }

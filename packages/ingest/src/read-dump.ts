@@ -31,22 +31,37 @@ export async function sniffDump(file: string): Promise<DumpKind> {
   if (st.size === 0) throw new InputError(file, 'empty file: expected a Skydive JSON response')
   const fh = await open(file, 'r')
   try {
-    const buf = Buffer.alloc(Math.min(4096, st.size))
-    await fh.read(buf, 0, buf.length, 0)
-    if (buf.subarray(0, 16).toString('latin1') === 'SQLite format 3\0') return 'sqlite'
-    if (buf.includes(0)) throw new InputError(file, `binary data at byte ${buf.indexOf(0)}: expected a Skydive JSON response`)
-    let i = 0
-    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3
-    while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++
-    if (i === buf.length) throw new InputError(file, 'only white space: expected a Skydive JSON response')
-    if (buf[i] !== 0x5b && buf[i] !== 0x7b) {
-      throw new InputError(file, `not JSON at byte ${i}: expected '[' or '{' (a Skydive response), got ${JSON.stringify(String.fromCharCode(buf[i]))}`)
+    const buf = Buffer.alloc(Math.min(SNIFF_BYTES, st.size))
+    const {bytesRead} = await fh.read(buf, 0, buf.length, 0)
+    const head = buf.subarray(0, bytesRead)
+    if (head.subarray(0, 16).toString('latin1') === 'SQLite format 3\0') return 'sqlite'
+    if (head.includes(0)) throw new InputError(file, `binary data at byte ${head.indexOf(0)}: expected a Skydive JSON response`)
+    // White space before the value may be longer than one read: read on until it ends.
+    let chunk = head
+    let base = 0
+    let i = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0
+    for (;;) {
+      while (i < chunk.length && WHITE_SPACE.includes(chunk[i])) i++
+      if (i < chunk.length) break
+      base += chunk.length
+      const {bytesRead: n} = await fh.read(buf, 0, buf.length, base)
+      if (n === 0) throw new InputError(file, 'only white space: expected a Skydive JSON response')
+      chunk = buf.subarray(0, n)
+      i = 0
+    }
+    if (chunk[i] === 0) throw new InputError(file, `binary data at byte ${base + i}: expected a Skydive JSON response`)
+    if (chunk[i] !== 0x5b && chunk[i] !== 0x7b) {
+      throw new InputError(file, `not JSON at byte ${base + i}: expected '[' or '{' (a Skydive response), got ${JSON.stringify(String.fromCharCode(chunk[i]))}`)
     }
     return 'json'
   } finally {
     await fh.close()
   }
 }
+
+/** Bytes the sniffer reads at a time. */
+const SNIFF_BYTES = 4096
+const WHITE_SPACE = [0x20, 0x0a, 0x0d, 0x09]
 
 /**
  * Streams the records of one Skydive JSON response (a `G` graph, node/edge/flow arrays,

@@ -11,7 +11,10 @@ function describe(v: unknown): string {
   if (v === undefined) return 'nothing'
   if (v === null) return 'null'
   if (Array.isArray(v)) return 'an array'
+  if (v instanceof LongText) return `a string of ${v.length} characters`
   if (typeof v === 'object') return 'an object'
+  // JSON.parse turns 1e400 into Infinity, which JSON.stringify would print as null
+  if (typeof v === 'number' && !Number.isFinite(v)) return `a number too large for a double (${v < 0 ? '-' : ''}1e309 or beyond)`
   const text = JSON.stringify(v)
   return text.length > 40 ? `${typeof v} ${text.slice(0, 37)}...` : `${typeof v} ${text}`
 }
@@ -19,9 +22,28 @@ function describe(v: unknown): string {
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/**
+ * The longest text fm keeps from a dump (an executable path is at most 4,096 bytes on Linux; host
+ * names, process names, IDs and addresses are far shorter). A longer one is refused: every row
+ * naming it would carry a copy (matrix rows, socket keys, sort keys), so a 10 MB host name
+ * would cost gigabytes.
+ */
+export const MAX_TEXT = 4096
+
+/** A kept text, refused (ShapeError) beyond MAX_TEXT characters. */
+export function boundedText(v: string, path: string): string {
+  if (v.length > MAX_TEXT) throw new ShapeError(path, `text of at most ${MAX_TEXT} characters`, new LongText(v.length))
+  return v
+}
+
+/** Stands for an over-long string in messages, which never quote more than its start. */
+class LongText {
+  constructor(readonly length: number) {}
+}
+
 function str(o: Obj, k: string, path: string, fallback?: string): string {
   const v = o[k]
-  if (typeof v === 'string') return v
+  if (typeof v === 'string') return boundedText(v, `${path}.${k}`)
   if ((v === undefined || v === null) && fallback !== undefined) return fallback
   throw new ShapeError(`${path}.${k}`, 'a string', v)
 }
@@ -49,7 +71,7 @@ function canon(a: string): string {
 /** Validates one socketinfo entry and returns it in canonical form. */
 export function toSocket(v: unknown, path: string): Socket {
   if (!isObj(v)) throw new ShapeError(path, 'a socket object', v)
-  return {
+  const s: Socket = {
     protocol: str(v, 'Protocol', path).toUpperCase(),
     localAddress: canon(str(v, 'LocalAddress', path)),
     localPort: int(v, 'LocalPort', path, 65535),
@@ -60,6 +82,9 @@ export function toSocket(v: unknown, path: string): Socket {
     pid: int(v, 'Pid', path, Number.MAX_SAFE_INTEGER, 0),
     name: str(v, 'Name', path, ''),
   }
+  // fm's collector adds the namespace; Skydive's sockets have none
+  if (v.Netns !== undefined && v.Netns !== null && v.Netns !== '') s.netns = str(v, 'Netns', path)
+  return s
 }
 
 /** Validates a list of sockets. */
@@ -73,7 +98,7 @@ function strings(v: unknown, path: string): string[] {
   if (!Array.isArray(v)) throw new ShapeError(path, 'an array of address strings', v)
   return v.map((s, i) => {
     if (typeof s !== 'string') throw new ShapeError(`${path}[${i}]`, 'an address string', s)
-    return s
+    return boundedText(s, `${path}[${i}]`)
   })
 }
 
@@ -92,13 +117,13 @@ export function nodeToRecord(v: unknown, path: string): DumpRecord | null {
       kind: 'host',
       nodeId: id,
       name: agent || str(meta, 'Name', mpath, '') || id,
-      hostname: typeof meta.Hostname === 'string' ? meta.Hostname : typeof meta.Name === 'string' ? meta.Name : null,
+      hostname: typeof meta.Hostname === 'string' ? boundedText(meta.Hostname, `${mpath}.Hostname`) : typeof meta.Name === 'string' ? boundedText(meta.Name, `${mpath}.Name`) : null,
       sockets: meta.Sockets === undefined || meta.Sockets === null ? null : toSockets(meta.Sockets, `${mpath}.Sockets`),
-      tid: tidOf(meta),
+      tid: tidOf(meta, mpath),
     }
     return host
   }
-  if (type === 'netns') return {kind: 'netns', nodeId: id, agent, name: str(meta, 'Name', mpath, ''), tid: tidOf(meta)}
+  if (type === 'netns') return {kind: 'netns', nodeId: id, agent, name: str(meta, 'Name', mpath, ''), tid: tidOf(meta, mpath)}
   if (meta.IPV4 !== undefined || meta.IPV6 !== undefined) {
     return {
       kind: 'interface',
@@ -109,15 +134,15 @@ export function nodeToRecord(v: unknown, path: string): DumpRecord | null {
       addresses: [...strings(meta.IPV4, `${mpath}.IPV4`), ...strings(meta.IPV6, `${mpath}.IPV6`)]
         .map(parseCidr)
         .filter((a): a is {address: string; prefix: number | null} => a !== null),
-      tid: tidOf(meta),
+      tid: tidOf(meta, mpath),
     }
   }
   return null
 }
 
 /** `Metadata.TID`, the id flows use (`NodeTID`) for the node they were captured on. */
-function tidOf(meta: Obj): string | null {
-  return typeof meta.TID === 'string' && meta.TID !== '' ? meta.TID : null
+function tidOf(meta: Obj, mpath: string): string | null {
+  return typeof meta.TID === 'string' && meta.TID !== '' ? boundedText(meta.TID, `${mpath}.TID`) : null
 }
 
 /** Turns a graph edge into an ownership record, or null for other relations. */
@@ -163,7 +188,7 @@ export function flowToRecord(v: unknown, path: string): FlowRecord | null {
     baPackets: num(metric, 'BAPackets'),
     start: num(v, 'Start') || num(metric, 'Start'),
     last: num(v, 'Last') || num(metric, 'Last'),
-    nodeTid: typeof v.NodeTID === 'string' ? v.NodeTID : null,
+    nodeTid: typeof v.NodeTID === 'string' ? boundedText(v.NodeTID, `${path}.NodeTID`) : null,
   }
 }
 

@@ -1,6 +1,6 @@
 import {isUtf8} from 'node:buffer'
 import {InputError, type DumpRecord} from '@fm/model'
-import {edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets} from './records.js'
+import {boundedText, edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets} from './records.js'
 import {locateJsonError} from './json-error.js'
 
 type Role = 'elements' | 'graph' | 'nodes' | 'edges' | 'socketsMap'
@@ -68,6 +68,16 @@ export class DumpScanner {
   /** Cache for nextBackslash: the first backslash at or after bsFrom in buf (-1: none). */
   private bsFrom = Number.MAX_SAFE_INTEGER
   private bsAt = -1
+  /** The same cache for the next double quote: a string of many escapes looks its closing quote up once. */
+  private qFrom = Number.MAX_SAFE_INTEGER
+  private qAt = -1
+  /**
+   * Chunks held back while a token outside any record (a key, a scalar) is incomplete: they are
+   * joined only once they are as large as what is already buffered, so a huge key costs a
+   * linear number of copies and rescans instead of one per chunk.
+   */
+  private held: Buffer[] = []
+  private heldBytes = 0
   readonly out: DumpRecord[] = []
 
   constructor(private readonly file: string) {}
@@ -84,11 +94,20 @@ export class DumpScanner {
       this.buf = chunk
       this.pos = 0
     } else {
+      const rest = this.buf.length - this.pos
+      if (rest > 0 && this.heldBytes + chunk.length < rest) {
+        this.held.push(chunk)
+        this.heldBytes += chunk.length
+        return
+      }
       this.base += this.pos
-      this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), chunk]) : chunk
+      this.buf = rest > 0 ? Buffer.concat([this.buf.subarray(this.pos), ...this.held, chunk]) : chunk
+      this.held = []
+      this.heldBytes = 0
       this.pos = 0
     }
     this.bsFrom = Number.MAX_SAFE_INTEGER
+    this.qFrom = Number.MAX_SAFE_INTEGER
     if (!this.bomChecked && this.buf.length >= 3) {
       this.bomChecked = true
       if (this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3
@@ -98,6 +117,15 @@ export class DumpScanner {
 
   /** Checks that the JSON value is complete; `size` is the file's length. */
   end(size: number): void {
+    if (this.held.length) {
+      this.base += this.pos
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), ...this.held])
+      this.held = []
+      this.heldBytes = 0
+      this.pos = 0
+      this.bsFrom = Number.MAX_SAFE_INTEGER
+      this.qFrom = Number.MAX_SAFE_INTEGER
+    }
     this.run(true)
     const rest = this.skipWs(this.pos)
     if (this.rec || this.stack.length > 0 || (rest < this.buf.length && !this.ended)) {
@@ -111,7 +139,11 @@ export class DumpScanner {
     let p = '$'
     for (const f of this.stack) {
       if (f.isArray) p += `[${f.index}]`
-      else if (f.key !== null) p += /^[A-Za-z_]\w*$/.test(f.key) ? `.${f.key}` : `[${JSON.stringify(f.key)}]`
+      else if (f.key !== null) {
+        // a key is a name from the dump: a message quotes its start only
+        const key = f.key.length > 64 ? `${f.key.slice(0, 61)}...` : f.key
+        p += /^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
+      }
     }
     return p
   }
@@ -260,7 +292,8 @@ export class DumpScanner {
     let j = this.skipWs(i + 1)
     if (j >= b.length) return false
     if (b[j] === 0x7d) {
-      // `{}`: an empty element or an empty response; nothing to keep
+      // `{}` alone is no Skydive response (an empty graph still has Nodes); in the array, an empty element
+      if (atRoot) throw new InputError(this.file, '$: expected a Skydive response (an array, or an object with Nodes and Edges), got an empty object')
       this.pos = j + 1
       this.afterValue()
       return true
@@ -313,6 +346,15 @@ export class DumpScanner {
     return this.bsAt
   }
 
+  /** The index of the first double quote at or after i in buf, or -1 (cached like nextBackslash). */
+  private nextQuote(i: number): number {
+    if (this.qFrom > i || (this.qAt !== -1 && this.qAt < i)) {
+      this.qFrom = i
+      this.qAt = this.buf.indexOf(0x22, i)
+    }
+    return this.qAt
+  }
+
   /** Finds the end of the current record by tracking strings and nesting, then converts it. */
   private scanRecord(): boolean {
     const r = this.rec!
@@ -324,11 +366,23 @@ export class DumpScanner {
     let end = -1
     while (i < n) {
       if (inString) {
-        // jump to the closing quote, stepping over escapes
-        const q = b.indexOf(0x22, i)
+        // Escapes are stepped over byte by byte (a string may be nothing else), plain text is
+        // jumped over to the next quote or backslash, each looked up once: linear on any string.
+        let c = b[i]
+        while (c === 0x5c) {
+          i += 2
+          c = i < n ? b[i] : -1
+        }
+        if (i >= n) break
+        if (c === 0x22) {
+          i++
+          inString = false
+          continue
+        }
+        const q = this.nextQuote(i)
         const bs = this.nextBackslash(i)
         if (bs >= 0 && (q < 0 || bs < q)) {
-          i = bs + 2
+          i = bs
           continue
         }
         if (q < 0) {
@@ -385,7 +439,7 @@ export class DumpScanner {
         rec = edgeToRecord(value, r.path)
         break
       case 'sockets':
-        rec = {kind: 'sockets', ownerId: r.owner!, sockets: toSockets(value, r.path)}
+        rec = {kind: 'sockets', ownerId: boundedText(r.owner!, r.path), sockets: toSockets(value, r.path)}
         break
     }
     if (rec) this.out.push(rec)

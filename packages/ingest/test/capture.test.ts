@@ -1,4 +1,5 @@
-import {appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
@@ -18,6 +19,16 @@ function damaged(damage: (dir: string, manifest: CaptureManifest) => CaptureMani
   const changed = damage(dir, manifest)
   if (changed) writeFileSync(join(dir, 'manifest.json'), JSON.stringify(changed))
   return dir
+}
+
+/** Replaces the hosts response by what `make` puts at its path, with a manifest that matches it (0 bytes, empty SHA-256). */
+function emptied(dir: string, m: CaptureManifest, make: (file: string) => void): CaptureManifest {
+  const r = m.snapshots[0].responses[0]
+  rmSync(join(dir, r.file))
+  make(join(dir, r.file))
+  r.bytes = 0
+  r.sha256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+  return m
 }
 
 describe('readCapture', () => {
@@ -57,11 +68,59 @@ describe('readCapture', () => {
       message: /snapshots\[0\]\.responses\[0\]\.file should be a relative path inside the capture folder/,
     },
     {name: 'no snapshots', damage: (_d, m) => ({...m, snapshots: []}), message: /snapshots should be a non-empty array/},
+    {
+      name: 'a response listed twice (its records would count twice)',
+      damage: (_d, m) => {
+        m.snapshots[0].responses.push({...m.snapshots[0].responses[0], role: 'graph'})
+        return m
+      },
+      message: /manifest\.json: snapshots\[0\]\.responses\[5\]\.file "snapshot-1\/hosts\.json" is the file snapshots\[0\]\.responses\[0\]\.file lists already/,
+    },
+    {name: 'a response that is a FIFO', damage: (dir, m) => emptied(dir, m, (f) => execFileSync('mkfifo', [f])), message: /snapshot-1\/hosts\.json is a FIFO, not a regular file: a capture folder holds regular files only/},
+    {name: 'a response linked to /dev/zero', damage: (dir, m) => emptied(dir, m, (f) => symlinkSync('/dev/zero', f)), message: /snapshot-1\/hosts\.json leads out of the capture folder \(through a symbolic link\): a capture folder holds regular files only/},
+    {name: 'a response linked to another file of the folder', damage: (dir, m) => emptied(dir, m, (f) => symlinkSync('netns.json', f)), message: /snapshot-1\/hosts\.json is a symbolic link: a capture folder holds regular files only/},
+    {
+      name: 'a response linked to a file outside with the same content',
+      damage: (dir) => {
+        const f = join(dir, 'snapshot-1', 'hosts.json')
+        renameSync(f, `${dir}-outside.json`)
+        symlinkSync(`${dir}-outside.json`, f)
+      },
+      message: /snapshot-1\/hosts\.json leads out of the capture folder \(through a symbolic link\)/,
+    },
+    {
+      name: 'a snapshot folder linked outside',
+      damage: (dir) => {
+        renameSync(join(dir, 'snapshot-1'), `${dir}-snapshot`)
+        symlinkSync(`${dir}-snapshot`, join(dir, 'snapshot-1'))
+      },
+      message: /snapshot-1\/hosts\.json leads out of the capture folder/,
+    },
+    {
+      name: 'a manifest that is a symbolic link',
+      damage: (dir) => {
+        renameSync(join(dir, 'manifest.json'), join(dir, 'real-manifest.json'))
+        symlinkSync(join(dir, 'real-manifest.json'), join(dir, 'manifest.json'))
+      },
+      message: /manifest\.json is a symbolic link: a capture folder holds regular files only/,
+    },
+    {
+      name: 'a manifest that is a FIFO',
+      damage: (dir) => {
+        rmSync(join(dir, 'manifest.json'))
+        execFileSync('mkfifo', [join(dir, 'manifest.json')])
+      },
+      message: /manifest\.json is a FIFO, not a regular file/,
+    },
+    {
+      name: 'a response that is a folder',
+      damage: (dir, m) => emptied(dir, m, (f) => mkdirSync(f)),
+      message: /snapshot-1\/hosts\.json is a folder, not a regular file/,
+    },
   ])('refuses $name with an InputError naming the folder', async ({damage, message}) => {
     const dir = damaged(damage)
     const err = await readCapture(dir).catch((e: Error) => e)
     expect(err).toBeInstanceOf(InputError)
-    expect((err as InputError).exitCode).toBe(3)
     expect((err as Error).message.startsWith(`${dir}: `)).toBe(true)
     expect((err as Error).message).toMatch(message)
   })
@@ -69,12 +128,14 @@ describe('readCapture', () => {
   test('with a whole G next to targeted responses, loads only G (no host twice) and never flow-sockets', async () => {
     const dir = damaged((d, m) => {
       const r = m.snapshots[0].responses
-      const graph = {...r[0], role: 'graph' as const}
-      const flowSockets = {...r[1], role: 'flow-sockets' as const}
+      copyFileSync(join(d, r[0].file), join(d, 'snapshot-1', 'graph.json'))
+      copyFileSync(join(d, r[1].file), join(d, 'snapshot-1', 'flow-sockets.json'))
+      const graph = {...r[0], role: 'graph' as const, file: 'snapshot-1/graph.json'}
+      const flowSockets = {...r[1], role: 'flow-sockets' as const, file: 'snapshot-1/flow-sockets.json'}
       m.snapshots[0].responses = [...r, graph, flowSockets]
       return m
     })
     const cap = await readCapture(dir)
-    expect(cap.snapshots[0].files.map((f) => f.slice(dir.length + 1))).toEqual(['snapshot-1/hosts.json'])
+    expect(cap.snapshots[0].files.map((f) => f.slice(dir.length + 1))).toEqual(['snapshot-1/graph.json'])
   })
 })

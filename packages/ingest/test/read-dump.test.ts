@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {fc, test as fcTest} from '@fast-check/vitest'
 import type {DumpRecord} from '@fm/model'
-import {edgeToRecord, elementToRecord, nodeToRecord, readJsonDump, toSockets} from '@fm/ingest'
+import {edgeToRecord, elementToRecord, locateJsonError, nodeToRecord, readJsonDump, toSockets} from '@fm/ingest'
 import {generateDeployment} from '../../../tools/gen/src/generate.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-read-'))
@@ -119,6 +119,10 @@ describe('readJsonDump', () => {
     {name: 'a key that is not a string', text: '{Nodes: []}', message: 'invalid JSON at byte 1, in $: expected a double-quoted property name'},
     {name: 'a graph whose Nodes is no array', text: '{"Nodes": 5}', message: '$.Nodes: expected an array, got number 5'},
     {name: 'a top-level string', text: '"x"', message: '$: expected an array or an object (a Skydive response), got string "x"'},
+    {name: 'an empty object', text: ' {\n} ', message: '$: expected a Skydive response (an array, or an object with Nodes and Edges), got an empty object'},
+    {name: 'a port JSON numbers cannot hold', text: '[{"h1":[{"LocalAddress":"1.2.3.4","LocalPort":1e400,"Protocol":"TCP"}]}]', message: '$[0].h1[0].LocalPort: expected a port number (0-65535), got a number too large for a double (1e309 or beyond)'},
+    {name: 'a host name of 5,000 characters', text: `[{"ID":"n","Host":"${'h'.repeat(5000)}","Metadata":{"Type":"host"}}]`, message: '$[0].Host: expected text of at most 4096 characters, got a string of 5000 characters'},
+    {name: 'a Sockets() map keyed by a 5,000-character ID', text: `[{"${'k'.repeat(5000)}":[]}]`, message: `$[0]["${'k'.repeat(61)}..."]: expected text of at most 4096 characters, got a string of 5000 characters`},
     {name: 'an object that is no graph', text: '{"foo": 1}', message: '$: expected a Skydive response (an array, or an object with Nodes and Edges), got an object'},
     {name: 'a number where a node belongs', text: '[{"Nodes":[1]}]', message: '$[0].Nodes[0]: expected a node object, got number 1'},
     {name: 'a socket port out of range', text: '[{"h1":[{"LocalAddress":"1.2.3.4","LocalPort":70000,"Protocol":"TCP"}]}]', message: '$[0].h1[0].LocalPort: expected a port number (0-65535), got number 70000'},
@@ -132,4 +136,22 @@ describe('readJsonDump', () => {
     const bytes = Buffer.concat([Buffer.from('[{"ID":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]')])
     expect(await error(bytes)).toBe('not UTF-8 text between bytes 1 and 12: expected a Skydive JSON response')
   })
+})
+
+test('locating an error after a string of escapes costs at most 3x locating it after plain text', () => {
+  // the error sits after one long string: the locator walks it once, whatever it holds
+  const hostile = Buffer.from(`["${'\\"'.repeat(300_000)}" x]`)
+  const plain = Buffer.from(`["${'ab'.repeat(300_000)}" x]`)
+  expect(locateJsonError(hostile, 0, hostile.length)?.offset).toBe(hostile.length - 2)
+  expect(locateJsonError(plain, 0, plain.length)?.offset).toBe(plain.length - 2)
+  const fastest = (b: Buffer): number => {
+    let best = Infinity
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now()
+      locateJsonError(b, 0, b.length)
+      best = Math.min(best, performance.now() - t)
+    }
+    return best
+  }
+  expect(fastest(hostile) / fastest(plain)).toBeLessThanOrEqual(3)
 })

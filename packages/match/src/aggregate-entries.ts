@@ -4,8 +4,16 @@ import {cmp, compareEntries, socketKey, type MatchedConnection, type MatchMethod
 const METHOD_ORDER: MatchMethod[] = ['socket', 'listener', 'flow']
 
 /**
+ * Connections per capture of the entries seen in several captures (entries of one capture
+ * have them all in `connections`): mergeFlowEntries adds flow connections capture by capture.
+ */
+export const perSnapshot = new WeakMap<MatrixEntry, Map<number, number>>()
+
+/**
  * Folds matched connections into matrix entries (one per CSV row), counting connections,
  * methods and captures, keeping the first `evidenceLimit` proofs by key. Sorted by compareEntries.
+ * Over several captures (snapshots), an entry's `connections` is the most seen in one of them,
+ * so an unchanged deployment captured N times gives the counts of one capture (`seen` says in how many).
  */
 export function aggregateEntries(rows: Iterable<MatchedConnection>, evidenceLimit = 10): MatrixEntry[] {
   return [...foldEntries(rows, evidenceLimit)].sort(compareEntries)
@@ -28,13 +36,18 @@ export function* foldEntries(rows: Iterable<MatchedConnection>, evidenceLimit = 
   let cur: MatrixEntry | null = null
   let curKey = ''
   let methods = new Set<string>()
-  let captures = new Set<number>()
+  /** Connections of the current entry per capture. */
+  let captures = new Map<number, number>()
   const close = (): MatrixEntry | null => {
     if (!cur) return null
     // Most entries share the same few method and capture lists: keep one array of each.
     cur.methods = shared(METHOD_ORDER.filter((m) => methods.has(m)))
     cur.seen = captures.size
-    cur.captureIds = shared([...captures].sort((a, b) => a - b))
+    cur.captureIds = shared([...captures.keys()].sort((a, b) => a - b))
+    let most = 0
+    for (const n of captures.values()) if (n > most) most = n
+    cur.connections = most
+    if (captures.size > 1) perSnapshot.set(cur, captures)
     cur.evidence.sort((a, b) => cmp(a.client, b.client) || cmp(a.server, b.server))
     return cur
   }
@@ -45,12 +58,11 @@ export function* foldEntries(rows: Iterable<MatchedConnection>, evidenceLimit = 
       if (done) yield done
       curKey = key
       methods = new Set()
-      captures = new Set()
+      captures = new Map()
       cur = emptyEntry(r)
     }
-    cur.connections++
     methods.add(r.method)
-    captures.add(r.captureId)
+    captures.set(r.captureId, (captures.get(r.captureId) ?? 0) + 1)
     if (evidenceLimit <= 0) continue
     const proof = {
       client: socketKey(r.clientHost, {protocol: r.protocol, localAddress: r.clientIp, localPort: r.clientPort, remoteAddress: r.serverIp, remotePort: r.port, pid: r.clientPid}),

@@ -1,5 +1,5 @@
 import {cmp, compareEntries, entryKey, socketKey, type MatchedConnection, type MatchMethod, type MatrixEntry} from '@fm/model'
-import {emptyEntry} from './aggregate-entries.js'
+import {emptyEntry, perSnapshot} from './aggregate-entries.js'
 
 /** A connection flows told something about, with the entry key of its matrix row. */
 export interface FlowConnectionRow extends MatchedConnection, NonNullable<MatrixEntry['traffic']> {
@@ -36,7 +36,17 @@ export function mergeFlowEntries(entries: MatrixEntry[], rows: Iterable<FlowConn
     t.first = Math.min(t.first, r.first)
     t.last = Math.max(t.last, r.last)
     if (r.kind === 'edge') {
-      e.connections++
+      // connections per capture, the entry's count being the most seen in one (see foldEntries)
+      let counts = perSnapshot.get(e)
+      if (!counts) {
+        counts = new Map<number, number>()
+        if (e.captureIds?.length) counts.set(e.captureIds[0], e.connections)
+        perSnapshot.set(e, counts)
+      }
+      counts.set(r.captureId, (counts.get(r.captureId) ?? 0) + 1)
+      let most = 0
+      for (const n of counts.values()) if (n > most) most = n
+      e.connections = most
       if (!e.methods.includes('flow')) e.methods = METHOD_ORDER.filter((m) => m === 'flow' || e.methods.includes(m))
       const ids = new Set(e.captureIds ?? [])
       ids.add(r.captureId)

@@ -9,6 +9,8 @@ export interface Socket {
   process: string
   pid: number
   name: string
+  /** The network namespace the socket lives in, when the capture knows it (fm's collector); absent for Skydive. */
+  netns?: string
 }
 
 /** A host node: `name` is the node's `Host` field (what the original tool prints). */
@@ -205,4 +207,12 @@ export interface MatchedConnection {
   sRemoteAddr: string
   sRemotePort: number
   serverPid: number
+}
+
+/** A host's own addresses and its listeners (over every capture): what a host firewall policy needs beyond the matrix. */
+export interface HostListening {
+  host: string
+  /** Canonical addresses the host owns (any of its network namespaces), sorted. */
+  addresses: string[]
+  listeners: {protocol: string; address: string; port: number; process: string; name: string}[]
 }

@@ -16,7 +16,7 @@ export function classifySockets(sockets: readonly Socket[]): SocketRole[] {
   const roles: SocketRole[] = sockets.map((s) => {
     const listener = (s.protocol === 'TCP' && s.state === 'LISTEN') || (s.protocol === 'UDP' && s.remotePort === 0 && WILDCARD.has(s.remoteAddress))
     if (!listener) return 'none'
-    const key = `${s.protocol}|${s.localPort}`
+    const key = `${s.protocol}|${s.localPort}|${s.netns ?? ''}`
     const list = listeners.get(key)
     if (list) list.push(s)
     else listeners.set(key, [s])
@@ -24,7 +24,7 @@ export function classifySockets(sockets: readonly Socket[]): SocketRole[] {
   })
   sockets.forEach((s, i) => {
     if (roles[i] === 'listener') return
-    const served = listeners.get(`${s.protocol}|${s.localPort}`)?.some((l) => serves(l.localAddress, s.localAddress))
+    const served = listeners.get(`${s.protocol}|${s.localPort}|${s.netns ?? ''}`)?.some((l) => serves(l.localAddress, s.localAddress))
     roles[i] = served ? 'server' : s.remotePort !== 0 && !WILDCARD.has(s.remoteAddress) ? 'client' : 'none'
   })
   return roles

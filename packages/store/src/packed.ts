@@ -24,8 +24,8 @@ export type PackedRecord =
   | (Omit<HostRecord, 'sockets'> & {sockets: number | null})
   | (Omit<SocketsRecord, 'sockets'> & {sockets: number})
 
-/** Per socket row: protocol, local address, local port, remote address, remote port, state, process, pid, name (texts as string-table indexes), then the address classes and the role. */
-export const SOCKET_FIELDS = 15
+/** Per socket row: protocol, local address, local port, remote address, remote port, state, process, pid, name (texts as string-table indexes), then the address classes, the role and the netns text ('' when unknown). */
+export const SOCKET_FIELDS = 16
 export const ROLES: readonly SocketRole[] = ['listener', 'server', 'client', 'none']
 const ROLE_CODE: Record<SocketRole, number> = {listener: 0, server: 1, client: 2, none: 3}
 
@@ -127,6 +127,7 @@ export class Packer {
       a[o + 12] = r.loop
       a[o + 13] = r.linkLocal
       a[o + 14] = ROLE_CODE[roles[i]]
+      a[o + 15] = this.text(k.netns ?? '')
       o += SOCKET_FIELDS
     }
     this.used = o

@@ -1,6 +1,6 @@
 import {availableParallelism} from 'node:os'
 import Database from 'better-sqlite3'
-import {addressFamily, isLinkLocal, isLoopback, socketKey, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
+import {addressFamily, InputError, isLinkLocal, isLoopback, socketKey, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
 import {packRecords, ROLES, SOCKET_FIELDS, StringTable, type PackedBatch, type PackedRecord} from './packed.js'
 import {migrations, query} from './sql.js'
 
@@ -92,7 +92,7 @@ export class Store {
       nodeAddress: db.prepare('INSERT INTO node_addresses (capture_id, node_id, address, prefix) VALUES (?, ?, ?, ?)'),
       ownership: db.prepare('INSERT INTO ownership (capture_id, parent, child) VALUES (?, ?, ?)'),
       socket: db.prepare(
-        'INSERT INTO sockets (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, local_family, local_loop, remote_family, remote_loop, remote_ll, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sockets (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, local_family, local_loop, remote_family, remote_loop, remote_ll, role, netns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       match: db.prepare('INSERT INTO matches (client_id, server_id, method, candidates, resolved_by) VALUES (?, ?, ?, ?, ?)'),
       ambiguity: db.prepare('INSERT INTO ambiguity_candidates (client_id, server_id) VALUES (?, ?)'),
@@ -116,13 +116,19 @@ export class Store {
    * Loads packed batches (one transaction each) into a capture; returns how many records were
    * kept. The batches may come from another thread that parses while this one inserts.
    */
-  async loadPacked(captureId: number, batches: AsyncIterable<PackedBatch>): Promise<number> {
+  async loadPacked(captureId: number, batches: AsyncIterable<PackedBatch>, source?: string): Promise<number> {
     const hostIds = new Map<string, number>()
+    // A host node given twice would merge two hosts into one row (or double its sockets): refused.
+    // (A host's sockets may come in several records: a node and a Sockets() map.)
+    const seen = {hosts: new Map<string, string>(), source: source ?? this.captureSource(captureId)}
     const table = new StringTable()
     let count = 0
     const flush = this.db.transaction((b: PackedBatch) => {
       const rows = {data: b.sockets, at: 0, texts: table.texts}
-      for (const r of b.records) this.insert(captureId, r, hostIds, rows)
+      for (const r of b.records) {
+        this.checkOnce(r, seen)
+        this.insert(captureId, r, hostIds, rows)
+      }
     })
     for await (const b of batches) {
       table.apply(b)
@@ -130,6 +136,21 @@ export class Store {
       count += b.records.length
     }
     return count
+  }
+
+  private captureSource(captureId: number): string {
+    return (this.db.prepare('SELECT source FROM captures WHERE id = ?').pluck().get(captureId) as string | undefined) ?? 'input'
+  }
+
+  private checkOnce(r: PackedRecord, seen: {hosts: Map<string, string>; source: string}): void {
+    if (r.kind === 'host') {
+      const other = seen.hosts.get(r.nodeId)
+      if (other !== undefined) {
+        const which = other === r.name ? `twice (host ${JSON.stringify(short(r.name))})` : `for two hosts (${JSON.stringify(short(other))} and ${JSON.stringify(short(r.name))})`
+        throw new InputError(seen.source, `host node ID ${JSON.stringify(short(r.nodeId))} is given ${which}: each node must appear once`)
+      }
+      seen.hosts.set(r.nodeId, r.name)
+    }
   }
 
   private hostId(captureId: number, nodeId: string, hostIds: Map<string, number>): number {
@@ -199,7 +220,7 @@ export class Store {
     for (let i = 0; i < count; i++, o += SOCKET_FIELDS) {
       st.run(
         captureId, hostId, t[a[o]], t[a[o + 1]], a[o + 2], t[a[o + 3]], a[o + 4], t[a[o + 5]], t[a[o + 6]], a[o + 7], t[a[o + 8]],
-        a[o + 9], a[o + 10], a[o + 11], a[o + 12], a[o + 13], ROLES[a[o + 14]],
+        a[o + 9], a[o + 10], a[o + 11], a[o + 12], a[o + 13], ROLES[a[o + 14]], t[a[o + 15]],
       )
     }
     rows.at = o
@@ -262,6 +283,11 @@ export class Store {
     return this.db.prepare(query('matrix-rows')).iterate() as IterableIterator<MatrixRow>
   }
 
+  /** Addresses and listeners per host name, sorted by host: what `fm policy` needs beyond the matrix. */
+  hostListeningRows(): IterableIterator<{host: string; kind: 'address' | 'listener'; protocol: string; address: string; port: number; process: string; name: string}> {
+    return this.db.prepare(query('host-listening')).iterate() as IterableIterator<{host: string; kind: 'address' | 'listener'; protocol: string; address: string; port: number; process: string; name: string}>
+  }
+
   /** Unmatched client sockets with their socket key, in the matrix's order (key, reason). */
   unmatchedRows(): IterableIterator<Socket & {host: string; reason: string; key: string}> {
     return this.db.prepare(query('unmatched-rows')).iterate() as IterableIterator<Socket & {host: string; reason: string; key: string}>
@@ -300,6 +326,16 @@ export class Store {
       .get() as ReturnType<Store['counts']>
   }
 
+  /**
+   * The summary's counts over several snapshots of one deployment, each host, socket and client
+   * counted once (see snapshot-counts.sql); with one capture they equal counts(), unmatchedReasons(),
+   * ambiguityCount() and the matches by method.
+   */
+  snapshotCounts(): ReturnType<Store['counts']> & {matched: Record<string, number>; unmatched: Record<string, number>; ambiguities: number} {
+    const r = this.db.prepare(query('snapshot-counts')).get() as ReturnType<Store['counts']> & {matched: string; unmatched: string; ambiguities: number}
+    return {...r, matched: JSON.parse(r.matched ?? '{}') as Record<string, number>, unmatched: JSON.parse(r.unmatched ?? '{}') as Record<string, number>}
+  }
+
   hostsWithoutSockets(): string[] {
     return (this.db.prepare('SELECT DISTINCT name FROM hosts WHERE has_sockets = 0').pluck().all() as string[])
   }
@@ -307,6 +343,11 @@ export class Store {
   close(): void {
     this.db.close()
   }
+}
+
+/** A name from a dump, cut for a message. */
+function short(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 
 /** Splits a .sql file into statements (no semicolons inside string literals in our files). */

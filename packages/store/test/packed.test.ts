@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fc, test} from '@fast-check/vitest'
-import {afterAll, describe, expect} from 'vitest'
+import {afterAll, describe, expect, onTestFinished, test as plainTest} from 'vitest'
 import type {DumpRecord, Socket} from '@fm/model'
 import {packRecords, Store} from '@fm/store'
 
@@ -56,7 +56,9 @@ let run = 0
 describe('packed batches', () => {
   // Tiny batches and a tiny string table cross every edge: a host's sockets split from its
   // record never happens (a record is packed whole), but table resets land between any two batches.
-  test.prop([fc.array(record, {maxLength: 25}), fc.integer({min: 1, max: 5}), fc.integer({min: 1, max: 4})], {numRuns: 60})(
+  // (each host node once: the store refuses a node given twice, see hostile-inputs.e2e)
+  const onePerHost = fc.array(record, {maxLength: 25}).map((rs) => rs.filter((r, i) => r.kind !== 'host' || rs.findIndex((o) => o.kind === 'host' && o.nodeId === r.nodeId) === i))
+  test.prop([onePerHost, fc.integer({min: 1, max: 5}), fc.integer({min: 1, max: 4})], {numRuns: 60})(
     'load the same rows whatever the batch size and string-table limit',
     async (records, batchWeight, tableLimit) => {
       run++
@@ -71,4 +73,20 @@ describe('packed batches', () => {
       )
     },
   )
+})
+
+describe('a host node given twice', () => {
+  plainTest.for([
+    {name: 'with the same host', second: 'h', says: 'host node ID "n1" is given twice (host "h"): each node must appear once'},
+    {name: 'for another host', second: 'other', says: 'host node ID "n1" is given for two hosts ("h" and "other"): each node must appear once'},
+  ])('$name is refused naming the ID, and loads nothing of the batch', async ({second, says}) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fm-twice-'))
+    onTestFinished(() => rmSync(dir, {recursive: true, force: true}))
+    const store = new Store(join(dir, 'x.db'))
+    onTestFinished(() => store.close())
+    const id = store.addCapture({source: 'dump.json', format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
+    const host = (name: string): DumpRecord => ({kind: 'host', nodeId: 'n1', name, hostname: null, sockets: [], tid: null})
+    await expect(store.load(id, [host('h'), host(second)])).rejects.toThrow(`dump.json: ${says}`)
+    expect(store.db.prepare('SELECT COUNT(*) FROM hosts').pluck().get()).toBe(0)
+  })
 })

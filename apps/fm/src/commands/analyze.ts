@@ -2,24 +2,25 @@ import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
 import type {CaptureProgress, ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix} from '@fm/model'
-import {matrixToDot, matrixToTable} from '@fm/render'
-import {FmCommand} from '../lib/base-command.js'
 import {GroupMatrix} from '@fm/baseline'
+import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, entrySelection, interruptible, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
 import {groupRowsOutput} from '../lib/group-output.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
 import {matrixStream} from '../lib/matrix-stream.js'
-import {ChunkedOutput, writeAtomic} from '../lib/output.js'
+import {ChunkedOutput, checkOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 
-export type AnalyzeResult = Matrix
+/** The matrix; nothing under --json, whose document is streamed to stdout as --format json writes it. */
+export type AnalyzeResult = Matrix | undefined
 
 export default class Analyze extends FmCommand {
   static summary = 'Match the sockets of Skydive dumps into a service-to-service flow matrix.'
 
   static description = `Reads Skydive dumps by their content (a G response as array or object, node arrays, Sockets() maps, flow arrays, fm capture folders, or an fm database), streams them into SQLite and pairs every client socket with the server socket whose tuple is its mirror image. Several dumps are merged, one capture each.
 
-Output goes to stdout (or --output FILE, written atomically). CSV, JSON and --list-no-peers are written as the store hands the matrix over, so memory stays flat on any size of deployment; dot, table and --json hold the whole matrix. --json prints the whole result: entries, counts by method, unmatched sockets by reason and ambiguities.
+Output goes to stdout (or --output FILE, written atomically). Every format is written as the store hands the matrix over, so memory stays flat on any size of deployment: the table's column widths and the dot graph's clusters and summed edges are gathered in a scratch SQLite file that deletes itself. --json prints the document --format json writes: entries, counts by method, unmatched sockets by reason and ambiguities.
 
 Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C stops the analysis at its next step and removes what it was writing (exit 130).`
 
@@ -65,8 +66,9 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const progress = this.progress()
     const dumps = argv as string[]
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
+    checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})
     if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
-    // CSV, JSON and --list-no-peers are written piece by piece as the store hands the matrix
+    // Every output (and --list-no-peers, --list-ambiguities) is written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.
     const needs = analysisNeeds({format: flags.format, json: this.jsonEnabled(), listNoPeers: flags['list-no-peers'], listAmbiguities: flags['list-ambiguities']})
     const selection = entrySelection(flags)
@@ -109,6 +111,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
         matrix = await withTemporaryCapture(captureOpts, (c) => withRedactedInputs([...dumps, c.path], flags, redacting, run))
       } else matrix = await withRedactedInputs(dumps, flags, redacting, run)
     } catch (e) {
+      stream?.abort()
       out?.abort()
       throw e
     } finally {
@@ -117,20 +120,25 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     progress.done()
     noteSelection(selection)
     if (byGroup) {
-      const text = groupRowsOutput(byGroup.sorted(), flags.format, selection?.summary() ?? null)
-      if (flags.output) writeAtomic(flags.output, text)
-      else process.stdout.write(text)
-      return matrix
-    }
-    if (stream) {
       try {
-        stream.end()
-        output().commit()
+        output().write(groupRowsOutput(byGroup.sorted(), flags.format, selection?.summary() ?? null))
+        await output().commit()
       } catch (e) {
         out?.abort()
         throw e
       }
       return matrix
+    }
+    if (stream) {
+      try {
+        stream.end()
+        await output().commit()
+      } catch (e) {
+        out?.abort()
+        throw e
+      }
+      // under --json the document is on stdout already: nothing for oclif to print
+      return this.jsonEnabled() ? undefined : matrix
     }
     if (flags.format === 'skydive' && connection) {
       const {publish} = await import('@fm/publish')
@@ -138,22 +146,6 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
       this.log(`published into ${p.analyzer}: ${p.nodes.added + p.nodes.updated + p.nodes.unchanged} service nodes, ${p.edges.added + p.edges.updated + p.edges.unchanged} connection edges (${p.messages} changes)`)
       return matrix
     }
-    if (this.jsonEnabled()) return matrix
-    const text = render(matrix, flags.format)
-    if (flags.output) writeAtomic(flags.output, text)
-    else process.stdout.write(text)
-    return matrix
-  }
-}
-
-/** The outputs that need the whole matrix (the streamed ones never come here). */
-function render(m: Matrix, format: string): string {
-  switch (format) {
-    case 'dot':
-      return matrixToDot(m)
-    case 'table':
-      return matrixToTable(m)
-    default:
-      throw new Error(`format ${format} is streamed, not rendered whole`)
+    throw new Error(`format ${flags.format} is streamed, not rendered whole`)
   }
 }

@@ -1,9 +1,10 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {parseBaseline, parseMinSeen, resolveMinSeen, writeBaseline, type Level, type WriteBaselineResult} from '@fm/baseline'
+import {BaselineWriter, parseMinSeen, resolveMinSeen, type Level, type WriteBaselineResult} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 
@@ -12,7 +13,7 @@ export type BaselineResult = Omit<WriteBaselineResult, 'text'> & {file: string |
 export default class Baseline extends FmCommand {
   static summary = 'Write a reviewable YAML baseline of who may talk to whom, from observed traffic.'
 
-  static description = `Every edge observed in the inputs (client service → server service, protocol, server port) becomes an allow rule. Inputs are dumps (one snapshot each), fm capture folders, fm databases or matrix CSVs; with several snapshots, --min-seen leaves out edges seen too rarely.
+  static description = `Every edge observed in the inputs (client service → server service, protocol, server port) becomes an allow rule naming exactly the observed values (glob characters in names are escaped: a process named * allows only itself). Inputs are dumps (one snapshot each), fm capture folders, fm databases or matrix CSVs; with several snapshots, --min-seen leaves out edges seen too rarely.
 
 When --out names an existing baseline, it is regenerated in place: its comments, its require and ignore rules, and every allow rule are kept, and rules are appended only for edges nothing allows yet. --prune also drops plain generated allow rules (no comment, no wildcard) that matched nothing.
 
@@ -44,23 +45,25 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
 
   async run(): Promise<BaselineResult> {
     const {argv, flags} = await this.parse(Baseline)
-    // the level of an existing baseline decides how hosts are named (group: by --groups)
-    const existingLevel = flags.out && existsSync(flags.out) && readFileSync(flags.out, 'utf8').trim() ? parseBaseline(readFileSync(flags.out, 'utf8'), flags.out).level : undefined
-    const selection = entrySelection(flags, flags.level ?? existingLevel)
+    checkOutputs(argv as string[], {'--out': flags.out})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const progress = this.progress()
-    const obs = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
-    progress.done()
-    noteSelection(selection)
-    const minSeen = resolveMinSeen(minSeenSpec, obs.captures.length)
     // an empty file (say, created by `touch`) is a new baseline, not a malformed one
     const current = flags.out && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : ''
     const existing = flags.out && current.trim() ? {text: current, file: flags.out} : undefined
-    const {text, ...result} = writeBaseline(obs, {level: flags.level as Level | undefined, minSeen, existing, prune: flags.prune})
+    // entries are folded into edges as they stream: only the edges are held
+    const writer = new BaselineWriter({level: flags.level as Level | undefined, existing, prune: flags.prune})
+    // the level of the rules (an existing baseline's) decides how hosts are named (group: by --groups)
+    const selection = entrySelection(flags, writer.level)
+    const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => writer.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
+    progress.done()
+    noteSelection(selection)
+    const minSeen = resolveMinSeen(minSeenSpec, captures.length)
+    const {text, ...result} = writer.finish(captures, minSeen)
     if (flags.out) {
       writeAtomic(flags.out, text)
-      this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${obs.captures.length} snapshots)`)
-    } else if (!this.jsonEnabled()) process.stdout.write(text)
-    return {file: flags.out ?? null, snapshots: obs.captures.length, minSeen, ...result}
+      this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${captures.length} snapshots)`)
+    } else if (!this.jsonEnabled()) await writeStdout(text)
+    return {file: flags.out ?? null, snapshots: captures.length, minSeen, ...result}
   }
 }

@@ -1,9 +1,11 @@
 import {Args, Flags} from '@oclif/core'
-import {diffObservations, formatDiff, type DiffFormat, type DiffReport, type Level} from '@fm/baseline'
+import {diffEdges, EdgeGrouper, formatDiff, type DiffFormat, type DiffReport, type DiffSide, type Level} from '@fm/baseline'
 import {CheckFailedError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {exitCodeOf} from '../lib/errors.js'
+import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 
@@ -43,24 +45,30 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
 
   /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(err.exitCode)
+    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(exitCodeOf(err))
     return super.catch(err)
   }
 
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
+    checkOutputs([args.a, args.b], {'--output': flags.output})
     const selection = entrySelection(flags, flags.level)
     const progress = this.progress()
-    const read = (file: string) => readObservation([file], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
-    const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})
+    // each side's entries are folded into edges as they stream: only the edges are held
+    const read = async (file: string): Promise<DiffSide> => {
+      const g = new EdgeGrouper({level: flags.level as Level, byPort: false})
+      const captures = await readObservation([file], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => g.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
+      return {captures, edges: g.edges()}
+    }
+    const report = diffEdges(await read(args.a), await read(args.b), {level: flags.level as Level})
     progress.done()
     noteSelection(selection)
     const failed = flags['exit-code'] && report.different
     if (flags.output) writeAtomic(flags.output, formatDiff(report, flags.format as DiffFormat))
     // under --json oclif prints the result, unless --exit-code fails first: then it is printed here
     if (this.jsonEnabled()) {
-      if (failed) process.stdout.write(formatDiff(report, 'json'))
-    } else if (!flags.output) process.stdout.write(formatDiff(report, flags.format as DiffFormat))
+      if (failed) await writeStdout(formatDiff(report, 'json'))
+    } else if (!flags.output) await writeStdout(formatDiff(report, flags.format as DiffFormat))
     if (failed) {
       throw new CheckFailedError(`${report.added.length} new, ${report.removed.length} gone, ${report.changed.length} changed edges`)
     }

@@ -3,8 +3,8 @@ import {analyze} from '@fm/analyze'
 import {UsageError, type UnmatchedSocket} from '@fm/model'
 import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
-import {matchFlags, parseStates, withInterrupt, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags, withInterrupt} from '../lib/flags.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 
 export interface ReportResult {
@@ -55,6 +55,7 @@ Large deployments are aggregated so the page stays readable and small: processes
 
   async run(): Promise<ReportResult> {
     const {argv, flags} = await this.parse(Report)
+    checkOutputs(argv as string[], {'--out': flags.out})
     const selection = entrySelection(flags)
     const format = flags.format as ReportFormat
     const png = /\.png$/i.test(flags.out)

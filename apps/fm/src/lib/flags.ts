@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {entrySelector, parseGroups, selectionRule, type EntrySelector, type SelectFlag} from '@fm/baseline'
-import {AnalyzerError, InputError, INTERRUPTED_EXIT, UsageError} from '@fm/model'
+import {describeErrno, errnoOf, InputError, InterruptedError, UsageError} from '@fm/model'
 import type {ConnectionOptions} from '@fm/capture'
 
 /** Flags shared by every command that reads dumps and matches them. */
@@ -74,8 +74,7 @@ export function entrySelection(flags: Partial<Record<SelectFlag, string[]>> & {g
     try {
       text = readFileSync(flags.groups, 'utf8')
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      throw new InputError(flags.groups, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code})`)
+      throw new InputError(flags.groups, `cannot read the groups file: ${describeErrno(errnoOf(e))}`)
     }
     groups = parseGroups(text, flags.groups)
   }
@@ -150,7 +149,7 @@ function promptPassword(question: string): Promise<string> {
         }
         if (ch === '\u0003') {
           finish()
-          return reject(new AnalyzerError('interrupted at the password prompt', [], INTERRUPTED_EXIT))
+          return reject(new InterruptedError('interrupted at the password prompt'))
         }
         if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1)
         else text += ch

@@ -1,5 +1,7 @@
 import type {AnalyzeOptions} from '@fm/analyze'
-import {AMBIGUITY_CSV_HEADER, ambiguityCsvRow, csvHeader, csvRow, JsonArrayWriter, MatrixJsonWriter, UNMATCHED_CSV_HEADER, unmatchedCsvRow} from '@fm/render'
+import type {MatrixHead} from '@fm/model'
+import {AMBIGUITY_CSV_HEADER, ambiguityCsvRow, csvHeader, csvRow, dotLines, dotParts, JsonArrayWriter, MatrixJsonWriter, TABLE_HEAD, TableWidths, tableCells, tableLine, tableSummary, UNMATCHED_CSV_HEADER, unmatchedCsvRow} from '@fm/render'
+import {Spill} from '@fm/store'
 import type {StreamKind} from './analysis-needs.js'
 
 /** The callbacks that write one output as analyze() hands the matrix over, and how to finish it. */
@@ -7,6 +9,8 @@ export interface MatrixStream {
   callbacks: Pick<AnalyzeOptions, 'onHead' | 'onEntry' | 'onUnmatched' | 'onAmbiguity'>
   /** Writes what closes the output (after analyze() returned). */
   end(): void
+  /** Drops what was set aside for `end` (after a failure); `end` does it itself. */
+  abort(): void
 }
 
 /**
@@ -18,18 +22,69 @@ export function matrixStream(kind: StreamKind, write: (text: string) => void): M
     case 'csv':
     case 'wide-csv': {
       const wide = kind === 'wide-csv'
-      return {callbacks: {onHead: () => write(csvHeader({wide})), onEntry: (e) => write(csvRow(e, {wide}))}, end: () => undefined}
+      return {callbacks: {onHead: () => write(csvHeader({wide})), onEntry: (e) => write(csvRow(e, {wide}))}, end: nothing, abort: nothing}
+    }
+    // The table's widths and the graph's clusters and summed edges need every entry before the
+    // first line: entries go to a spill on disk (rows in order; nodes and edges sorted and summed
+    // in SQLite), read back once analyze() returned.
+    case 'table': {
+      const spill = new Spill()
+      const widths = new TableWidths()
+      let head: MatrixHead | undefined
+      return {
+        callbacks: {
+          onHead: (h) => void (head = h),
+          onEntry: (e) => {
+            const cells = tableCells(e)
+            widths.add(cells)
+            spill.addRow(JSON.stringify(cells))
+          },
+        },
+        end: () => {
+          try {
+            write(tableLine(TABLE_HEAD, widths.widths) + '\n')
+            for (const text of spill.rows()) write(tableLine(JSON.parse(text) as string[], widths.widths) + '\n')
+            write('\n' + tableSummary(widths.rows, head!.stats) + '\n')
+          } finally {
+            spill.close()
+          }
+        },
+        abort: () => spill.close(),
+      }
+    }
+    case 'dot': {
+      const spill = new Spill()
+      return {
+        callbacks: {
+          onEntry: (e) => {
+            const {from, to, edge} = dotParts(e)
+            spill.addNode(from.host, from.id)
+            spill.addNode(to.host, to.id)
+            spill.addEdge(edge.from, edge.to, edge.label, edge.n)
+          },
+        },
+        end: () => {
+          try {
+            // the edges are read once every node is written (one read of the spill at a time)
+            for (const line of dotLines(spill.nodes(), {[Symbol.iterator]: () => spill.edges()})) write(line + '\n')
+          } finally {
+            spill.close()
+          }
+        },
+        abort: () => spill.close(),
+      }
     }
     case 'json': {
       const w = new MatrixJsonWriter(write)
       return {
         callbacks: {onHead: (h) => w.head(h), onEntry: (e) => w.entry(e), onUnmatched: (u) => w.unmatched(u), onAmbiguity: (a) => w.ambiguity(a)},
         end: () => w.end(),
+        abort: nothing,
       }
     }
     // --list-no-peers shows no entries: they are read and dropped, never held
     case 'unmatched-csv':
-      return {callbacks: {onHead: () => write(UNMATCHED_CSV_HEADER), onEntry: dropEntry, onUnmatched: (u) => write(unmatchedCsvRow(u))}, end: () => undefined}
+      return {callbacks: {onHead: () => write(UNMATCHED_CSV_HEADER), onEntry: dropEntry, onUnmatched: (u) => write(unmatchedCsvRow(u))}, end: nothing, abort: nothing}
     case 'unmatched-json': {
       let w: JsonArrayWriter | undefined
       return {
@@ -38,11 +93,12 @@ export function matrixStream(kind: StreamKind, write: (text: string) => void): M
           w!.end()
           write('\n')
         },
+        abort: nothing,
       }
     }
     // --list-ambiguities: the clients whose server socket could live on more than one host
     case 'ambiguities-csv':
-      return {callbacks: {onHead: () => write(AMBIGUITY_CSV_HEADER), onEntry: dropEntry, onAmbiguity: (a) => write(ambiguityCsvRow(a))}, end: () => undefined}
+      return {callbacks: {onHead: () => write(AMBIGUITY_CSV_HEADER), onEntry: dropEntry, onAmbiguity: (a) => write(ambiguityCsvRow(a))}, end: nothing, abort: nothing}
     case 'ambiguities-json': {
       let w: JsonArrayWriter | undefined
       return {
@@ -51,9 +107,11 @@ export function matrixStream(kind: StreamKind, write: (text: string) => void): M
           w!.end()
           write('\n')
         },
+        abort: nothing,
       }
     }
   }
 }
 
 const dropEntry = (): void => undefined
+const nothing = (): void => undefined

@@ -1,7 +1,7 @@
 import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyze} from '@fm/analyze'
-import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '@fm/baseline'
-import {InputError, type MatrixEntry} from '@fm/model'
+import {appendCaptures, isMatrixCsv, parseMatrixCsv, renumberEntry} from '@fm/baseline'
+import {InputError, type CaptureInfo, type HostListening, type MatrixEntry} from '@fm/model'
 import {withInterrupt} from './flags.js'
 import {withRedactedInputs} from './redact-inputs.js'
 
@@ -10,42 +10,59 @@ export interface ReadObservationOptions {
   onProgress?: (line: string) => void
   /** `--redact --key FILE`: analyze a redacted copy of the inputs (see withRedactedInputs). */
   redact?: {redact?: boolean; key?: string; toolVersion: string}
-  /** Selection flags and groups (see entrySelection): applied to analyzed and CSV entries alike. */
+
+  /** Also hand over each host's own addresses and listeners (dumps, captures and databases only). */
+  onHostListening?: (h: HostListening) => void
+
+  /** Takes each entry, its capture ids renumbered 1..N over all inputs, as the analysis hands it over. */
+  onEntry: (e: MatrixEntry) => void
+
+  /** Selection flags and groups (see entrySelection): applied to analyzed and CSV entries alike, before onEntry. */
   select?: (e: MatrixEntry) => MatrixEntry | null
 }
 
 /**
  * Reads what diff, baseline and check compare: dumps, capture folders and fm databases go
  * through `analyze` (one snapshot per capture), matrix CSVs (found by their header) are parsed.
+ * The entries stream to `onEntry` (never all held); returns the captures (snapshots), numbered 1..N.
  */
-export async function readObservation(inputs: string[], opts: ReadObservationOptions = {}): Promise<Observation> {
+export async function readObservation(inputs: string[], opts: ReadObservationOptions): Promise<CaptureInfo[]> {
   const csv = inputs.filter(isCsvFile)
   const rest = inputs.filter((f) => !csv.includes(f))
   if (csv.length && opts.redact?.redact) throw new InputError(csv[0], 'is a matrix CSV: --redact reads dumps and capture folders only')
-  const parts: Observation[] = []
+  const captures: CaptureInfo[] = []
   if (rest.length) {
-    parts.push(
-      await withInterrupt((signal) => withRedactedInputs(rest, opts.redact ?? {}, {toolVersion: opts.redact?.toolVersion ?? '', signal, onProgress: opts.onProgress}, (inputs) => analyze({
-        inputs,
-        signal,
-        states: opts.states,
-        select: opts.select,
-        evidenceLimit: 0,
-        // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
-        lists: false,
-        onProgress: (p) => {
-          if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
-          else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
-        },
-      }))),
-    )
+    let ids = new Map<number, number>()
+    let own: CaptureInfo[] = []
+    await withInterrupt((signal) => withRedactedInputs(rest, opts.redact ?? {}, {toolVersion: opts.redact?.toolVersion ?? '', signal, onProgress: opts.onProgress}, (inputs) => analyze({
+      inputs,
+      signal,
+      states: opts.states,
+      select: opts.select,
+      evidenceLimit: 0,
+      // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
+      lists: false,
+      onHostListening: opts.onHostListening,
+      onHead: (h) => {
+        own = h.captures
+        ids = appendCaptures(own, captures)
+      },
+      onEntry: (e) => opts.onEntry(renumberEntry(e, ids, own)),
+      onProgress: (p) => {
+        if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
+        else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
+      },
+    })))
   }
   for (const f of csv) {
     const o = parseMatrixCsv(readFileSync(f, 'utf8'), f)
-    const select = opts.select
-    parts.push(select ? {...o, entries: o.entries.flatMap((e) => select(e) ?? [])} : o)
+    const ids = appendCaptures(o.captures, captures)
+    for (const e of o.entries) {
+      const kept = opts.select ? opts.select(e) : e
+      if (kept) opts.onEntry(renumberEntry(kept, ids, o.captures))
+    }
   }
-  return mergeObservations(parts)
+  return captures
 }
 
 function isCsvFile(file: string): boolean {

@@ -3,10 +3,12 @@
 DELETE FROM temp.candidates;
 
 -- Exact: the server-side socket whose tuple is the client's mirror image.
--- Loopback and link-local pairs only on the same host.
+-- Loopback and link-local pairs only on the same host; loopback also within one network namespace
+-- when the capture knows namespaces ('' = '' otherwise). The owner is the host (and, when known,
+-- the namespace) whose interfaces carry the address: DESIGN rule 3's first preference.
 INSERT INTO temp.candidates (client_id, server_id, method, owner, server_host, same_host)
 SELECT c.id, s.id, 'socket',
-  EXISTS (SELECT 1 FROM addresses a WHERE a.capture_id = c.capture_id AND a.address = c.remote_addr AND a.host_id = s.host_id),
+  EXISTS (SELECT 1 FROM addresses a WHERE a.capture_id = c.capture_id AND a.address = c.remote_addr AND a.host_id = s.host_id AND (s.netns = '' OR a.netns = s.netns)),
   s.host_id, s.host_id = c.host_id
 FROM sockets c
 JOIN sockets s ON s.capture_id = c.capture_id AND s.protocol = c.protocol
@@ -14,15 +16,15 @@ JOIN sockets s ON s.capture_id = c.capture_id AND s.protocol = c.protocol
   AND s.remote_port = c.local_port AND s.remote_addr = c.local_addr
 WHERE c.capture_id = :capture AND c.role = 'client' AND s.role = 'server'
   AND (:anyState = 1 OR c.state IN (SELECT value FROM json_each(:states)))
-  AND ((c.remote_loop = 0 AND c.remote_ll = 0) OR s.host_id = c.host_id);
+  AND ((c.remote_loop = 0 AND c.remote_ll = 0) OR (s.host_id = c.host_id AND (c.remote_loop = 0 OR s.netns = c.netns)));
 
 -- Listener: no server-side socket visible, but a listener serving the address exists on a host
--- that owns it (for loopback: the client's own host). Two branches instead of an OR over all
+-- that owns it (for loopback: the client's own host), in the namespace that owns it when known. Two branches instead of an OR over all
 -- hosts, so each client looks up only its own host or the owners of its remote address.
 INSERT INTO temp.candidates (client_id, server_id, method, owner, server_host, same_host)
 SELECT c.id, l.id, 'listener', 1, l.host_id, l.host_id = c.host_id
 FROM sockets c
-CROSS JOIN sockets l ON l.host_id = c.host_id AND l.protocol = c.protocol AND l.local_port = c.remote_port AND l.role = 'listener'
+CROSS JOIN sockets l ON l.host_id = c.host_id AND l.protocol = c.protocol AND l.local_port = c.remote_port AND l.role = 'listener' AND l.netns = c.netns
   AND (l.local_addr = c.remote_addr
     OR l.local_addr = '::'
     OR (l.local_addr = '0.0.0.0' AND c.remote_family = 4)
@@ -36,6 +38,7 @@ FROM sockets c
 CROSS JOIN addresses a ON a.capture_id = c.capture_id AND a.address = c.remote_addr
   AND ((c.remote_loop = 0 AND c.remote_ll = 0) OR a.host_id = c.host_id)
 CROSS JOIN sockets l ON l.host_id = a.host_id AND l.protocol = c.protocol AND l.local_port = c.remote_port AND l.role = 'listener'
+  AND (l.netns = '' OR l.netns = a.netns) AND (c.remote_loop = 0 OR l.netns = c.netns)
   AND (l.local_addr = c.remote_addr
     OR l.local_addr = '::'
     OR (l.local_addr = '0.0.0.0' AND c.remote_family = 4)

@@ -1,0 +1,97 @@
+import {readFileSync} from 'node:fs'
+import {Args, Flags} from '@oclif/core'
+import {parseBaseline} from '@fm/baseline'
+import {InputError, UsageError, type HostListening, type MatrixEntry} from '@fm/model'
+import {buildPolicy, policyFiles, type PolicyFormat, type PolicyMode} from '@fm/policy'
+import {FmCommand} from '../lib/base-command.js'
+import {matchFlags, parseStates} from '../lib/flags.js'
+import {writePolicyDir} from '../lib/policy-dir.js'
+import {readObservation} from '../lib/read-observation.js'
+
+export interface PolicyResult {
+  out: string
+  format: PolicyFormat
+  mode: PolicyMode
+  snapshots: number
+  files: string[]
+  hosts: {host: string; opened: string[]; clients: number; dropped: number}[]
+}
+
+export default class Policy extends FmCommand {
+  static summary = 'Write per-host inbound firewall rules (nftables or iptables) from the connections observed.'
+
+  static description = `One ruleset per server host, and DIR/README.md saying, per host, which protocol/port is opened to which clients and why. Each ruleset accepts loopback, packets of established and related connections and IPv6 neighbour discovery, then for each served protocol/port the client addresses observed (a named set per family); everything else is dropped, or with --mode monitor logged and accepted.
+
+nftables: DIR/<host>.nft, its own table "inet fm", replaced in one transaction by "nft -f" and touching no other table. iptables: DIR/<host>.rules and DIR/<host>.rules6 for iptables-restore / ip6tables-restore --noflush, the chain FM-INPUT.
+
+With --baseline only connections the baseline allows become rules; README.md lists the observed ones it does not allow, which the policy drops. Listeners bound to loopback only are left alone; a wildcard listener is opened on the addresses the host owns. Host file names are encoded (letters, digits, "-", "_" and "." kept, other bytes %XX), so any host name is a safe file name.
+
+Check before applying: fm check --policy DIR INPUT... lists the observed connections the policy would drop. Not covered: outbound traffic, connections never observed in the capture window, and processes (the rules filter addresses and ports, not programs).`
+
+  static examples = [
+    {description: 'nftables rules from a capture', command: '<%= config.bin %> <%= command.id %> site-a --out policy'},
+    {description: 'Only what the reviewed baseline allows, clients widened to /24, logging instead of dropping', command: '<%= config.bin %> <%= command.id %> site-a --baseline baseline.yaml --aggregate /24 --mode monitor --out policy'},
+    {description: 'iptables-restore files', command: '<%= config.bin %> <%= command.id %> dump.json --format iptables --out policy'},
+  ]
+
+  static enableJsonFlag = true
+
+  static args = {
+    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true}),
+  }
+
+  static strict = false
+
+  static flags = {
+    out: Flags.string({char: 'o', summary: 'The policy folder to write (new, empty, or one fm policy wrote: replaced whole).', required: true, helpValue: 'DIR'}),
+    format: Flags.string({char: 'f', summary: 'Rule syntax.', options: ['nftables', 'iptables'], default: 'nftables'}),
+    baseline: Flags.string({char: 'b', summary: 'Only connections this baseline allows become rules.', helpValue: 'FILE'}),
+    mode: Flags.string({summary: 'enforce: drop what no rule accepts; monitor: log it and accept (a soak period).', options: ['enforce', 'monitor'], default: 'enforce'}),
+    aggregate: Flags.string({summary: 'Widen IPv4 client addresses to networks of this prefix length, e.g. /24.', helpValue: '/N'}),
+    'aggregate-v6': Flags.string({summary: 'Widen IPv6 client addresses to networks of this prefix length, e.g. /64.', helpValue: '/N'}),
+    ...matchFlags,
+  }
+
+  async run(): Promise<PolicyResult> {
+    const {argv, flags} = await this.parse(Policy)
+    const aggregate = {v4: prefixFlag('--aggregate', flags.aggregate, 32), v6: prefixFlag('--aggregate-v6', flags['aggregate-v6'], 128)}
+    const baseline = flags.baseline ? {file: flags.baseline, baseline: parseBaseline(readText(flags.baseline), flags.baseline)} : undefined
+    const listening: HostListening[] = []
+    const progress = this.progress()
+    // the policy is built from the observation as a whole: its entries are held
+    const entries: MatrixEntry[] = []
+    const captures = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, onEntry: (e) => entries.push(e), onHostListening: (h) => listening.push(h)})
+    const obs = {captures, entries}
+    progress.done()
+    const policy = buildPolicy(obs, {mode: flags.mode as PolicyMode, aggregate, baseline, listening})
+    const format = flags.format as PolicyFormat
+    const files = policyFiles(policy, format)
+    writePolicyDir(flags.out, files)
+    const dropped = policy.hosts.reduce((n, h) => n + h.unallowed.length, 0)
+    this.log(`${flags.out}: ${policy.hosts.length} host${policy.hosts.length === 1 ? '' : 's'}, ${files.length - 1} ${format} file${files.length === 2 ? '' : 's'} and README.md (${policy.mode}, ${obs.captures.length} snapshot${obs.captures.length === 1 ? '' : 's'}${dropped ? `; ${dropped} observed connection${dropped === 1 ? '' : 's'} not allowed, listed in README.md` : ''})`)
+    return {
+      out: flags.out,
+      format,
+      mode: policy.mode,
+      snapshots: obs.captures.length,
+      files: files.map((f) => f.name),
+      hosts: policy.hosts.map((h) => ({host: h.host, opened: h.services.map((s) => `${s.protocol}/${s.port}`), clients: h.rules.reduce((n, r) => n + r.sources.length, 0), dropped: h.unallowed.length})),
+    }
+  }
+}
+
+function prefixFlag(name: string, v: string | undefined, max: number): number | null {
+  if (v === undefined) return null
+  const m = /^\/?(\d{1,3})$/.exec(v.trim())
+  if (!m || Number(m[1]) > max) throw new UsageError(`${name} must be a prefix length /0-/${max}, got ${JSON.stringify(v)}`)
+  return Number(m[1])
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new InputError(file, code === 'ENOENT' ? 'no such baseline file' : `cannot read (${code})`)
+  }
+}

@@ -1,0 +1,42 @@
+import {fc, test as prop} from '@fast-check/vitest'
+import {expect, test} from 'vitest'
+import type {MatchedConnection} from '@fm/model'
+import {aggregateEntries, mergeFlowEntries, type FlowConnectionRow} from '@fm/match'
+
+/** A matched connection of the client process `client` to web:443, in capture `captureId`. */
+function row(client: string, captureId: number, clientPort: number): MatchedConnection {
+  return {
+    protocol: 'TCP', serverHost: 'srv', serverIp: '10.0.0.1', port: 443, serverProc: '/usr/sbin/web', serverName: 'web',
+    clientHost: 'cli', clientIp: '10.0.0.2', clientProc: `/usr/bin/${client}`, clientName: client,
+    method: 'socket', captureId, clientPort, clientPid: 1, sLocalAddr: '10.0.0.1', sLocalPort: 443, sRemoteAddr: '10.0.0.2', sRemotePort: clientPort, serverPid: 2,
+  }
+}
+
+test('an entry over several captures counts the most connections seen in one of them, and where it was seen', () => {
+  // curl: 2 connections in capture 1, 3 in capture 2, 1 in capture 3; wget only in capture 2
+  const rows = [row('curl', 1, 1), row('curl', 1, 2), row('curl', 2, 1), row('curl', 2, 2), row('curl', 2, 3), row('curl', 3, 9), row('wget', 2, 5)]
+  const [curl, wget] = aggregateEntries(rows)
+  expect([curl.connections, curl.seen, curl.captureIds]).toEqual([3, 3, [1, 2, 3]])
+  expect([wget.connections, wget.seen, wget.captureIds]).toEqual([1, 1, [2]])
+})
+
+prop.prop([fc.integer({min: 1, max: 6}), fc.array(fc.integer({min: 1, max: 5}), {minLength: 1, maxLength: 8})])(
+  'the same snapshot captured N times gives the counts of one capture, seen in N of N',
+  (n, perClient) => {
+    const snapshot = (captureId: number): MatchedConnection[] => perClient.flatMap((k, c) => Array.from({length: k}, (_, p) => row(`app${c}`, captureId, p + 1)))
+    const once = aggregateEntries(snapshot(1))
+    // the store hands rows over sorted by entry key (one entry's rows contiguous), captures mixed
+    const many = aggregateEntries(Array.from({length: n}, (_, i) => snapshot(i + 1)).flat().sort((a, b) => (a.clientName < b.clientName ? -1 : a.clientName > b.clientName ? 1 : 0)))
+    expect(many.map((e) => e.connections)).toEqual(once.map((e) => e.connections))
+    expect(many.every((e) => e.seen === n)).toBe(true)
+  },
+)
+
+test('connections only flows revealed add to the capture they were seen in, not to the sum over captures', () => {
+  const entries = aggregateEntries([row('curl', 1, 1), row('curl', 2, 1)])
+  expect(entries[0].connections).toBe(1)
+  const flowRow = (captureId: number): FlowConnectionRow => ({...row('curl', captureId, 7), method: 'flow', kind: 'edge', bytesToServer: 1, bytesToClient: 1, packetsToServer: 1, packetsToClient: 1, first: 1, last: 2})
+  // one more connection in capture 2 only: capture 2 now has 2, capture 1 still 1
+  const [merged] = mergeFlowEntries(entries, [flowRow(2)])
+  expect([merged.connections, merged.seen, merged.methods]).toEqual([2, 2, ['socket', 'flow']])
+})
