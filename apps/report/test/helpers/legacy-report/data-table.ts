@@ -1,0 +1,53 @@
+import {fmtInt, h} from './dom.js'
+
+export interface TableCell {
+  text: string
+  /** Full value shown on hover (e.g. the executable path behind a process name). */
+  title?: string
+  /** Sort key for numeric columns. */
+  value?: number
+}
+
+export interface TableSpec {
+  id: string
+  caption: string
+  columns: {label: string; numeric?: boolean}[]
+  rows: (string | number | TableCell)[][]
+  /** Rows there were before the cut to `rows`. */
+  total: number
+  /** Where the rows left out can be found. */
+  more?: string
+}
+
+/**
+ * A table that reads fine without JavaScript; the page's script adds sorting (click a header)
+ * and a filter box. Numeric cells carry their value in `data-v` so sorting needs no parsing.
+ */
+export function dataTable(document: Document, t: TableSpec): HTMLElement {
+  const head = h(document, 'tr', {}, t.columns.map((c, i) => h(document, 'th', {scope: 'col', class: c.numeric ? 'num' : null, 'data-col': i}, c.label)))
+  const body = h(document, 'tbody', {})
+  for (const row of t.rows) {
+    body.append(
+      h(
+        document,
+        'tr',
+        {},
+        row.map((v, i) => {
+          const cell: TableCell = typeof v === 'object' ? v : {text: typeof v === 'number' ? fmtInt(v) : v, value: typeof v === 'number' ? v : undefined}
+          return h(document, 'td', {class: t.columns[i].numeric ? 'num' : null, title: cell.title, 'data-v': cell.value}, cell.text)
+        }),
+      ),
+    )
+  }
+  const shown = t.rows.length < t.total ? `the first ${fmtInt(t.rows.length)} of ${fmtInt(t.total)} rows` : `${fmtInt(t.total)} row${t.total === 1 ? '' : 's'}`
+  return h(
+    document,
+    'div',
+    {class: 'table-block'},
+    h(document, 'div', {class: 'table-tools'},
+      h(document, 'input', {type: 'search', class: 'filter', 'data-table': t.id, placeholder: 'filter rows…', 'aria-label': `filter ${t.caption}`, hidden: true}),
+      h(document, 'span', {class: 'muted'}, `${shown}${t.rows.length < t.total && t.more ? `; ${t.more}` : ''}`),
+    ),
+    h(document, 'div', {class: 'table-wrap'}, h(document, 'table', {id: t.id, class: 'sortable'}, h(document, 'caption', {}, t.caption), h(document, 'thead', {}, head), body)),
+  )
+}

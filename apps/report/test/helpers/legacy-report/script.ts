@@ -1,0 +1,58 @@
+/**
+ * The page's only script: sorting, filtering and highlighting. It reads the data already in
+ * the DOM (no embedded data, no network), and the page is complete without it.
+ */
+export const REPORT_SCRIPT = `(() => {
+  'use strict';
+  for (const table of document.querySelectorAll('table.sortable')) {
+    const head = table.tHead.rows[0].cells;
+    Array.from(head).forEach((th, i) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = th.textContent;
+      th.textContent = '';
+      th.append(b);
+      b.addEventListener('click', () => sortBy(table, th, i));
+    });
+  }
+  function sortBy(table, th, i) {
+    const dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+    for (const other of table.tHead.rows[0].cells) other.removeAttribute('aria-sort');
+    th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
+    const numeric = th.classList.contains('num');
+    const key = (tr) => numeric ? Number(tr.cells[i].dataset.v) : tr.cells[i].textContent;
+    const rows = Array.from(table.tBodies[0].rows);
+    rows.sort((a, b) => dir * (numeric ? key(a) - key(b) : key(a).localeCompare(key(b), 'en', {numeric: true})));
+    table.tBodies[0].append(...rows);
+  }
+  for (const input of document.querySelectorAll('input.filter')) {
+    const table = document.getElementById(input.dataset.table);
+    if (!table) continue;
+    input.hidden = false;
+    input.addEventListener('input', () => {
+      const q = input.value.trim().toLowerCase();
+      for (const tr of table.tBodies[0].rows) tr.hidden = q !== '' && !tr.textContent.toLowerCase().includes(q);
+    });
+  }
+  const matrix = document.querySelector('svg.fm-matrix');
+  if (matrix) {
+    const clear = () => { for (const l of matrix.querySelectorAll('.hl')) l.classList.remove('hl'); };
+    matrix.addEventListener('mouseover', (ev) => {
+      clear();
+      const cell = ev.target.closest('.cell');
+      if (!cell) return;
+      for (const l of matrix.querySelectorAll('.row-label[data-r="' + Number(cell.dataset.r) + '"], .col-label[data-c="' + Number(cell.dataset.c) + '"]')) l.classList.add('hl');
+    });
+    matrix.addEventListener('mouseleave', clear);
+  }
+  const chord = document.querySelector('svg.fm-chord');
+  if (chord) {
+    chord.addEventListener('mouseover', (ev) => {
+      const g = ev.target.closest('.group');
+      chord.classList.toggle('focus', Boolean(g));
+      for (const r of chord.querySelectorAll('.ribbon')) r.classList.toggle('on', Boolean(g) && (r.dataset.s === g.dataset.g || r.dataset.t === g.dataset.g));
+    });
+    chord.addEventListener('mouseleave', () => chord.classList.remove('focus'));
+  }
+})();
+`
