@@ -14,3 +14,4 @@ export {serviceMatrix, type AxisUnit, type GroupBy, type MatrixCell, type Matrix
 export {summaryView} from './summary.js'
 export {foldTop} from './fold-top.js'
 export {serviceName} from './service-name.js'
+export {appendAll, deferMarkup, type Deferral} from './deferred-markup.js'

@@ -31,10 +31,12 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
   let head: MatrixHead | null = null
   let entries = 0
   let hasTraffic = false
-  const hosts = new Set<string>()
-  // host → executable → names: the strings are the entries' own (analyze shares them), so a
-  // process costs a set slot, not a new key string
-  const processes = new Map<string, Map<string, Set<string>>>()
+  // A process is (host, executable, name): the (executable, name) pairs are few (the services),
+  // so each gets a small integer and a host keeps a short list of them. A large deployment has
+  // a million processes; as nested maps or key strings they would cost ~100 MB.
+  const programs = new Map<string, Map<string, number>>() // executable → name → id
+  let programCount = 0
+  const hostPrograms = new Map<string, number[] | Set<number>>()
   let processCount = 0
   let processGrid: UnitGrid | null = emptyGrid()
   let hostGrid: UnitGrid | null = emptyGrid()
@@ -46,12 +48,24 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
   const remotes = new Map<string, {n: number; reason: string}>()
 
   const addProcess = (ep: Endpoint): void => {
-    let byProc = processes.get(ep.host)
-    if (!byProc) processes.set(ep.host, (byProc = new Map()))
-    let names = byProc.get(ep.process)
-    if (!names) byProc.set(ep.process, (names = new Set()))
-    if (!names.has(ep.name)) {
-      names.add(ep.name)
+    let names = programs.get(ep.process)
+    if (!names) programs.set(ep.process, (names = new Map()))
+    let id = names.get(ep.name)
+    if (id === undefined) {
+      names.set(ep.name, (id = programCount++))
+    }
+    const known = hostPrograms.get(ep.host)
+    if (!known) {
+      hostPrograms.set(ep.host, [id])
+      processCount++
+    } else if (Array.isArray(known)) {
+      if (known.includes(id)) return
+      known.push(id)
+      processCount++
+      // a list while short (a linear search beats hashing), a set past that
+      if (known.length > 32) hostPrograms.set(ep.host, new Set(known))
+    } else if (!known.has(id)) {
+      known.add(id)
       processCount++
     }
   }
@@ -64,8 +78,6 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
       entries++
       const bytes = e.traffic ? e.traffic.bytesToServer + e.traffic.bytesToClient : null
       if (e.traffic) hasTraffic = true
-      hosts.add(e.client.host)
-      hosts.add(e.server.host)
       addProcess(e.client)
       addProcess(e.server)
       const clientService = serviceName(e.client)
@@ -95,7 +107,7 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
         limits,
         entries,
         hasTraffic,
-        hosts: hosts.size,
+        hosts: hostPrograms.size,
         processes: processCount,
         processGrid,
         hostGrid,
@@ -112,7 +124,7 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
         for (const row of g.cells.values()) for (const c of row.values()) for (const p of c.ports.values()) n += 1 + p.size
         return n
       }
-      return hosts.size + processCount + grid(processGrid) + grid(hostGrid) + grid(serviceGrid) + (graphEdges?.size ?? 0) + top.size + firstUnmatched.length + remotes.size
+      return hostPrograms.size + programCount + processCount + grid(processGrid) + grid(hostGrid) + grid(serviceGrid) + (graphEdges?.size ?? 0) + top.size + firstUnmatched.length + remotes.size
     },
   }
 }

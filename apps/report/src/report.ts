@@ -1,8 +1,8 @@
 import {createHash} from 'node:crypto'
-import {JSDOM} from 'jsdom'
 import {renderDot, type GraphvizEngine} from '@fm/render'
 import {chordLegend, chordView} from './chord.js'
 import {coverageView} from './coverage.js'
+import {deferMarkup} from './deferred-markup.js'
 import {fmtInt, h} from './dom.js'
 import {edgesTable, unmatchedTable} from './tables.js'
 import {graphDot} from './graph-dot.js'
@@ -50,8 +50,17 @@ export async function buildReport(data: ReportData, format: ReportFormat, opts: 
   }
 }
 
+/**
+ * jsdom, loaded when a document is first needed: importing it costs ~100 MB of RSS, which would
+ * otherwise sit under the analysis' own peak.
+ */
+async function loadJsdom(): Promise<typeof import('jsdom')> {
+  return import('jsdom')
+}
+
 /** The matrix heatmap alone, as a standalone SVG file. */
-export function matrixSvg(data: ReportData, opts: ReportOptions = {}): string {
+export async function matrixSvg(data: ReportData, opts: ReportOptions = {}): Promise<string> {
+  const {JSDOM} = await loadJsdom()
   const {window} = new JSDOM('')
   const svg = heatmapView(window.document, serviceMatrix(data, {groupBy: opts.groupBy}), {metric: opts.metric})
   // XMLSerializer writes the SVG namespace declaration itself (the element was created in it).
@@ -62,6 +71,7 @@ export function matrixSvg(data: ReportData, opts: ReportOptions = {}): string {
 export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Promise<string> {
   const progress = opts.onProgress ?? (() => {})
   const title = opts.title ?? 'fm flow matrix'
+  const {JSDOM} = await loadJsdom()
   const dom = new JSDOM('<!DOCTYPE html><html lang="en"><head></head><body></body></html>')
   const document = dom.window.document
   const scriptHash = createHash('sha256').update(REPORT_SCRIPT).digest('base64')
@@ -77,6 +87,11 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
   const hosts = data.head.stats.hosts
   const section = (id: string, heading: string, ...content: (Node | null)[]): HTMLElement => h(document, 'section', {id}, h(document, 'h2', {}, heading), ...content)
   const notes = (list: string[]): HTMLElement[] => list.map((n) => h(document, 'p', {class: 'note'}, n))
+  // The large parts (the heatmap, the chord, the graph, the tables: tens of MB each as jsdom
+  // nodes) are serialised as soon as they are built, table rows and matrix cells one by one, so
+  // the page never holds them all as DOM.
+  const deferral = deferMarkup(document)
+  const part = (el: Element): Comment => deferral.hold(el)
 
   progress('aggregating the matrix')
   const sm = serviceMatrix(data, {groupBy: opts.groupBy})
@@ -87,13 +102,13 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
     'Who talks to whom',
     h(document, 'p', {class: 'muted'}, `Rows are clients, columns are the servers they connect to, as ${levelText}. Hover a cell for its connections and ports.`),
     ...notes(sm.notes),
-    h(document, 'div', {class: 'figure'}, heatmapView(document, sm, {metric: opts.metric})),
+    h(document, 'div', {class: 'figure'}, part(heatmapView(document, sm, {metric: opts.metric}))),
   )
   const chord = section(
     'chord',
     'Services',
     h(document, 'p', {class: 'muted'}, 'Each arc is a service (process name) sized by its connections; ribbons run from the client service to the server service, coloured by the client.'),
-    h(document, 'div', {class: 'figure two-col'}, chordView(document, data), data.entries ? chordLegend(document, data) : null),
+    h(document, 'div', {class: 'figure two-col'}, part(chordView(document, data)), data.entries ? chordLegend(document, data) : null),
   )
   progress('laying out the graph')
   const gd = graphDot(data, {title})
@@ -102,7 +117,7 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
     gd.level === 'process' ? 'Hosts, processes and connections' : 'Services and connections',
     h(document, 'p', {class: 'muted'}, gd.level === 'process' ? 'Hosts as boxes, processes as nodes, edges labelled PROTO : ADDR:PORT (connections), laid out by Graphviz.' : 'Services as nodes, edges labelled PROTO : ports (connections), laid out by Graphviz.'),
     ...notes(gd.notes),
-    h(document, 'div', {class: 'figure graph'}, data.entries ? graphView(document, await renderDot(gd.dot, {engine: opts.engine, fontname: GRAPH_FONT})) : h(document, 'p', {}, 'No matched connections.')),
+    h(document, 'div', {class: 'figure graph'}, data.entries ? part(graphView(document, await renderDot(gd.dot, {engine: opts.engine, fontname: GRAPH_FONT}))) : h(document, 'p', {}, 'No matched connections.')),
   )
   progress('writing the tables')
   document.body.append(
@@ -116,12 +131,12 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
       matrix,
       chord,
       graph,
-      section('edges-section', 'Connections', edgesTable(document, data)),
-      section('unmatched-section', 'Unmatched client sockets', unmatchedTable(document, data)),
+      section('edges-section', 'Connections', part(edgesTable(document, data))),
+      section('unmatched-section', 'Unmatched client sockets', part(unmatchedTable(document, data))),
       section('coverage', 'Coverage', coverageView(document, data)),
     ),
     h(document, 'footer', {}, `Written by fm report${opts.generatedAt ? ` at ${opts.generatedAt}` : ''}. This file is self-contained: it loads nothing from anywhere.`),
     h(document, 'script', {}, REPORT_SCRIPT),
   )
-  return dom.serialize()
+  return deferral.fill(dom.serialize())
 }

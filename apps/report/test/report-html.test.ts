@@ -36,7 +36,7 @@ describe('reportHtml on hostile names', async () => {
 
 describe('the other formats', () => {
   test('svg is the matrix alone, a standalone SVG document', async () => {
-    const svg = matrixSvg(await reportOf('skydive/two-agents.json'))
+    const svg = await matrixSvg(await reportOf('skydive/two-agents.json'))
     expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="fm-matrix"/)
     expect(svg.match(/class="cell"/g)).toHaveLength(6)
     const parsed = new (new JSDOM('').window.DOMParser)().parseFromString(svg, 'image/svg+xml')
@@ -91,7 +91,7 @@ describe('names with characters XML forbids', () => {
   })
 
   test('still give a well-formed standalone SVG', async () => {
-    const svg = matrixSvg(aggregateMatrix(m))
+    const svg = await matrixSvg(aggregateMatrix(m))
     const doc = new JSDOM('').window
     const parsed = new doc.DOMParser().parseFromString(svg, 'image/svg+xml')
     expect(parsed.getElementsByTagName('parsererror')).toHaveLength(0)
