@@ -4,7 +4,6 @@ import {fmtInt, h, round, s, stableId, truncate} from './dom.js'
 import {foldTop} from './fold-top.js'
 import type {ReportData} from './report-data.js'
 
-
 export interface ChordData {
   names: string[]
   ids: string[]
