@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import {UsageError, type UnmatchedSocket} from '@fm/model'
-import {buildReport, type ReportFormat} from '@fm/report'
+import {UsageError} from '@fm/model'
+import {buildReport, reportAggregator, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
 import {checkOutputs, writeAtomic} from '../lib/output.js'
@@ -59,25 +59,27 @@ Large deployments are aggregated so the page stays readable and small: processes
     const png = /\.png$/i.test(flags.out)
     if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])
     const progress = this.progress()
-    // The report lists unmatched sockets but shows ambiguities only as a count: the list of
-    // ambiguities (hundreds of thousands on a large deployment) is never built.
-    const unmatched: UnmatchedSocket[] = []
+    // The matrix and the unmatched sockets stream into the report's aggregate, which keeps only
+    // what the page draws; ambiguities are only counted, their list is never built.
+    const agg = reportAggregator()
     // Ctrl-C stops the analysis at its next step and removes its temporary database (exit 130)
-    const matrix = await withInterrupt((signal) => withRedactedInputs(argv as string[], flags, {toolVersion: this.config.version, signal, onProgress: progress}, (inputs) => analyze({
+    await withInterrupt((signal) => withRedactedInputs(argv as string[], flags, {toolVersion: this.config.version, signal, onProgress: progress}, (inputs) => analyze({
       inputs,
       signal,
       states: parseStates(flags.states),
       evidenceLimit: 0,
       lists: false,
-      onUnmatched: (u) => unmatched.push(u),
+      onHead: agg.onHead,
+      onEntry: agg.onEntry,
+      onUnmatched: agg.onUnmatched,
       useFlows: flags['use-flows'],
       onProgress: (p) => {
         if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     })))
-    matrix.unmatched = unmatched
-    const data = await buildReport(matrix, format, {
+    const report = agg.result()
+    const data = await buildReport(report, format, {
       title: flags.title,
       groupBy: flags['group-by'] as 'host' | 'service',
       engine: flags.engine as 'dot' | 'circo' | 'neato',
@@ -90,6 +92,6 @@ Large deployments are aggregated so the page stays readable and small: processes
     writeAtomic(flags.out, data)
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
     this.log(`wrote ${flags.out} (${format}${png ? ', png' : ''}, ${(bytes / 1024).toFixed(1)} KiB)`)
-    return {out: flags.out, format, bytes, hosts: matrix.stats.hosts, entries: matrix.entries.length}
+    return {out: flags.out, format, bytes, hosts: report.head.stats.hosts, entries: report.entries}
   }
 }
