@@ -124,7 +124,7 @@ function packTarball(app: Pkg): void {
 
   const tgz = `fm-${app.version}.tgz`
   rmSync(join(RELEASE, tgz), {force: true})
-  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', RELEASE], {cwd: stage, stdio: ['ignore', 'ignore', 'inherit']})
+  execFileSync('npm', ['pack', '--ignore-scripts', '--loglevel=warn', '--pack-destination', RELEASE], {cwd: stage, stdio: ['ignore', 'ignore', 'inherit']})
   rmSync(stage, {recursive: true, force: true})
   console.log(`release/${tgz}: ${mb(join(RELEASE, tgz))} MB, ${workspace.size} fm packages and ${copied.size} third-party packages inside, native addon for ${process.platform}-${process.arch} Node ABI ${process.versions.modules}`)
 }
@@ -245,6 +245,8 @@ if (want.platform !== here.platform || want.arch !== here.arch || want.modules !
   process.stderr.write(\`Error: this fm package was built for \${want.platform}-\${want.arch} and Node ABI \${want.modules} (Node \${want.node}); this is \${here.platform}-\${here.arch}, Node \${process.version} (ABI \${here.modules}).\\n  Try: run it with Node \${want.node.replace(/\\\\..*/, '')} on \${want.platform}-\${want.arch}, or build a package on this machine with npm run package.\\n\`)
   process.exit(2)
 }
+// an installed package has no TypeScript sources: oclif must not look for them (under NODE_ENV=development or test it would)
+globalThis.oclif = {...globalThis.oclif, enableAutoTranspile: false}
 const {execute} = await import('@oclif/core')
 await execute({dir: import.meta.url})
 `

@@ -1,5 +1,5 @@
 import {dirname} from 'node:path'
-import {Config, Errors, Help, flush} from '@oclif/core'
+import {Config, Errors, Help, flush, settings} from '@oclif/core'
 import Capture from '../commands/capture.js'
 
 /** Set by the packaging build (esbuild define); the single executable has no package.json to read. */
@@ -13,6 +13,8 @@ const BIN = 'fm-capture'
  * is given here and the one command is run directly.
  */
 async function main(argv: string[]): Promise<void> {
+  // there are no TypeScript sources to look for, whatever NODE_ENV says
+  settings.enableAutoTranspile = false
   const version = typeof FM_VERSION === 'string' ? FM_VERSION : '0.0.0'
   const config = await Config.load({
     root: dirname(process.execPath),
