@@ -6,6 +6,7 @@ import {matrixToDot, matrixToTable} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
+import {refuseMatrixCsv} from '../lib/read-observation.js'
 import {matrixStream} from '../lib/matrix-stream.js'
 import {ChunkedOutput, writeAtomic} from '../lib/output.js'
 
@@ -33,7 +34,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
   static enableJsonFlag = true
 
   static args = {
-    dumps: Args.string({description: 'dump files, capture folders, or an fm database (none with --analyzer)', required: false}),
+    dumps: Args.string({description: 'dump files (gzip or not; - for standard input), capture folders, or an fm database (none with --analyzer)', required: false, ignoreStdin: true}),
   }
 
   static strict = false
@@ -53,7 +54,8 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const {argv, flags} = await this.parse(Analyze)
     const progress = this.progress()
     const dumps = argv as string[]
-    if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
+    if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.', 'To read standard input, give -: gzip -dc dump.json.gz | fm analyze -'])
+    refuseMatrixCsv(dumps, 'analyze')
     if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
     // CSV, JSON and --list-no-peers are written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.

@@ -27,7 +27,7 @@ Formats: text (default), junit (one test case per rule and per violation, for an
   static enableJsonFlag = true
 
   static args = {
-    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true}),
+    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true, ignoreStdin: true}),
   }
 
   static strict = false

@@ -5,6 +5,7 @@ import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
+import {refuseMatrixCsv} from '../lib/read-observation.js'
 
 export interface ReportResult {
   out: string
@@ -33,7 +34,7 @@ Large deployments are aggregated so the page stays readable and small: processes
   static enableJsonFlag = true
 
   static args = {
-    inputs: Args.string({description: 'dump files, capture folders, or an fm database', required: true}),
+    inputs: Args.string({description: 'dump files (gzip or not; - for standard input), capture folders, or an fm database', required: true, ignoreStdin: true}),
   }
 
   static strict = false
@@ -52,6 +53,7 @@ Large deployments are aggregated so the page stays readable and small: processes
   async run(): Promise<ReportResult> {
     const {argv, flags} = await this.parse(Report)
     const format = flags.format as ReportFormat
+    refuseMatrixCsv(argv as string[], 'report')
     const png = /\.png$/i.test(flags.out)
     if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])
     const progress = this.progress()

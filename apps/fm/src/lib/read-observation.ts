@@ -1,7 +1,8 @@
 import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyze} from '@fm/analyze'
 import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '@fm/baseline'
-import {InputError} from '@fm/model'
+import {InputError, UsageError} from '@fm/model'
+import {STDIN} from '@fm/ingest'
 import {withInterrupt} from './flags.js'
 
 export interface ReadObservationOptions {
@@ -37,7 +38,21 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
   return mergeObservations(parts)
 }
 
+/**
+ * fm analyze and fm report match sockets: a matrix CSV has only the matched connections left,
+ * so it is refused with what to do instead (diff, baseline and check compare CSVs).
+ */
+export function refuseMatrixCsv(inputs: string[], command: string): void {
+  const csv = inputs.find(isCsvFile)
+  if (csv === undefined) return
+  throw new UsageError(`${csv} is a matrix CSV: it holds the matched connections, not the sockets fm ${command} matches`, [
+    'Give the dump or capture folder the CSV was made from.',
+    `Compare matrix CSVs with fm diff A.csv B.csv, or check one with fm check ${csv} --baseline baseline.yaml.`,
+  ])
+}
+
 function isCsvFile(file: string): boolean {
+  if (file === STDIN) return false // read as a dump: what is read from a pipe cannot be looked at twice
   let fd: number
   try {
     if (!statSync(file).isFile()) return false
