@@ -1,4 +1,4 @@
-import {createReadStream} from 'node:fs'
+import {createReadStream, fstatSync} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
 import {Readable, pipeline} from 'node:stream'
 import {createGunzip} from 'node:zlib'
@@ -102,7 +102,7 @@ interface ReadBytesOptions {
  */
 async function* readBytes(file: string, opts: ReadBytesOptions = {}): AsyncGenerator<Buffer> {
   const highWaterMark = opts.chunkSize ?? 1 << 20
-  const raw: Readable = file === STDIN ? createReadStream('', {fd: 0, autoClose: false, highWaterMark}) : createReadStream(file, {highWaterMark})
+  const raw: Readable = readsFd0(file) ? createReadStream('', {fd: 0, autoClose: false, highWaterMark}) : createReadStream(file, {highWaterMark})
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   try {
     const first = await it.next().catch((e: unknown) => Promise.reject(readFailure(file, e)))
@@ -137,6 +137,20 @@ async function* readBytes(file: string, opts: ReadBytesOptions = {}): AsyncGener
     }
   } finally {
     raw.destroy()
+  }
+}
+
+/**
+ * `-`, and /dev/stdin when standard input is not a regular file: a socket (as spawn gives a
+ * child) cannot be opened by name (ENXIO), but its descriptor reads.
+ */
+function readsFd0(file: string): boolean {
+  if (file === STDIN) return true
+  if (file !== '/dev/stdin' && file !== '/dev/fd/0' && file !== '/proc/self/fd/0') return false
+  try {
+    return !fstatSync(0).isFile()
+  } catch {
+    return false
   }
 }
 

@@ -53,7 +53,7 @@ export async function runCommand<T>(cmd: CommandClass<T>, argv: string[]): Promi
 }
 
 /** Runs the built `fm` binary (needs `npm run build`), like a user would. */
-export function runFm(argv: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv; input?: string} = {}): {stdout: string; stderr: string; status: number} {
+export function runFm(argv: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv; input?: string | Buffer} = {}): {stdout: string; stderr: string; status: number} {
   const r = spawnSync(process.execPath, [FM_BIN, ...argv], {
     cwd: opts.cwd ?? REPO_ROOT,
     env: {...process.env, NO_COLOR: '1', ...opts.env},
