@@ -1,10 +1,12 @@
+import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import {UsageError, type UnmatchedSocket} from '@fm/model'
+import type {UnmatchedSocket} from '@fm/model'
 import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
+import {reportTarget} from '../lib/report-target.js'
 import {refuseMatrixCsv} from '../lib/read-observation.js'
 
 export interface ReportResult {
@@ -26,6 +28,7 @@ Large deployments are aggregated so the page stays readable and small: processes
 
   static examples = [
     {description: 'The HTML report of the bundled dump', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json --out report.html'},
+    {description: 'With no --out: two-agents.report.html in the current folder', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json'},
     {description: 'Rows and columns by service rather than by host', command: '<%= config.bin %> <%= command.id %> dump.json --out report.html --group-by service --title "prod, Monday"'},
     {description: 'The graph picture alone, circular layout, as PNG', command: '<%= config.bin %> <%= command.id %> dump.json --format render --engine circo --out graph.png'},
     {description: 'From a database kept by fm analyze --db', command: '<%= config.bin %> <%= command.id %> flows.db --out report.html'},
@@ -40,7 +43,7 @@ Large deployments are aggregated so the page stays readable and small: processes
   static strict = false
 
   static flags = {
-    out: Flags.string({char: 'o', summary: 'File to write (written atomically).', required: true}),
+    out: Flags.string({char: 'o', summary: 'File to write (written atomically). Default: NAME.report.html (or .svg, .dot) in the current folder, NAME from the first input.', description: 'Its extension must fit --format: .html for html, .svg for svg or render, .png for render, .dot for dot.'}),
     title: Flags.string({summary: 'Title of the report.'}),
     'group-by': Flags.string({summary: 'Rows and columns of the matrix: processes grouped by host, or services.', options: ['host', 'service'], default: 'host'}),
     format: Flags.string({char: 'f', summary: 'html: the report; svg: the matrix alone; dot: the graph source; render: the graph picture.', options: ['html', 'svg', 'dot', 'render'], default: 'html'}),
@@ -54,8 +57,8 @@ Large deployments are aggregated so the page stays readable and small: processes
     const {argv, flags} = await this.parse(Report)
     const format = flags.format as ReportFormat
     refuseMatrixCsv(argv as string[], 'report')
-    const png = /\.png$/i.test(flags.out)
-    if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])
+    const target = reportTarget(flags.out, format, argv as string[])
+    const png = target.picture === 'png'
     const progress = this.progress()
     // The report lists unmatched sockets but shows ambiguities only as a count: the list of
     // ambiguities (hundreds of thousands on a large deployment) is never built.
@@ -85,9 +88,9 @@ Large deployments are aggregated so the page stays readable and small: processes
       onProgress: progress,
     })
     progress.done()
-    writeAtomic(flags.out, data)
+    writeAtomic(target.out, data)
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
-    this.log(`wrote ${flags.out} (${format}${png ? ', png' : ''}, ${(bytes / 1024).toFixed(1)} KiB)`)
-    return {out: flags.out, format, bytes, hosts: matrix.stats.hosts, entries: matrix.entries.length}
+    this.log(`wrote ${target.defaulted ? resolve(target.out) : target.out} (${format}${png ? ', png' : ''}, ${(bytes / 1024).toFixed(1)} KiB)${target.defaulted ? ': no --out given, so named after the input in the current folder' : ''}`)
+    return {out: target.out, format, bytes, hosts: matrix.stats.hosts, entries: matrix.entries.length}
   }
 }

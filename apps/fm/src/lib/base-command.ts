@@ -11,6 +11,11 @@ export abstract class FmCommand extends Command {
     if (!(err instanceof FmError)) {
       // oclif's own parse errors (unknown flag, missing argument) are usage errors
       if (err.oclif && err.oclif.exit === undefined) err.oclif.exit = 2
+      // under --json a refused flag is one JSON error like fm's own (oclif would print its whole parse state)
+      if (err.oclif?.exit === 2 && this.jsonEnabled()) {
+        this.logJson({error: {message: err.message, exitCode: 2, suggestions: []}})
+        return this.exit(2)
+      }
       return super.catch(err)
     }
     if (this.jsonEnabled()) {

@@ -26,18 +26,18 @@ export const analyzerAddress = {summary: 'Skydive analyzer address, HOST:PORT (p
  */
 export const analyzerFlags = {
   analyzer: Flags.string(analyzerAddress),
-  username: Flags.string({summary: 'Log in as this user (the analyzer has authentication on).'}),
+  username: Flags.string({summary: 'Log in as this user (the analyzer has authentication on).', dependsOn: ['analyzer']}),
   password: Flags.string({summary: 'Password for --username. Prefer FM_PASSWORD or the prompt: a flag shows in ps and shell history.', env: 'FM_PASSWORD'}),
-  ssl: Flags.boolean({summary: 'Talk to the analyzer over https.'}),
-  insecure: Flags.boolean({summary: 'With --ssl, do not verify the analyzer\'s certificate.'}),
-  ca: Flags.string({summary: 'With --ssl, trust the CA certificates in this PEM file.', helpValue: 'FILE'}),
+  ssl: Flags.boolean({summary: 'Talk to the analyzer over https.', dependsOn: ['analyzer']}),
+  insecure: Flags.boolean({summary: 'With --ssl, do not verify the analyzer\'s certificate.', dependsOn: ['analyzer']}),
+  ca: Flags.string({summary: 'With --ssl, trust the CA certificates in this PEM file.', helpValue: 'FILE', dependsOn: ['analyzer']}),
   timeout: Flags.integer({summary: 'Seconds without any byte from the analyzer before giving up.', default: 120, min: 1}),
 }
 
 /** The Gremlin time context and flow options of the original tool. */
 export const captureQueryFlags = {
-  at: Flags.string({summary: 'Query the topology as it was at this time: a Go duration (-10m), a Unix timestamp or an RFC 1123 date.'}),
-  duration: Flags.integer({summary: 'With --at, seconds of history to look at.', min: 1}),
+  at: Flags.string({summary: 'Query the topology as it was at this time: a Go duration (-10m), a Unix timestamp or an RFC 1123 date.', dependsOn: ['analyzer']}),
+  duration: Flags.integer({summary: 'With --at, seconds of history to look at.', min: 1, dependsOn: ['analyzer']}),
   'use-flows': Flags.boolean({summary: 'Also capture flows with a transport layer, and the sockets at their ends.'}),
 }
 
