@@ -102,7 +102,7 @@ interface ReadBytesOptions {
  */
 async function* readBytes(file: string, opts: ReadBytesOptions = {}): AsyncGenerator<Buffer> {
   const highWaterMark = opts.chunkSize ?? 1 << 20
-  const raw: Readable = readsFd0(file) ? createReadStream('', {fd: 0, autoClose: false, highWaterMark}) : createReadStream(file, {highWaterMark})
+  const raw: Readable = readsFd0(file) ? standardInput(highWaterMark) : createReadStream(file, {highWaterMark})
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   try {
     const first = await it.next().catch((e: unknown) => Promise.reject(readFailure(file, e)))
@@ -152,6 +152,20 @@ function readsFd0(file: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * Standard input: a redirected file is read like any file; a pipe, socket or terminal through
+ * process.stdin, which waits for data (the descriptor may be non-blocking: EAGAIN).
+ */
+function standardInput(highWaterMark: number): Readable {
+  let file = false
+  try {
+    file = fstatSync(0).isFile()
+  } catch {
+    // no descriptor 0: process.stdin reports it
+  }
+  return file ? createReadStream('', {fd: 0, autoClose: false, highWaterMark}) : process.stdin
 }
 
 function readFailure(file: string, e: unknown): Error {

@@ -4,6 +4,7 @@ import type {CaptureProgress, ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix} from '@fm/model'
 import {matrixToDot, matrixToTable} from '@fm/render'
 import {FmCommand} from '../lib/base-command.js'
+import {readingLine} from '../lib/progress.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, matchFlags, parseStates} from '../lib/flags.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
 import {refuseMatrixCsv} from '../lib/read-observation.js'
@@ -82,7 +83,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
       evidenceLimit: needs.evidenceLimit,
       lists: needs.lists,
       onProgress: (p) => {
-        if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.records} records`)
+        if (p.phase === 'read') progress(readingLine(p))
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     })

@@ -4,6 +4,7 @@ import {analyze} from '@fm/analyze'
 import type {UnmatchedSocket} from '@fm/model'
 import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
+import {readingLine} from '../lib/progress.js'
 import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
 import {writeAtomic} from '../lib/output.js'
 import {reportTarget} from '../lib/report-target.js'
@@ -73,7 +74,7 @@ Large deployments are aggregated so the page stays readable and small: processes
       onUnmatched: (u) => unmatched.push(u),
       useFlows: flags['use-flows'],
       onProgress: (p) => {
-        if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
+        if (p.phase === 'read') progress(readingLine({...p, records: undefined}))
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     }))

@@ -1,6 +1,7 @@
 import {Command} from '@oclif/core'
 import {FmError} from '@fm/model'
 import {printable} from '@fm/render'
+import {progressFlags, progressReporter, type Progress} from './progress.js'
 
 /**
  * Every fm command extends this: it maps the libraries' typed errors to one clear line and
@@ -28,20 +29,18 @@ export abstract class FmCommand extends Command {
     return this.exit(err.exitCode)
   }
 
-  /** Draws library progress on stderr, only when stderr is a terminal; stdout stays clean. */
-  protected progress(): ((line: string) => void) & {done: () => void} {
-    const tty = process.stderr.isTTY === true && !this.jsonEnabled()
-    let last = 0
-    const draw = ((line: string) => {
-      if (!tty) return
-      const now = Date.now()
-      if (now - last < 100) return
-      last = now
-      process.stderr.write(`\r\u001b[2K${line.slice(0, (process.stderr.columns ?? 80) - 1)}`)
-    }) as ((line: string) => void) & {done: () => void}
-    draw.done = () => {
-      if (tty) process.stderr.write('\r\u001b[2K')
-    }
-    return draw
+  /** --progress and --quiet, on every command. */
+  static baseFlags = progressFlags
+
+  /**
+   * Draws library progress on stderr (stdout stays clean): live on a terminal, plain lines with
+   * --progress when stderr is a log, nothing with --quiet or --json.
+   */
+  protected progress(): Progress {
+    // the flags were parsed and checked by the command; they are plain booleans of every command
+    const given = this.argv.includes('--') ? this.argv.slice(0, this.argv.indexOf('--')) : this.argv
+    const tty = process.stderr.isTTY === true
+    const mode = this.jsonEnabled() || given.includes('--quiet') ? 'off' : tty ? 'live' : given.includes('--progress') ? 'lines' : 'off'
+    return progressReporter({mode, write: (t) => void process.stderr.write(t), columns: process.stderr.columns})
   }
 }

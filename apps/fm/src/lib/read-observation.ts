@@ -4,6 +4,7 @@ import {isMatrixCsv, mergeObservations, parseMatrixCsv, type Observation} from '
 import {InputError, UsageError} from '@fm/model'
 import {STDIN} from '@fm/ingest'
 import {withInterrupt} from './flags.js'
+import {readingLine} from './progress.js'
 
 export interface ReadObservationOptions {
   states?: string[] | 'any'
@@ -28,7 +29,7 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
         // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
         lists: false,
         onProgress: (p) => {
-          if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
+          if (p.phase === 'read') opts.onProgress?.(readingLine({...p, records: undefined}))
           else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
         },
       })),
