@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {AnalyzerError, INTERRUPTED_EXIT} from '@fm/model'
+import {InterruptedError} from '@fm/model'
 import type {ConnectionOptions} from '@fm/capture'
 
 /** Flags shared by every command that reads dumps and matches them. */
@@ -50,43 +50,23 @@ type AnalyzerFlagValues = {analyzer?: string; username?: string; password?: stri
 export async function analyzerConnection(flags: AnalyzerFlagValues & {analyzer: string}): Promise<ConnectionOptions> {
   let password = flags.password
   if (flags.username !== undefined && password === undefined && process.stdin.isTTY && process.stderr.isTTY) {
-    password = await promptPassword(`Password for ${flags.username} at ${flags.analyzer}: `)
+    password = await promptPassword(`Password for ${flags.username} at ${flags.analyzer}:`)
   }
   return {analyzer: flags.analyzer, username: flags.username, password, ssl: flags.ssl, insecure: flags.insecure, ca: flags.ca, timeoutSeconds: flags.timeout}
 }
 
-/** Reads a line from the terminal without echoing it. */
-function promptPassword(question: string): Promise<string> {
-  const stdin = process.stdin
-  // raw mode first: whatever is typed once the question shows must not echo
-  stdin.setRawMode(true)
-  process.stderr.write(question)
-  stdin.setEncoding('utf8')
-  stdin.resume()
-  return new Promise((resolve, reject) => {
-    let text = ''
-    const finish = (): void => {
-      stdin.off('data', onData)
-      stdin.setRawMode(false)
-      stdin.pause()
-      process.stderr.write('\n')
-    }
-    const onData = (s: string): void => {
-      for (const ch of s) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
-          finish()
-          return resolve(text)
-        }
-        if (ch === '\u0003') {
-          finish()
-          return reject(new AnalyzerError('interrupted at the password prompt', [], INTERRUPTED_EXIT))
-        }
-        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1)
-        else text += ch
-      }
-    }
-    stdin.on('data', onData)
-  })
+/**
+ * Asks on the terminal (stderr: stdout is data) without echoing; a real line editor, so arrow
+ * keys and other escape sequences never end up in the password. Ctrl-C stops the run (130).
+ */
+async function promptPassword(question: string): Promise<string> {
+  const {default: password} = await import('@inquirer/password')
+  try {
+    return await password({message: question, mask: false}, {input: process.stdin, output: process.stderr})
+  } catch (e) {
+    if ((e as Error).name === 'ExitPromptError') throw new InterruptedError('interrupted at the password prompt')
+    throw e
+  }
 }
 
 /** An AbortSignal raised by Ctrl-C (or a polite kill) while a capture runs, so it can clean up before exiting. */
