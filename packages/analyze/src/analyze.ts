@@ -1,8 +1,8 @@
 import {randomBytes} from 'node:crypto'
-import {rmSync, renameSync} from 'node:fs'
+import {rmSync, renameSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {dirname, join} from 'node:path'
+import {cmp, errnoOf, FmError, isWriteFault, InputError, InterruptedError, OutputError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {inputName, readCapture, sniffDump, STDIN, type ReadProgress} from '@fm/ingest'
 import {FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
@@ -73,14 +73,15 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   const kinds = await Promise.all(opts.inputs.map(async (file) => ({file, kind: await sniffDump(file)})))
   const fromDb = kinds.filter((k) => k.kind === 'sqlite')
   if (fromDb.length > 0 && (kinds.length > 1 || opts.db)) {
-    throw new InputError(fromDb[0].file, 'an fm database is read alone: pass it as the only input, without --db')
+    throw new InputError(fromDb[0].file, 'an fm database is read alone: pass it as the only input, without `db`')
   }
   if (fromDb.length === 1) return matrixFromDatabase(fromDb[0].file, states, opts)
 
+  if (opts.db !== undefined) checkDbTarget(opts.db)
   const target = opts.db ?? join(tmpdir(), `fm-${process.pid}-${randomBytes(4).toString('hex')}.db`)
   const temp = `${target}.tmp-${process.pid}`
   rmSync(temp, {force: true})
-  const store = new Store(temp, {bulk: true})
+  const store = written(target, () => new Store(temp, {bulk: true}), () => rmSync(temp, {force: true}))
   const onProgress = (p: ReadProgress): void => opts.onProgress?.({phase: 'read', ...p})
   let ok = false
   try {
@@ -104,11 +105,52 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
     const matrix = await matchAll(store, states, opts)
     ok = true
     return matrix
+  } catch (e) {
+    throw asOutputError(target, e)
   } finally {
-    store.close()
-    if (ok && opts.db) renameSync(temp, target)
+    // closing a database on a full disk can fail too: the temporary file goes all the same
+    let closeError: unknown
+    try {
+      store.close()
+    } catch (e) {
+      closeError = e
+    }
+    if (ok && opts.db && closeError === undefined) written(target, () => renameSync(temp, target), () => rmSync(temp, {force: true}))
     else rmSync(temp, {force: true})
+    // eslint-disable-next-line no-unsafe-finally -- a database that could not be closed is not written
+    if (ok && closeError !== undefined) throw asOutputError(target, closeError)
   }
+}
+
+/** Refuses a `db` that cannot become a database file, before any work: a folder, or a path without its folder. */
+function checkDbTarget(db: string): void {
+  let st
+  try {
+    st = statSync(db)
+  } catch {
+    try {
+      if (statSync(dirname(db)).isDirectory()) return
+    } catch {
+      // told below
+    }
+    throw new OutputError(db, 'ENOENT')
+  }
+  if (st.isDirectory()) throw new OutputError(db, 'EISDIR')
+}
+
+/** Runs file work for `target`; a system or SQLite error becomes an OutputError naming it (after `cleanup`). */
+function written<T>(target: string, work: () => T, cleanup?: () => void): T {
+  try {
+    return work()
+  } catch (e) {
+    cleanup?.()
+    throw asOutputError(target, e)
+  }
+}
+
+/** SQLite reports a full disk as SQLITE_FULL, a failed write as SQLITE_IOERR_*, the system as ENOSPC...: an OutputError for `target`. */
+function asOutputError(target: string, e: unknown): unknown {
+  return e instanceof FmError || !isWriteFault(errnoOf(e)) ? e : new OutputError(target, errnoOf(e))
 }
 
 async function matrixFromDatabase(file: string, states: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {

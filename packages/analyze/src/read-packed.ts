@@ -1,7 +1,7 @@
 import {existsSync, statSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
-import {FmError, InputError} from '@fm/model'
+import {AnalyzerError, CheckFailedError, FmError, InputError, InterruptedError, UsageError} from '@fm/model'
 import {readJsonDump, type ReadProgress} from '@fm/ingest'
 import {packRecords, type PackedBatch} from '@fm/store'
 
@@ -13,7 +13,7 @@ export type FromReader =
       type: 'error'
       error:
         | {kind: 'input'; file: string; message: string; suggestions: string[]}
-        | {kind: 'fm'; message: string; exitCode: number; suggestions: string[]}
+        | {kind: 'fm'; name: string; message: string; suggestions: string[]}
         | {kind: 'other'; message: string; stack?: string}
     }
 
@@ -114,8 +114,14 @@ async function* readInWorker(script: URL, file: string, onProgress?: (p: ReadPro
 
 function toError(e: (FromReader & {type: 'error'})['error']): Error {
   if (e.kind === 'input') return new InputError(e.file, e.message.slice(e.file.length + 2), e.suggestions)
-  if (e.kind === 'fm') return new FmError(e.message, e.exitCode, e.suggestions)
+  if (e.kind === 'fm') {
+    // the class is what the CLI maps, so it crosses the thread boundary by name
+    const Class = FM_ERRORS[e.name] ?? FmError
+    return new Class(e.message, e.suggestions)
+  }
   const err = new Error(e.message)
   if (e.stack) err.stack = e.stack
   return err
 }
+
+const FM_ERRORS: Record<string, new (message: string, suggestions: string[]) => FmError> = {UsageError, AnalyzerError, CheckFailedError, InterruptedError}

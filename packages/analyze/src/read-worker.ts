@@ -40,7 +40,7 @@ async function main(): Promise<void> {
 
 function describeError(e: unknown): (FromReader & {type: 'error'})['error'] {
   if (e instanceof InputError) return {kind: 'input', file: e.file, message: e.message, suggestions: e.suggestions}
-  if (e instanceof FmError) return {kind: 'fm', message: e.message, exitCode: e.exitCode, suggestions: e.suggestions}
+  if (e instanceof FmError) return {kind: 'fm', name: e.name, message: e.message, suggestions: e.suggestions}
   const err = e instanceof Error ? e : new Error(String(e))
   return {kind: 'other', message: err.message, stack: err.stack}
 }

@@ -10,7 +10,7 @@ export function parseMinSeen(text: string): MinSeen {
   if (pct && Number(pct[1]) > 0 && Number(pct[1]) <= 100) return {fraction: Number(pct[1]) / 100}
   if (/^\d+$/.test(t) && Number(t) >= 1) return {count: Number(t)}
   if (/^0?\.\d+$/.test(t) && Number(t) > 0) return {fraction: Number(t)}
-  throw new UsageError(`--min-seen must be a number of snapshots (1, 2, ...) or a share of them (0.5 or 50%), got ${JSON.stringify(text)}`)
+  throw new UsageError(`\`minSeen\` must be a number of snapshots (1, 2, ...) or a share of them (0.5 or 50%), got ${JSON.stringify(text)}`)
 }
 
 /** The number of snapshots an edge must be seen in, out of `snapshots`: at least 1, at most all of them. */

@@ -59,7 +59,7 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
   const source = opts.existing ?? {text: TEMPLATE, file: 'template'}
   const {doc, baseline} = parseBaselineDocument(source.text, source.file)
   if (opts.existing && opts.level && opts.level !== baseline.level) {
-    throw new UsageError(`${opts.existing.file} is a ${baseline.level}-level baseline; drop --level or write a new file for level ${opts.level}`)
+    throw new UsageError(`${opts.existing.file} is a ${baseline.level}-level baseline; drop \`level\` or write a new file for level ${opts.level}`)
   }
   const level = opts.existing ? baseline.level : (opts.level ?? 'service')
   if (!opts.existing) doc.set('level', level)

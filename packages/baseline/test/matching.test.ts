@@ -57,6 +57,6 @@ describe('--min-seen', () => {
   })
 
   test.for(['0', '-1', 'abc', '0%', '150%', '1.5'])('rejects %s as a usage error', (text) => {
-    expect(() => parseMinSeen(text)).toThrow(/--min-seen must be/)
+    expect(() => parseMinSeen(text)).toThrow(/`minSeen` must be/)
   })
 })

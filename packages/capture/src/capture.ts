@@ -1,14 +1,14 @@
 import {randomBytes} from 'node:crypto'
-import {existsSync} from 'node:fs'
+import {lstatSync, statSync} from 'node:fs'
 import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, UsageError} from '@fm/model'
+import {errnoOf, FmError, isWriteFault, InterruptedError, OutputError, UsageError} from '@fm/model'
 import {
   CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE,
   type CaptureManifest, type CaptureResponse, type CaptureSnapshot, type RecordCounts, type ResponseRole,
 } from '@fm/ingest'
-import {AnalyzerClient, INTERRUPTED_EXIT, type ConnectionOptions} from './client.js'
+import {AnalyzerClient, type ConnectionOptions} from './client.js'
 import {captureQueries, timeContext, type QueryOptions} from './queries.js'
 import {RecordCounter} from './record-counter.js'
 
@@ -40,14 +40,15 @@ export type CaptureResult = CaptureManifest & {path: string}
  */
 export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
   const count = opts.count ?? 1
-  if (!Number.isInteger(count) || count < 1) throw new UsageError('--count must be a positive whole number')
-  if (count > 1 && !opts.everySeconds) throw new UsageError('--count above 1 needs --every (the interval between snapshots)')
+  if (!Number.isInteger(count) || count < 1) throw new UsageError('`count` must be a positive whole number')
+  if (count > 1 && !opts.everySeconds) throw new UsageError('`count` above 1 needs `everySeconds` (the interval between snapshots)')
   const ctx = timeContext(opts.at, opts.duration)
   const queries = captureQueries(opts)
-  if (existsSync(opts.out)) throw new UsageError(`${opts.out} already exists`, ['Choose a new --out path: a capture never overwrites one.'])
-  if (!existsSync(dirname(opts.out))) throw new UsageError(`cannot create ${opts.out}: folder ${dirname(opts.out)} does not exist`)
+  checkTarget(opts.out)
   const temp = join(dirname(opts.out), `.${basename(opts.out)}.partial-${process.pid}-${randomBytes(3).toString('hex')}`)
-  await mkdir(temp)
+  // the folder is made before the analyzer is asked anything: a target that cannot be written
+  // fails now, not after a long capture
+  await written(opts.out, () => mkdir(temp))
   let done = false
   try {
     const startedAt = new Date()
@@ -57,7 +58,7 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     try {
       for (let i = 0; i < count; i++) {
         if (i > 0) await waitUntil(startedAt.getTime() + i * opts.everySeconds! * 1000, opts, i + 1, count)
-        snapshots.push(await takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count})))
+        snapshots.push(await written(opts.out, () => takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count}))))
       }
     } finally {
       client.close()
@@ -76,12 +77,8 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
       counts: sum(snapshots.map((s) => s.counts)),
     }
     // the manifest is written last: a folder without one is, by definition, incomplete
-    await writeFile(join(temp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
-    try {
-      await rename(temp, opts.out)
-    } catch (e) {
-      throw new UsageError(`cannot create ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-    }
+    await written(opts.out, () => writeFile(join(temp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n'))
+    await written(opts.out, () => rename(temp, opts.out))
     done = true
     return {...manifest, path: opts.out}
   } finally {
@@ -108,7 +105,7 @@ async function takeSnapshot(
     let counter: RecordCounter | undefined
     const r = await client.query(q.gremlin, path, {
       onBytes: (bytes) => progress({...base, bytes, done: false}),
-      inspect: () => (counter = new RecordCounter(q.role, `${client.endpoint.url}: the answer to ${q.gremlin}`)),
+      inspect: () => (counter = new RecordCounter(q.role, `${client.endpoint.url}: the answer to ${q.gremlin}`, {redact: (t) => client.redact(t)})),
     })
     const counts = counter!.end()
     progress({...base, bytes: r.bytes, done: true})
@@ -125,7 +122,38 @@ async function waitUntil(when: number, opts: CaptureOptions, snapshot: number, s
   try {
     await sleep(ms, undefined, {signal: opts.signal})
   } catch {
-    throw new AnalyzerError('capture interrupted', [], INTERRUPTED_EXIT)
+    throw new InterruptedError('capture interrupted')
+  }
+}
+
+/** Refuses a target that exists in any form (a dangling symbolic link too) or has no folder to go in. */
+function checkTarget(out: string): void {
+  if (out.trim() === '') throw new UsageError('`out` is empty: name the capture folder to create')
+  let exists = true
+  try {
+    lstatSync(out)
+  } catch {
+    exists = false
+  }
+  if (exists) throw new UsageError(`${out} already exists`, ['Choose a new `out` path: a capture never overwrites one.'])
+  let parent
+  try {
+    parent = statSync(dirname(out))
+  } catch {
+    throw new UsageError(`cannot create ${out}: folder ${dirname(out)} does not exist`)
+  }
+  if (!parent.isDirectory()) throw new UsageError(`cannot create ${out}: ${dirname(out)} is not a folder`)
+}
+
+/** Runs file work for the capture at `out`; a system error (disk full, permission) becomes an OutputError naming it. */
+async function written<T>(out: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (e) {
+    // a file inside the hidden temporary folder means nothing to the user: the capture is named
+    if (e instanceof OutputError) throw new OutputError(out, e.code)
+    if (e instanceof FmError || !isWriteFault(errnoOf(e))) throw e
+    throw new OutputError(out, errnoOf(e))
   }
 }
 

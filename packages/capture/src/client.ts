@@ -1,13 +1,15 @@
-import {createHash} from 'node:crypto'
+import {createHash, X509Certificate} from 'node:crypto'
 import {createWriteStream, readFileSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, FmError, INTERRUPTED_EXIT, UsageError} from '@fm/model'
+import {AnalyzerError, errnoOf, FmError, InterruptedError, OutputError, UsageError} from '@fm/model'
 import {analyzerEndpoint, type AnalyzerEndpoint} from './endpoint.js'
 import {networkError, RetryableError} from './network-error.js'
+import {redactSecret, secretForms} from './redact-secret.js'
+import {speaksTls} from './speaks-tls.js'
 
 export interface ConnectionOptions {
   /** `HOST:PORT` (default port 8082) or an http(s) URL without credentials. */
@@ -37,9 +39,6 @@ export interface QueryResult {
   attempts: number
 }
 
-/** Exit code of an interrupted capture (the shell's convention for SIGINT). */
-export {INTERRUPTED_EXIT}
-
 /**
  * A read-only client of a Skydive analyzer's REST API: login, then Gremlin queries whose
  * responses are streamed to files as they arrive (hashed on the way), never held in memory.
@@ -53,27 +52,25 @@ export class AnalyzerClient {
   private timedOut = false
   private readonly agent: http.Agent
   private readonly timeoutMs: number
+  /** The password as a server may echo it back (see secretForms). */
+  private readonly secretForms: string[]
+  /** Whether a plain-http connection dropped before any answer was checked for a TLS server. */
+  private tlsProbed = false
 
   private constructor(private readonly opts: ConnectionOptions) {
     this.endpoint = analyzerEndpoint(opts.analyzer, {ssl: opts.ssl})
     if ((opts.insecure || opts.ca) && this.endpoint.protocol !== 'https:') {
-      throw new UsageError(`${opts.insecure ? '--insecure' : '--ca'} only applies to https: add --ssl`)
+      throw new UsageError(`${opts.insecure ? '`insecure`' : '`ca`'} only applies to https: add \`ssl\``)
     }
-    let ca: Buffer | undefined
-    if (opts.ca) {
-      try {
-        ca = readFileSync(opts.ca)
-      } catch (e) {
-        throw new UsageError(`--ca ${opts.ca}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
-      }
-    }
+    const ca = opts.ca === undefined ? undefined : readCaFile(opts.ca)
+    this.secretForms = secretForms(opts.password ?? '', opts.username)
     this.agent = this.endpoint.protocol === 'https:' ? new https.Agent({ca, rejectUnauthorized: !opts.insecure}) : new http.Agent()
     this.timeoutMs = (opts.timeoutSeconds ?? 120) * 1000
   }
 
   /** Connects (and logs in when a user name is given). */
   static async connect(opts: ConnectionOptions): Promise<AnalyzerClient> {
-    if (opts.username !== undefined && opts.password === undefined) throw new UsageError(`no password for user "${opts.username}"`, ['Set FM_PASSWORD, pass --password, or run on a terminal to be prompted.'])
+    if (opts.username !== undefined && opts.password === undefined) throw new UsageError(`no password for user "${opts.username}"`, ['Give the `password`.'])
     const client = new AnalyzerClient(opts)
     if (opts.username !== undefined) await client.scrubbed(() => client.withRetries(() => client.login()))
     return client
@@ -90,6 +87,16 @@ export class AnalyzerClient {
   }
 
   /**
+   * Text from the analyzer (an error body, a status line, an excerpt of its answer), fit for a
+   * message: the password in any form it may be echoed in is replaced, or, when it is too
+   * short to be told from other text, the whole text is withheld. Example:
+   * `client.redact('bad request: password=Tr0ub4dor%263') === 'bad request: password=***'`
+   */
+  redact(text: string): string {
+    return redactSecret(text, this.secretForms) ?? '(not shown: it may echo the password)'
+  }
+
+  /**
    * Sends one Gremlin query and streams the response into `file` (overwritten on retry).
    * `inspect` makes a fresh consumer of the body's chunks for each attempt.
    */
@@ -101,7 +108,10 @@ export class AnalyzerClient {
         const body = JSON.stringify({GremlinQuery: gremlin})
         const res = await this.send('POST', '/api/topology', {'Content-Type': 'application/json', Accept: 'application/json'}, body)
         if (res.statusCode !== 200) throw await this.statusError(res, gremlin)
-        return {...(await this.saveBody(res, file, opts.onBytes, opts.inspect?.())), attempts}
+        const saved = await this.saveBody(res, file, opts.onBytes, opts.inspect?.())
+        // a body cut by Ctrl-C may end cleanly at the connection's close: it is not an answer
+        if (this.opts.signal?.aborted) throw new InterruptedError('capture interrupted')
+        return {...saved, attempts}
       }),
     )
   }
@@ -113,16 +123,19 @@ export class AnalyzerClient {
   private async login(): Promise<void> {
     const form = new URLSearchParams({username: this.opts.username ?? '', password: this.opts.password ?? ''}).toString()
     const res = await this.send('POST', '/login', {'Content-Type': 'application/x-www-form-urlencoded'}, form)
+    // The body of a failed login is never shown: a server may echo the form, password included,
+    // in an encoding no scrubber knows. Only its status, and whether it is an https server.
     const body = await readSome(res)
     const status = res.statusCode ?? 0
     if (status === 401 || status === 403) {
       throw new AnalyzerError(`${this.endpoint.url}: login refused for user "${this.opts.username}" (${status}): wrong user name or password`, [
-        'Check --username, and the password given by FM_PASSWORD, --password or the prompt.',
+        'Check the `username` and the `password`.',
       ])
     }
-    if (status >= 500) throw retryable(`${this.endpoint.url}: login failed with ${status} ${clean(body)}`)
+    if (status === 400 && plainHttpToHttps(body)) throw this.speaksHttps()
+    if (status >= 500) throw retryable(`${this.endpoint.url}: login failed with ${status}${this.statusText(res)} (the analyzer's answer is not shown: it may echo the password)`)
     if (status === 404) return // an analyzer without authentication has no login page; queries will tell
-    if (status >= 400) throw new AnalyzerError(`${this.endpoint.url}: login failed (${status}) ${clean(body)}`)
+    if (status >= 400) throw new AnalyzerError(`${this.endpoint.url}: login failed with ${status}${this.statusText(res)} (the analyzer's answer is not shown: it may echo the password)`)
     const cookies = res.headers['set-cookie'] ?? []
     for (const c of cookies) {
       const m = /^\s*(authtoken|authtok)=([^;]*)/.exec(c)
@@ -135,17 +148,20 @@ export class AnalyzerClient {
 
   private async statusError(res: http.IncomingMessage, gremlin: string): Promise<Error> {
     const status = res.statusCode ?? 0
-    const text = clean(await readSome(res))
+    const raw = await readSome(res)
+    if (status === 400 && plainHttpToHttps(raw)) return this.speaksHttps()
+    const text = this.redact(clean(raw))
     const url = this.endpoint.url
+    const reason = this.statusText(res)
     switch (status) {
       case 400:
         return new AnalyzerError(`${url}: the analyzer rejected the Gremlin query ${gremlin} (400): ${text || 'no message'}`, [
-          'An older analyzer may not know every step fm sends; try --full, which sends only G.',
+          'An older analyzer may not know every step fm sends; try `full`, which sends only G.',
         ])
       case 401:
         return this.token
           ? new AnalyzerError(`${url}: the analyzer refused the session of user "${this.opts.username}" (401)`, ['Log in again: the token may have expired.'])
-          : new AnalyzerError(`${url}: the analyzer requires authentication (401)`, ['Pass --username, and the password through FM_PASSWORD, --password or the prompt.'])
+          : new AnalyzerError(`${url}: the analyzer requires authentication (401)`, ['Give a `username` and its `password`.'])
       case 405:
         return new AnalyzerError(`${url}: ${this.opts.username ? `user "${this.opts.username}"` : 'this session'} may not read the topology (405: RBAC denies "topology read")`, [
           'Ask the analyzer\'s administrator for a role with the topology read permission.',
@@ -153,10 +169,10 @@ export class AnalyzerClient {
       case 204:
         return new AnalyzerError(`${url}: the analyzer returned no content for ${gremlin} (204)`)
       case 404:
-        return new AnalyzerError(`${url}: /api/topology not found (404): is this a Skydive analyzer?`, ['Check HOST:PORT (the analyzer listens on 8082 by default).'])
+        return new AnalyzerError(`${url}: /api/topology not found (404): is this a Skydive analyzer?`, ['Check `analyzer` (the analyzer listens on 8082 by default).'])
       default:
-        if (status >= 500) return retryable(`${url}: the analyzer failed with ${status} ${res.statusMessage ?? ''}${text ? `: ${text}` : ''}`)
-        return new AnalyzerError(`${url}: unexpected answer ${status} ${res.statusMessage ?? ''}${text ? `: ${text}` : ''}`)
+        if (status >= 500) return retryable(`${url}: the analyzer failed with ${status}${reason}${text ? `: ${text}` : ''}`)
+        return new AnalyzerError(`${url}: unexpected answer ${status}${reason}${text ? `: ${text}` : ''}`)
     }
   }
 
@@ -183,7 +199,7 @@ export class AnalyzerClient {
     try {
       await pipeline(res, tap, out)
     } catch (e) {
-      if (writeError) throw new UsageError(`cannot write ${file}: ${(writeError as NodeJS.ErrnoException).code ?? (writeError as Error).message}`)
+      if (writeError) throw new OutputError(file, errnoOf(writeError) || (writeError as Error).message)
       throw e
     }
     const expected = Number(res.headers['content-length'])
@@ -218,7 +234,7 @@ export class AnalyzerClient {
       try {
         return await once()
       } catch (e) {
-        const err = this.classify(e)
+        const err = this.classify(await this.checkPlainHttpDrop(this.classify(e)))
         if (!(err instanceof RetryableError)) throw err
         if (attempt > retries) throw err.final
         const delayMs = base * 2 ** (attempt - 1)
@@ -233,48 +249,109 @@ export class AnalyzerClient {
   }
 
   private classify(e: unknown): Error {
+    if (this.opts.signal?.aborted) return e instanceof InterruptedError ? e : new InterruptedError('capture interrupted')
     if (e instanceof FmError || e instanceof RetryableError) return e
     const err = e as NodeJS.ErrnoException
-    if (err.name === 'AbortError' || err.code === 'ABORT_ERR' || this.opts.signal?.aborted) {
-      return new AnalyzerError('capture interrupted', [], INTERRUPTED_EXIT)
-    }
+    if (err.name === 'AbortError' || err.code === 'ABORT_ERR') return new InterruptedError('capture interrupted')
     if (this.timedOut) return networkError(Object.assign(new Error('timeout'), {code: 'FM_TIMEOUT'}), this.endpoint.url, this.timeoutMs / 1000)
-    return networkError(err, this.endpoint.url, this.timeoutMs / 1000)
+    return networkError(err, this.endpoint.url, this.timeoutMs / 1000, {ca: this.opts.ca})
   }
 
-  /** Last line of defence: whatever an analyzer or a library echoes, the password never leaves. */
+  /**
+   * Last line of defence: whatever an analyzer or a library echoes, the password never leaves.
+   * Text from the analyzer is redacted where it is quoted (redact); here every long enough
+   * form is replaced in the whole message, keeping the error's class. A short password is left
+   * alone here: fm's own words (a URL, a status) never hold it, and replacing `1` in them
+   * would garble them and point at the password.
+   */
   private async scrubbed<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work()
     } catch (e) {
-      const err = this.classify(e)
-      const pw = this.opts.password
-      if (pw && err.message.includes(pw)) {
-        const safe = err.message.split(pw).join('***')
-        if (err instanceof FmError) throw new AnalyzerError(safe, err.suggestions, err.exitCode)
-        throw new AnalyzerError(safe)
+      let err = this.classify(e)
+      if (err instanceof RetryableError) err = err.final
+      for (const f of this.secretForms) {
+        if (f.length < 6) continue
+        const hide = (t: string): string => t.split(f).join('***')
+        err.message = hide(err.message)
+        if (err.stack) err.stack = hide(err.stack)
+        if (err instanceof FmError) err.suggestions.splice(0, err.suggestions.length, ...err.suggestions.map(hide))
       }
       throw err
     }
   }
+
+  /** ` Not Found`: the analyzer's reason phrase, redacted, or nothing. */
+  private statusText(res: http.IncomingMessage): string {
+    const t = clean(res.statusMessage ?? '')
+    return t ? ` ${this.redact(t)}` : ''
+  }
+
+  private speaksHttps(): AnalyzerError {
+    return new AnalyzerError(`${this.endpoint.url}: the analyzer speaks https, not plain http`, ['Add `ssl`.'])
+  }
+
+  /**
+   * A plain-http request to a TLS server is dropped before any answer (Node's https server) or
+   * answered 400 (Go's, as Skydive): checked once, with a TLS handshake, before it is retried.
+   */
+  async checkPlainHttpDrop(e: unknown): Promise<unknown> {
+    if (this.endpoint.protocol !== 'http:' || this.tlsProbed || !(e instanceof RetryableError)) return e
+    this.tlsProbed = true
+    return (await speaksTls(this.endpoint.host, this.endpoint.port, Math.min(this.timeoutMs, 5000))) ? this.speaksHttps() : e
+  }
+}
+
+/** The answer Go's https server gives a plain-http request. */
+function plainHttpToHttps(body: string): boolean {
+  return /client sent an http request to an https server/i.test(body)
+}
+
+/**
+ * Reads the PEM file of CA certificates: one that holds none (a garbage or empty file, a key)
+ * is refused here, not later as "self-signed certificate".
+ */
+function readCaFile(file: string): Buffer {
+  let pem: Buffer
+  try {
+    pem = readFileSync(file)
+  } catch (e) {
+    throw new UsageError(`\`ca\` ${file}: cannot read (${errnoOf(e) || (e as Error).message})`)
+  }
+  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+  for (const b of blocks) {
+    try {
+      new X509Certificate(b)
+    } catch {
+      throw new UsageError(`\`ca\` ${file}: a certificate in it cannot be read (not valid PEM)`)
+    }
+  }
+  if (blocks.length === 0) throw new UsageError(`\`ca\` ${file}: no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)`)
+  return pem
 }
 
 function retryable(message: string): RetryableError {
   return new RetryableError(message, new AnalyzerError(message, ['The analyzer kept failing after retries; check its logs.']))
 }
 
-/** Reads at most `limit` bytes of an error body, then drops the rest. */
+/**
+ * Reads at most `limit` bytes of an error body, then closes the connection: an endless body
+ * must neither hang fm nor fill its memory.
+ */
 async function readSome(res: http.IncomingMessage, limit = 4096): Promise<string> {
   const chunks: Buffer[] = []
   let n = 0
   try {
     for await (const c of res as AsyncIterable<Buffer>) {
-      if (n < limit) chunks.push(c)
+      chunks.push(c)
       n += c.length
+      if (n >= limit) break
     }
   } catch {
     // an error body cut short is still worth showing
   }
+  // leaving the loop early destroys the response; an unread rest is not worth the wait
+  if (!res.complete) res.destroy()
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
 }
 

@@ -23,15 +23,15 @@ export interface QueryOptions {
  */
 export function timeContext(at: string | undefined, duration?: number): string | null {
   if (at === undefined || at === '') {
-    if (duration !== undefined) throw new UsageError('--duration needs --at (the time the duration is counted from)')
+    if (duration !== undefined) throw new UsageError('`duration` needs `at` (the time the duration is counted from)')
     return null
   }
   // the value goes inside a quoted Gremlin string: refuse anything that could end it
   if (!/^[\w\s:+\-.,]+$/.test(at)) {
-    throw new UsageError(`--at ${JSON.stringify(at)} is not a time: use a Go duration (-10m), a Unix timestamp, or an RFC 1123 date`)
+    throw new UsageError(`\`at\` ${JSON.stringify(at)} is not a time: use a Go duration (-10m), a Unix timestamp, or an RFC 1123 date`)
   }
   if (duration === undefined) return `Context('${at}')`
-  if (!Number.isInteger(duration) || duration <= 0) throw new UsageError('--duration must be a positive number of seconds')
+  if (!Number.isInteger(duration) || duration <= 0) throw new UsageError('`duration` must be a positive number of seconds')
   return `Context('${at}', ${duration})`
 }
 

@@ -29,8 +29,19 @@ export class RecordCounter {
   /** Array depth of the elements: `[ {graph} ]` holds nodes at 3, `[ {id: [socket]} ]` sockets at 3. */
   private readonly target: number
 
-  constructor(private readonly role: ResponseRole, private readonly describe: string) {
+  /** Bytes held of the element being cut out: bounded, so an endless string cannot fill memory. */
+  private held = 0
+  private readonly maxElementBytes: number
+  private readonly redact: (text: string) => string
+
+  /**
+   * `redact` cleans text quoted from the response before it goes into a message (the
+   * analyzer's words may echo a secret); `maxElementBytes` bounds one element (default 64 MiB: a host node with some 200,000 sockets).
+   */
+  constructor(private readonly role: ResponseRole, private readonly describe: string, opts: {redact?: (text: string) => string; maxElementBytes?: number} = {}) {
     this.target = role === 'graph' || role === 'flow-sockets' ? 3 : 1
+    this.maxElementBytes = opts.maxElementBytes ?? 64 * 1024 * 1024
+    this.redact = opts.redact ?? ((t) => t)
   }
 
   push(chunk: Buffer): void {
@@ -56,6 +67,7 @@ export class RecordCounter {
         else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
           if (--this.depth === 0) {
             this.pieces.push(chunk.subarray(start, i + 1))
+            this.held = 0
             this.element()
             start = -1
           }
@@ -69,7 +81,11 @@ export class RecordCounter {
       else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) this.stack.pop()
     }
     // an element spanning chunks is copied: the chunk's memory is not ours to keep
-    if (this.depth > 0 && start >= 0) this.pieces.push(Buffer.from(chunk.subarray(start)))
+    if (this.depth > 0 && start >= 0) {
+      this.held += chunk.length - start
+      if (this.held > this.maxElementBytes) this.fail(`element ${this.elements} is larger than ${Math.round(this.maxElementBytes / 1048576)} MiB`)
+      this.pieces.push(Buffer.from(chunk.subarray(start)))
+    }
   }
 
   /** Checks the response ended where a JSON array ends. */
@@ -110,6 +126,6 @@ export class RecordCounter {
   }
 
   private fail(why: string): never {
-    throw new AnalyzerError(`${this.describe} is not a Skydive response: ${why}`, ['Check that HOST:PORT is a Skydive analyzer.'])
+    throw new AnalyzerError(`${this.describe} is not a Skydive response: ${this.redact(why)}`, ['Check that `analyzer` is a Skydive analyzer.'])
   }
 }

@@ -2,7 +2,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:f
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest'
-import {AnalyzerError, UsageError} from '@fm/model'
+import {AnalyzerError, InterruptedError, UsageError} from '@fm/model'
 import {readCapture} from '@fm/ingest'
 import {AnalyzerClient, capture, type CaptureOptions} from '@fm/capture'
 import {selfSignedCertificate, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '../../../tools/fake-analyzer/src/index.js'
@@ -123,7 +123,6 @@ describe('authentication', () => {
     const fa = await fake({users, faults})
     const {out, error} = await run(fa, opts)
     expect(error).toBeInstanceOf(AnalyzerError)
-    expect((error as AnalyzerError).exitCode).toBe(3)
     expect(error!.message).toContain(message)
     expect(error!.message).not.toContain(PASSWORD)
     expectNothingLeft(out)
@@ -208,8 +207,7 @@ describe('faults', () => {
     const abort = new AbortController()
     setTimeout(() => abort.abort(), 200)
     const {out, error} = await run(fa, {signal: abort.signal})
-    expect(error).toBeInstanceOf(AnalyzerError)
-    expect((error as AnalyzerError).exitCode).toBe(130)
+    expect(error).toBeInstanceOf(InterruptedError)
     expectNothingLeft(out)
   })
 
@@ -250,7 +248,7 @@ describe('TLS', () => {
     const {out, error} = await run(fa, {ssl: true})
     expect(error).toBeInstanceOf(AnalyzerError)
     expect(error!.message).toContain("the analyzer's TLS certificate cannot be verified (DEPTH_ZERO_SELF_SIGNED_CERT")
-    expect((error as AnalyzerError).suggestions.join('\n')).toMatch(/--ca FILE[\s\S]*--insecure/)
+    expect((error as AnalyzerError).suggestions.join('\n')).toMatch(/`ca`[\s\S]*`insecure`/)
     expectNothingLeft(out)
   })
 

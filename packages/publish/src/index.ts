@@ -2,4 +2,3 @@ export {publish, type PublishOptions, type PublishResult, type PublishProgress} 
 export {matrixToGraph, FM_MANAGER, type GraphNode, type GraphEdge, type MatrixGraph} from './graph-elements.js'
 export {planPublish, type GraphMessage, type ElementCounts} from './plan-publish.js'
 export {uuidV5, FM_NAMESPACE} from './uuid-v5.js'
-export {PARTIAL_EXIT} from './send-messages.js'

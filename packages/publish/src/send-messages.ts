@@ -1,11 +1,8 @@
 import {readFileSync} from 'node:fs'
 import WebSocket from 'ws'
-import {AnalyzerError, UsageError} from '@fm/model'
+import {AnalyzerError, errnoOf, PartialResultError, UsageError} from '@fm/model'
 import {networkError, type AnalyzerEndpoint} from '@fm/capture'
 import type {GraphMessage} from './plan-publish.js'
-
-/** Exit code when the analyzer may hold part of what was sent (DESIGN: 4, partial result). */
-export const PARTIAL_EXIT = 4
 
 export interface SendOptions {
   endpoint: AnalyzerEndpoint
@@ -16,13 +13,15 @@ export interface SendOptions {
   insecure?: boolean
   ca?: string
   timeoutMs: number
+  /** Cleans the analyzer's own words (its status line) before they go into a message (AnalyzerClient.redact). */
+  redact?: (text: string) => string
   onSent?: (sent: number, total: number) => void
 }
 
 /**
  * Sends messages through the analyzer's websocket publisher (`/ws/publisher`, JSON protocol,
  * persistent: the elements stay after fm disconnects), then closes the socket. Throws an
- * AnalyzerError a user can act on; a connection lost part-way exits 4 (partial result). A close
+ * AnalyzerError a user can act on; a connection lost part-way is a PartialResultError. A close
  * that is not clean after every message was written is reported, not thrown: written is not
  * received, so the caller reads back.
  */
@@ -33,7 +32,7 @@ export async function sendMessages(messages: GraphMessage[], o: SendOptions): Pr
     try {
       ca = readFileSync(o.ca)
     } catch (e) {
-      throw new UsageError(`--ca ${o.ca}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+      throw new UsageError(`\`ca\` ${o.ca}: cannot read (${errnoOf(e) || (e as Error).message})`)
     }
   }
   const where = `${o.endpoint.url}/ws/publisher`
@@ -57,13 +56,13 @@ export async function sendMessages(messages: GraphMessage[], o: SendOptions): Pr
     const dropped = (detail: string): AnalyzerError =>
       sent === 0
         ? new AnalyzerError(`${where}: the connection was dropped before anything was published (${detail})`, ['Check that the analyzer is running and reachable, then publish again.'])
-        : new AnalyzerError(`${where}: the connection was dropped after ${sent} of ${messages.length} messages were sent (${detail}); the analyzer may hold part of the matrix`, ['Publish again: IDs are stable, so the rest is added and nothing is duplicated.'], PARTIAL_EXIT)
+        : new PartialResultError(`${where}: the connection was dropped after ${sent} of ${messages.length} messages were sent (${detail}); the analyzer may hold part of the matrix`, ['Publish again: IDs are stable, so the rest is added and nothing is duplicated.'])
     ws.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0
       res.resume()
-      if (status === 401 || status === 403) fail(new AnalyzerError(`${where}: the analyzer refused the websocket (${status}): not logged in or not allowed to publish`, ['Pass --username, and the password through FM_PASSWORD, --password or the prompt.']))
-      else if (status === 404) fail(new AnalyzerError(`${where}: no websocket publisher here (404): is this a Skydive analyzer?`, ['Check HOST:PORT (the analyzer listens on 8082 by default).']))
-      else fail(new AnalyzerError(`${where}: the analyzer refused the websocket (${status} ${res.statusMessage ?? ''})`.trim()))
+      if (status === 401 || status === 403) fail(new AnalyzerError(`${where}: the analyzer refused the websocket (${status}): not logged in or not allowed to publish`, ['Give a `username` and its `password`.']))
+      else if (status === 404) fail(new AnalyzerError(`${where}: no websocket publisher here (404): is this a Skydive analyzer?`, ['Check `analyzer` (the analyzer listens on 8082 by default).']))
+      else fail(new AnalyzerError(`${where}: the analyzer refused the websocket (${`${status} ${(o.redact ?? ((t: string) => t))(res.statusMessage ?? '')}`.trim()})`))
     })
     ws.on('error', (e: NodeJS.ErrnoException) => {
       if (ws.readyState === WebSocket.OPEN || sent > 0) return fail(dropped(e.code ?? e.message))

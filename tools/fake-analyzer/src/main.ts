@@ -17,7 +17,11 @@ without a Skydive deployment.
   --fail-500 N          answer the next N topology requests with 500
   --drop-after-bytes N  cut each topology answer after N bytes (--drop-times K: only K times)
   --reject-logins       refuse every login (401)
-  --rbac-deny           deny topology read (405)`
+  --rbac-deny           deny topology read (405)
+  --echo-login STATUS:AS  answer logins with STATUS and the form echoed (AS: raw, form, json, base64)
+  --endless-error-body STATUS  answer topology requests with STATUS and a body that never ends
+  --endless-string      answer topology requests with a JSON string that never ends
+  --stall-body          answer topology requests with one byte, then nothing`
 
 const {values, positionals} = parseArgs({
   allowPositionals: true,
@@ -34,6 +38,10 @@ const {values, positionals} = parseArgs({
     'drop-times': {type: 'string'},
     'reject-logins': {type: 'boolean'},
     'rbac-deny': {type: 'boolean'},
+    'echo-login': {type: 'string'},
+    'endless-error-body': {type: 'string'},
+    'endless-string': {type: 'boolean'},
+    'stall-body': {type: 'boolean'},
     help: {type: 'boolean', short: 'h'},
   },
 })
@@ -50,6 +58,20 @@ const faults: Faults = {
   dropTimes: num(values['drop-times']),
   rejectLogins: values['reject-logins'],
   rbacDeny: values['rbac-deny'],
+  echoLogin: echoLogin(values['echo-login']),
+  endlessErrorBody: num(values['endless-error-body']),
+  endlessString: values['endless-string'],
+  stallBody: values['stall-body'],
+}
+
+function echoLogin(v: string | undefined): Faults['echoLogin'] {
+  if (v === undefined) return undefined
+  const [status, as] = v.split(':')
+  if (!['raw', 'form', 'json', 'base64'].includes(as) || !Number.isInteger(Number(status))) {
+    console.error('--echo-login takes STATUS:AS, AS one of raw, form, json, base64 (e.g. 400:form)')
+    process.exit(2)
+  }
+  return {status: Number(status), as: as as 'raw' | 'form' | 'json' | 'base64'}
 }
 let users: Record<string, string> | undefined
 if (values.username) {

@@ -20,6 +20,24 @@ export interface Faults extends PublisherFaults {
   rejectLogins?: boolean
   /** Deny `topology read` (405), as RBAC does. */
   rbacDeny?: boolean
+  /** Answer every login with this status and a body echoing the login form, in one encoding. */
+  echoLogin?: {status: number; as: 'raw' | 'form' | 'json' | 'base64'}
+  /** Answer topology requests with this status and a body that never ends. */
+  endlessErrorBody?: number
+  /** Answer topology requests with 200 and a JSON string that never ends. */
+  endlessString?: boolean
+  /** Answer topology requests with 200, no Content-Length, a first byte, then nothing until the client leaves. */
+  stallBody?: boolean
+}
+
+/** Writes `chunk` again and again, as fast as the client reads, until it goes away. */
+function endless(res: http.ServerResponse, chunk: Buffer): void {
+  const more = (): void => {
+    while (!res.destroyed && res.write(chunk));
+    if (!res.destroyed) res.once('drain', more)
+  }
+  res.on('close', () => res.off('drain', more))
+  more()
 }
 
 export interface FakeAnalyzerOptions {
@@ -95,6 +113,13 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
       if (path === '/login' && req.method === 'POST') {
         const form = new URLSearchParams(body)
         log.username = form.get('username') ?? ''
+        if (faults.echoLogin) {
+          // a misbehaving server quoting the request back, password included
+          const raw = `username=${form.get('username') ?? ''}&password=${form.get('password') ?? ''}`
+          const as = faults.echoLogin.as
+          const echoed = as === 'raw' ? raw : as === 'form' ? body : as === 'json' ? JSON.stringify({request: Object.fromEntries(form)}) : Buffer.from(body).toString('base64')
+          return reply(faults.echoLogin.status, `bad request: ${echoed}`)
+        }
         // like Skydive's "noauth" backend: any login succeeds, with an empty token
         if (opts.users === undefined && !faults.rejectLogins) return reply(200, '', {'Set-Cookie': ['authtoken=; Path=/']})
         const ok = !faults.rejectLogins && opts.users !== undefined && opts.users[log.username] !== undefined && opts.users[log.username] === form.get('password')
@@ -128,6 +153,23 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
         }
       } else return reply(405)
       const send = (): void => {
+        if (faults.endlessErrorBody) {
+          log.status = faults.endlessErrorBody
+          res.writeHead(faults.endlessErrorBody, {'Content-Type': 'text/plain'})
+          return endless(res, Buffer.alloc(64 * 1024, 'error '))
+        }
+        if (faults.endlessString) {
+          log.status = 200
+          res.writeHead(200, {'Content-Type': 'application/json'})
+          res.write('[{"ID": "')
+          return endless(res, Buffer.alloc(64 * 1024, 'a'))
+        }
+        if (faults.stallBody) {
+          log.status = 200
+          res.writeHead(200, {'Content-Type': 'application/json'})
+          res.write('[')
+          return
+        }
         if (faults.fail500 && faults.fail500 > 0) {
           faults.fail500--
           return reply(500, 'injected fault: internal error')

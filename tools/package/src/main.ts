@@ -119,7 +119,7 @@ function packTarball(app: Pkg): void {
     fm: {native: nativeTarget()},
   }, null, 2) + '\n')
   mkdirSync(join(stage, 'bin'))
-  writeFileSync(join(stage, 'bin/run.js'), BIN_SCRIPT)
+  writeFileSync(join(stage, 'bin/run.js'), binScript())
   chmodSync(join(stage, 'bin/run.js'), 0o755)
 
   const tgz = `fm-${app.version}.tgz`
@@ -235,20 +235,28 @@ function* walk(dir: string): Generator<string> {
 
 const mb = (file: string): string => (statSync(file).size / 1e6).toFixed(1)
 
-/** The installed package's bin: refuses another platform or Node ABI than its native addon's, in one line. */
-const BIN_SCRIPT = `#!/usr/bin/env node
-import {readFileSync} from 'node:fs'
+/**
+ * The installed package's bin: the repo's bin/run.js, after a check that refuses another
+ * platform or Node ABI than its native addon's, in one line. (Static imports are evaluated
+ * first; none of them loads the addon.)
+ */
+function binScript(): string {
+  const original = readFileSync(join(APP, 'bin/run.js'), 'utf8').replace(/^#!.*\n/, '')
+  return `#!/usr/bin/env node
+import {readFileSync as readPackageJson} from 'node:fs'
 
-const want = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).fm.native
+const want = JSON.parse(readPackageJson(new URL('../package.json', import.meta.url), 'utf8')).fm.native
 const here = {platform: process.platform, arch: process.arch, modules: process.versions.modules}
 if (want.platform !== here.platform || want.arch !== here.arch || want.modules !== here.modules) {
-  process.stderr.write(\`Error: this fm package was built for \${want.platform}-\${want.arch} and Node ABI \${want.modules} (Node \${want.node}); this is \${here.platform}-\${here.arch}, Node \${process.version} (ABI \${here.modules}).\\n  Try: run it with Node \${want.node.replace(/\\\\..*/, '')} on \${want.platform}-\${want.arch}, or build a package on this machine with npm run package.\\n\`)
+  process.stderr.write(\`Error: this fm package was built for \${want.platform}-\${want.arch} and Node ABI \${want.modules} (Node \${want.node}); this is \${here.platform}-\${here.arch}, Node \${process.version} (ABI \${here.modules}).\\n  Try: run it with Node \${want.node.replace(/\\..*/, '')} on \${want.platform}-\${want.arch}, or build a package on this machine with npm run package.\\n\`)
   process.exit(2)
 }
-// an installed package has no TypeScript sources: oclif must not look for them (under NODE_ENV=development or test it would)
-globalThis.oclif = {...globalThis.oclif, enableAutoTranspile: false}
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
-`
+// an installed package has no TypeScript sources: oclif must not look for them (it would under
+// NODE_ENV=development or test); the same settings object oclif reads, whichever loads first
+globalThis.oclif = globalThis.oclif ?? {}
+globalThis.oclif.enableAutoTranspile = false
+
+${original}`
+}
 
 main()

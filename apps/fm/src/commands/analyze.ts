@@ -9,7 +9,8 @@ import {analyzerConnection, analyzerFlags, captureQueryFlags, interruptible, mat
 import {analysisNeeds} from '../lib/analysis-needs.js'
 import {refuseMatrixCsv} from '../lib/read-observation.js'
 import {matrixStream} from '../lib/matrix-stream.js'
-import {ChunkedOutput, writeAtomic} from '../lib/output.js'
+import {ChunkedOutput, checkOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 
 export type AnalyzeResult = Matrix
 
@@ -63,6 +64,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const dumps = argv as string[]
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.', 'To read standard input, give -: gzip -dc dump.json.gz | fm analyze -'])
     refuseMatrixCsv(dumps, 'analyze')
+    checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})
     if (flags.analyzer && dumps.length > 0) throw new UsageError('give dumps or --analyzer, not both: fm analyze reads one or the other', [`To add a live capture to dumps: fm capture --analyzer ${flags.analyzer} --out site && fm analyze site ${dumps.join(' ')}`])
     // CSV, JSON and --list-no-peers are written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.
@@ -108,7 +110,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     if (stream) {
       try {
         stream.end()
-        output().commit()
+        await output().commit()
       } catch (e) {
         out?.abort()
         throw e
@@ -124,7 +126,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     if (this.jsonEnabled()) return matrix
     const text = render(matrix, flags.format)
     if (flags.output) writeAtomic(flags.output, text)
-    else process.stdout.write(text)
+    else await writeStdout(text)
     return matrix
   }
 }

@@ -3,7 +3,8 @@ import {Args, Flags} from '@oclif/core'
 import {parseMinSeen, resolveMinSeen, writeBaseline, type Level, type WriteBaselineResult} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 
 export type BaselineResult = Omit<WriteBaselineResult, 'text'> & {file: string | null; snapshots: number; minSeen: number}
@@ -41,6 +42,7 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
 
   async run(): Promise<BaselineResult> {
     const {argv, flags} = await this.parse(Baseline)
+    checkOutputs(argv as string[], {'--out': flags.out})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const progress = this.progress()
     const obs = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress})
@@ -53,7 +55,7 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
     if (flags.out) {
       writeAtomic(flags.out, text)
       this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${obs.captures.length} snapshots)`)
-    } else if (!this.jsonEnabled()) process.stdout.write(text)
+    } else if (!this.jsonEnabled()) await writeStdout(text)
     return {file: flags.out ?? null, snapshots: obs.captures.length, minSeen, ...result}
   }
 }

@@ -3,8 +3,10 @@ import {Args, Flags} from '@oclif/core'
 import {checkBaseline, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
 import {CheckFailedError, InputError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
+import {exitCodeOf} from '../lib/errors.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 
 export type CheckResult = CheckReport
@@ -42,12 +44,13 @@ Formats: text (default), junit (one test case per rule and per violation, for an
 
   /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(err.exitCode)
+    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(exitCodeOf(err))
     return super.catch(err)
   }
 
   async run(): Promise<CheckResult> {
     const {argv, flags} = await this.parse(Check)
+    checkOutputs([...(argv as string[]), flags.baseline], {'--output': flags.output})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const baseline = parseBaseline(readBaseline(flags.baseline), flags.baseline)
     const progress = this.progress()
@@ -58,8 +61,8 @@ Formats: text (default), junit (one test case per rule and per violation, for an
     if (flags.output) writeAtomic(flags.output, formatCheck(report, flags.format as CheckFormat, opts))
     // under --json oclif prints a passing result; a failing one is printed here, before exit 5
     if (this.jsonEnabled()) {
-      if (!report.ok) process.stdout.write(formatCheck(report, 'json', opts))
-    } else process.stdout.write(formatCheck(report, flags.output ? 'text' : (flags.format as CheckFormat), opts))
+      if (!report.ok) await writeStdout(formatCheck(report, 'json', opts))
+    } else await writeStdout(formatCheck(report, flags.output ? 'text' : (flags.format as CheckFormat), opts))
     if (!report.ok) throw new CheckFailedError(`${report.violations.length} violation${report.violations.length === 1 ? '' : 's'} of ${flags.baseline}`)
     return report
   }

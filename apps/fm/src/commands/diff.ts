@@ -2,8 +2,10 @@ import {Args, Flags} from '@oclif/core'
 import {diffObservations, formatDiff, type DiffFormat, type DiffReport, type Level} from '@fm/baseline'
 import {CheckFailedError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
+import {exitCodeOf} from '../lib/errors.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
+import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 
 export type DiffResult = DiffReport
@@ -40,12 +42,13 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
 
   /** Under --json the report is already on stdout: a failed check only sets the exit code, with no second JSON document. */
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(err.exitCode)
+    if (err instanceof CheckFailedError && this.jsonEnabled()) return this.exit(exitCodeOf(err))
     return super.catch(err)
   }
 
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
+    checkOutputs([args.a, args.b], {'--output': flags.output})
     const progress = this.progress()
     const read = (file: string) => readObservation([file], {states: parseStates(flags.states), onProgress: progress})
     const report = diffObservations(await read(args.a), await read(args.b), {level: flags.level as Level})
@@ -54,8 +57,8 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     if (flags.output) writeAtomic(flags.output, formatDiff(report, flags.format as DiffFormat))
     // under --json oclif prints the result, unless --exit-code fails first: then it is printed here
     if (this.jsonEnabled()) {
-      if (failed) process.stdout.write(formatDiff(report, 'json'))
-    } else if (!flags.output) process.stdout.write(formatDiff(report, flags.format as DiffFormat))
+      if (failed) await writeStdout(formatDiff(report, 'json'))
+    } else if (!flags.output) await writeStdout(formatDiff(report, flags.format as DiffFormat))
     if (failed) {
       throw new CheckFailedError(`${report.added.length} new, ${report.removed.length} gone, ${report.changed.length} changed edges`)
     }

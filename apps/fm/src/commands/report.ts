@@ -6,7 +6,7 @@ import {buildReport, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
 import {readingLine} from '../lib/progress.js'
 import {matchFlags, parseStates, withInterrupt} from '../lib/flags.js'
-import {writeAtomic} from '../lib/output.js'
+import {checkOutputs, writeAtomic} from '../lib/output.js'
 import {reportTarget} from '../lib/report-target.js'
 import {refuseMatrixCsv} from '../lib/read-observation.js'
 
@@ -59,6 +59,7 @@ Large deployments are aggregated so the page stays readable and small: processes
     const format = flags.format as ReportFormat
     refuseMatrixCsv(argv as string[], 'report')
     const target = reportTarget(flags.out, format, argv as string[])
+    checkOutputs(argv as string[], {'--out': target.out})
     const png = target.picture === 'png'
     const progress = this.progress()
     // The report lists unmatched sockets but shows ambiguities only as a count: the list of

@@ -1,11 +1,12 @@
 import {Command} from '@oclif/core'
-import {FmError} from '@fm/model'
+import {FmError, OutputError} from '@fm/model'
 import {printable} from '@fm/render'
+import {EXIT, presentError} from './errors.js'
 import {progressFlags, progressReporter, type Progress} from './progress.js'
 
 /**
  * Every fm command extends this: it maps the libraries' typed errors to one clear line and
- * an exit code (0 ok, 1 bug, 2 usage, 3 bad input, 4 partial result, 5 check failed).
+ * an exit code (see EXIT in errors.ts).
  */
 export abstract class FmCommand extends Command {
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
@@ -19,14 +20,17 @@ export abstract class FmCommand extends Command {
       }
       return super.catch(err)
     }
+    // the reader of stdout went away (`fm analyze | head`): nothing to say, to no one
+    if (err instanceof OutputError && err.target === '-' && err.code === 'EPIPE') return this.exit(EXIT.brokenPipe)
+    const {message, suggestions, exitCode} = presentError(err)
     if (this.jsonEnabled()) {
-      this.logJson({error: {message: err.message, exitCode: err.exitCode, suggestions: err.suggestions}})
+      this.logJson({error: {message, exitCode, suggestions}})
     } else {
       // One unwrapped line (file names and JSON paths stay greppable), then suggestions.
-      const lines = [`Error: ${printable(err.message)}`, ...err.suggestions.map((s) => `  Try: ${printable(s)}`)]
+      const lines = [`Error: ${printable(message)}`, ...suggestions.map((s) => `  Try: ${printable(s)}`)]
       process.stderr.write(lines.join('\n') + '\n')
     }
-    return this.exit(err.exitCode)
+    return this.exit(exitCode)
   }
 
   /** --progress and --quiet, on every command. */

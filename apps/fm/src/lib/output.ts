@@ -1,6 +1,13 @@
 import {randomBytes} from 'node:crypto'
-import {closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
-import {UsageError} from '@fm/model'
+import {closeSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
+import {dirname} from 'node:path'
+import {errnoOf, OutputError, UsageError} from '@fm/model'
+import {flushStdout, stdoutFailure} from './stdout.js'
+
+/** A failed write of `file` as the CLI reports it: disk full (exit 6) or a bad target (exit 2). */
+function writeError(file: string, e: unknown): OutputError {
+  return new OutputError(file, errnoOf(e) || (e as Error).message)
+}
 
 /** Writes a whole file under a temporary name and renames it, so no half-written output is left. */
 export function writeAtomic(file: string, data: string | Uint8Array): void {
@@ -10,14 +17,15 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
     renameSync(temp, file)
   } catch (e) {
     rmSync(temp, {force: true})
-    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    throw writeError(file, e)
   }
 }
 
 /**
  * Output written piece by piece, buffered: to a temporary file renamed by `commit()` (removed
- * by `abort()`), or to stdout when no file is given. Example:
- * `const out = new ChunkedOutput(file); out.write(header); ...; out.commit()`
+ * by `abort()`), or to stdout when no file is given. A failed write (disk full, closed pipe)
+ * throws OutputError at the next write, or at `commit()` at the latest. Example:
+ * `const out = new ChunkedOutput(file); out.write(header); ...; await out.commit()`
  */
 export class ChunkedOutput {
   private readonly temp: string | null
@@ -29,7 +37,7 @@ export class ChunkedOutput {
     try {
       this.fd = this.temp ? openSync(this.temp, 'w') : -1
     } catch (e) {
-      throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+      throw writeError(file!, e)
     }
   }
 
@@ -41,16 +49,34 @@ export class ChunkedOutput {
   private flush(): void {
     const text = this.buffer
     this.buffer = ''
-    // stdout through the stream (synchronous for files and pipes on Linux), a file through its fd
-    if (!this.temp) process.stdout.write(text)
-    else writeSync(this.fd, text)
+    if (!this.temp) {
+      // an earlier write to stdout failed (reported on a later tick): stop the work now
+      const f = stdoutFailure()
+      if (f) throw f
+      process.stdout.write(text)
+      const now = stdoutFailure()
+      if (now) throw now
+      return
+    }
+    try {
+      // a write to a filling disk is partial before it fails: the rest is written, or ENOSPC thrown
+      const bytes = Buffer.from(text, 'utf8')
+      for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at)
+    } catch (e) {
+      throw writeError(this.file!, e)
+    }
   }
 
-  commit(): void {
+  async commit(): Promise<void> {
     this.flush()
-    if (!this.temp) return
-    closeSync(this.fd)
-    renameSync(this.temp, this.file!)
+    if (!this.temp) return flushStdout()
+    try {
+      closeSync(this.fd)
+      renameSync(this.temp, this.file!)
+    } catch (e) {
+      rmSync(this.temp, {force: true})
+      throw writeError(this.file!, e)
+    }
   }
 
   abort(): void {
@@ -61,5 +87,45 @@ export class ChunkedOutput {
       // already closed
     }
     rmSync(this.temp, {force: true})
+  }
+}
+
+/**
+ * Checks output files before any work: each must be able to become a file (not a folder, its
+ * folder exists), and none may be one of the inputs (the same file, by any name), which writing
+ * would replace while it is read. `outputs` maps each output flag to its value. Example:
+ * `checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})`
+ */
+export function checkOutputs(inputs: string[], outputs: Record<string, string | undefined>): void {
+  const id = (file: string): string | null => {
+    try {
+      const st = statSync(file)
+      return `${st.dev}:${st.ino}`
+    } catch {
+      return null
+    }
+  }
+  const given = Object.entries(outputs).filter((o): o is [string, string] => o[1] !== undefined)
+  for (const [, file] of given) {
+    let st
+    try {
+      st = statSync(file)
+    } catch {
+      try {
+        if (statSync(dirname(file)).isDirectory()) continue
+      } catch {
+        // told below
+      }
+      throw new OutputError(file, 'ENOENT')
+    }
+    if (st.isDirectory()) throw new OutputError(file, 'EISDIR')
+  }
+  for (const [flag, file] of given) {
+    const out = id(file)
+    if (out === null) continue
+    const input = inputs.find((i) => id(i) === out)
+    if (input !== undefined) throw new UsageError(`${flag} ${file} is the input ${input}: fm never writes over what it reads`, [`Give ${flag} a new file name.`])
+    const other = given.find(([f, o]) => f !== flag && id(o) === out)
+    if (other) throw new UsageError(`${flag} and ${other[0]} name the same file ${file}`)
   }
 }

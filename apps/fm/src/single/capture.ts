@@ -1,6 +1,7 @@
 import {dirname} from 'node:path'
 import {Config, Errors, Help, flush, settings} from '@oclif/core'
 import Capture from '../commands/capture.js'
+import {guardStdout} from '../lib/stdout.js'
 
 /** Set by the packaging build (esbuild define); the single executable has no package.json to read. */
 declare const FM_VERSION: string
@@ -13,6 +14,8 @@ const BIN = 'fm-capture'
  * is given here and the one command is run directly.
  */
 async function main(argv: string[]): Promise<void> {
+  // stdout drains before exiting, as in bin/run.js
+  guardStdout()
   // there are no TypeScript sources to look for, whatever NODE_ENV says
   settings.enableAutoTranspile = false
   const version = typeof FM_VERSION === 'string' ? FM_VERSION : '0.0.0'
