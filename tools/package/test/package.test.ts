@@ -82,7 +82,7 @@ describe('release/fm-<version>.tgz installed offline', () => {
       expect(text(a).length).toBeGreaterThan(1000)
       expect(text(a)).toBe(text(b))
     }
-  })
+  }, 240_000) // four reports (jsdom, wasm graphviz) on a shared 2-core machine
 
   test('refuses to run on another Node ABI than its native addon was built for, in one line', () => {
     const file = join(prefix, 'lib/node_modules/fm/package.json')
