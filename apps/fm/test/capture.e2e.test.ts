@@ -92,7 +92,7 @@ describe('fm capture (built binary)', () => {
     const refused = runFm(['capture', '--analyzer', tls, '--ssl', '--out', join(work, 'tls-refused')])
     expect(refused.status).toBe(3)
     expect(refused.stderr).toContain("the analyzer's TLS certificate cannot be verified")
-    expect(refused.stderr).toContain('--ca FILE')
+    expect(refused.stderr).toContain('with --ca.')
     expect(existsSync(join(work, 'tls-refused'))).toBe(false)
   })
 })

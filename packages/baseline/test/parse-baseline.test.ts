@@ -61,7 +61,6 @@ describe('parseBaseline', () => {
       err = e
     }
     expect(err).toBeInstanceOf(InputError)
-    expect((err as InputError).exitCode).toBe(3)
     expect((err as Error).message).toMatch(new RegExp(`^b\\.yaml: ${where}`))
     expect((err as Error).message).toContain(what)
   })

@@ -4,6 +4,7 @@
 // analyzer is a real HTTP server on loopback in this process; fm runs asynchronously.
 import {spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync, writeSync} from 'node:fs'
+import {STATUS_CODES} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, describe, expect, test} from 'vitest'
@@ -58,12 +59,14 @@ describe('the password never appears in a message, whatever the analyzer echoes'
     {status: 400, as: 'json'},
     {status: 400, as: 'base64'},
     {status: 403, as: 'form'},
+    // retried three times first (1 + 2 + 4 s of backoff), like any 5xx
+    {status: 500, as: 'form'},
   ] as const)('login answered $status echoing the form ($as)', async ({status, as}) => {
     const fa = await fake({users: {admin: PASSWORD}, faults: {echoLogin: {status, as}}})
     const out = newOut()
     const r = await capture(fa, ['--username', 'admin', '--out', out], {env: {FM_PASSWORD: PASSWORD}})
     expect(r.status).toBe(3)
-    expect(r.stderr).toMatch(status === 403 ? /login refused for user "admin" \(403\)/ : new RegExp(`${fa.url}: login failed with ${status} Bad Request \\(the analyzer's answer is not shown: it may echo the password\\)`))
+    expect(r.stderr).toMatch(status === 403 ? /login refused for user "admin" \(403\)/ : new RegExp(`${fa.url}: login failed with ${status} ${STATUS_CODES[status]} \\(the analyzer's answer is not shown: it may echo the password\\)`))
     for (const leak of leaks(PASSWORD, 'admin')) expect(r.stderr).not.toContain(leak)
     expectNoCapture(out)
   })
