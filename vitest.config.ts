@@ -19,5 +19,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // command tests capture oclif's this.log (console.log) through @oclif/test, which sees only process.stdout
+    disableConsoleIntercept: true,
   },
 })

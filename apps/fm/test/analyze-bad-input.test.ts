@@ -23,7 +23,9 @@ const inputs: BadInput[] = [
   {name: 'valid JSON of another shape', content: '{"hello": "world"}', says: /expected a Skydive response/},
   {name: 'an array of numbers', content: '[1, 2, 3]', says: /\$\[0\]: expected an object/},
   {name: 'a socket with wrong field types', content: badSocket, says: /\$\[0\]\.Nodes\[\d+\]\.Metadata\.Sockets\[0\]\.LocalPort: expected a port number \(0-65535\), got string "12379"/},
-  {name: 'a binary file', content: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]), says: /binary data at byte \d+/},
+  {name: 'a binary file', content: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), says: /binary data at byte \d+/},
+  // gzip is read by its magic bytes: a lone gzip header is a truncated gzip file
+  {name: 'a gzip header alone', content: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]), says: /gzip data ends early \(truncated\)/},
   {name: 'text that is not JSON', content: 'hello world\n', says: /not JSON at byte 0/},
 ]
 

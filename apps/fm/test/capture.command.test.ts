@@ -145,7 +145,7 @@ describe('fm analyze --analyzer (one step, like the original tool)', () => {
 
   test.for([
     [[], 'nothing to analyze'],
-    [[DUMP, '--at', '-1m'], 'apply to a live analyzer: add --analyzer HOST:PORT'],
+    [[DUMP, '--at', '-1m'], 'All of the following must be provided when using --at: --analyzer'],
   ])('%j is a usage error: %s', async ([args, message]) => {
     const r = await runCommand(Analyze, args as string[])
     expect(r.exitCode).toBe(2)

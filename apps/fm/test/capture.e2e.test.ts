@@ -61,7 +61,7 @@ describe('fm capture (built binary)', () => {
       if (text.includes('Password for admin at') && !child.stdin!.writableEnded) child.stdin!.end(`${PASSWORD}\r`)
     })
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
-    expect(text).toContain(`Password for admin at ${analyzer}: `)
+    expect(text).toContain(`Password for admin at ${analyzer}:`)
     expect(code).toBe(0)
     expect(text).toContain(`${out}: 1 snapshot(s)`)
     expect(text).not.toContain(PASSWORD)

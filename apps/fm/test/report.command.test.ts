@@ -48,7 +48,7 @@ describe('fm report (in-process)', () => {
   })
 
   test.for([
-    {argv: ['--out', 'x.png'], message: 'only --format render writes PNG'},
+    {argv: ['--out', 'x.png'], message: 'names a .png file, but --format html writes HTML'},
     {argv: ['--out', 'x.html', '--format', 'pdf'], message: 'Expected --format=pdf to be one of: html, svg, dot, render'},
     {argv: ['--out', 'x.html', '--engine', 'fdp'], message: 'Expected --engine=fdp to be one of: dot, circo, neato'},
   ])('is a usage error (exit 2) for $argv', async ({argv, message}) => {

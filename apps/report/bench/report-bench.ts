@@ -6,7 +6,7 @@ import {dirname, resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 import type {Matrix} from '@fm/model'
-import {reportHtml} from '../src/index.js'
+import {aggregateMatrix, reportHtml} from '../src/index.js'
 import {launchChromium, watch} from '../test/helpers/chromium.js'
 import {syntheticMatrix} from '../test/helpers/synthetic-matrix.js'
 
@@ -15,7 +15,7 @@ const {values} = parseArgs({options: {hosts: {type: 'string', default: '5000'}, 
 const t0 = performance.now()
 const m: Matrix = values.matrix ? JSON.parse(readFileSync(values.matrix, 'utf8')) : syntheticMatrix({hosts: Number(values.hosts), seed: Number(values.seed)})
 const t1 = performance.now()
-const html = await reportHtml(m)
+const html = await reportHtml(aggregateMatrix(m))
 const t2 = performance.now()
 const out = resolve(values.out!)
 mkdirSync(dirname(out), {recursive: true})

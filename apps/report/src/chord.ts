@@ -1,14 +1,8 @@
 import {arc, chordDirected, descending, pathRound, ribbonArrow, schemeTableau10, type Chord, type ChordGroup} from 'd3'
-import type {Matrix} from '@fm/model'
 import {cmp} from '@fm/model'
 import {fmtInt, h, round, s, stableId, truncate} from './dom.js'
 import {foldTop} from './fold-top.js'
-import {serviceName} from './service-name.js'
-
-export interface ChordOptions {
-  /** Service groups drawn at most; the rest fold into "other". */
-  maxGroups?: number
-}
+import type {ReportData} from './report-data.js'
 
 export interface ChordData {
   names: string[]
@@ -27,8 +21,8 @@ function groupColour(data: ChordData, i: number): string {
 }
 
 /** The chord diagram's key: each service's colour and its connections as client and as server, busiest first. */
-export function chordLegend(document: Document, m: Matrix, opts: ChordOptions = {}): HTMLElement {
-  const data = chordData(m, opts.maxGroups)
+export function chordLegend(document: Document, report: ReportData): HTMLElement {
+  const data = chordData(report)
   const rows = data.names.map((name, i) => ({name, i, client: data.flows[i].reduce((a, b) => a + b, 0), server: data.flows.reduce((a, row) => a + row[i], 0)}))
   rows.sort((a, b) => b.client + b.server - (a.client + a.server) || a.i - b.i)
   return h(
@@ -46,18 +40,20 @@ export function chordLegend(document: Document, m: Matrix, opts: ChordOptions = 
   )
 }
 
-/** Connections between services (process names, across hosts), the busiest kept, the rest as "other". */
-export function chordData(m: Matrix, maxGroups = 20): ChordData {
+/** Connections between services (process names, across hosts), the busiest `maxGroups` kept, the rest as "other". */
+export function chordData(report: ReportData, maxGroups = report.limits.maxGroups): ChordData {
+  const grid = report.serviceGrid
   const totals = new Map<string, number>()
   const add = (k: string, n: number): void => void totals.set(k, (totals.get(k) ?? 0) + n)
-  for (const e of m.entries) add(serviceName(e.client), e.connections), add(serviceName(e.server), e.connections)
+  for (const [k, n] of grid.rows) add(k, n)
+  for (const [k, n] of grid.cols) add(k, n)
   const fold = foldTop(totals, Math.max(1, maxGroups - 1))
   const keys = [...fold.kept].sort(cmp)
   if (fold.folded.length) keys.push(OTHER)
   const index = new Map(keys.map((k, i) => [k, i]))
   const at = (k: string): number => index.get(fold.kept.has(k) ? k : OTHER)!
   const flows = keys.map(() => keys.map(() => 0))
-  for (const e of m.entries) flows[at(serviceName(e.client))][at(serviceName(e.server))] += e.connections
+  for (const [client, byServer] of grid.cells) for (const [server, c] of byServer) flows[at(client)][at(server)] += c.connections
   return {
     names: keys.map((k) => (k === OTHER ? `other (${fmtInt(fold.folded.length)})` : k)),
     ids: keys.map((k) => (k === OTHER ? 'g-other' : stableId('g', k))),
@@ -70,8 +66,8 @@ export function chordData(m: Matrix, maxGroups = 20): ChordData {
  * A directed chord diagram of service groups as an SVG element: arcs are services sized by
  * their connections, ribbons point from the client service to the server service.
  */
-export function chordView(document: Document, m: Matrix, opts: ChordOptions = {}): SVGSVGElement {
-  const data = chordData(m, opts.maxGroups)
+export function chordView(document: Document, report: ReportData): SVGSVGElement {
+  const data = chordData(report)
   const size = 660
   const outer = 200
   const inner = outer - 14

@@ -1,5 +1,6 @@
-import {cmp, type Matrix} from '@fm/model'
+import {cmp} from '@fm/model'
 import {fmtInt, h, round} from './dom.js'
+import type {ReportData} from './report-data.js'
 
 const REASONS: Record<string, string> = {
   external: 'the address belongs to no captured host',
@@ -9,7 +10,8 @@ const REASONS: Record<string, string> = {
 }
 
 /** What the capture could not explain: unmatched clients by reason and remote endpoint, hosts without sockets. */
-export function coverageView(document: Document, m: Matrix, opts: {maxHosts?: number; maxRemotes?: number} = {}): HTMLElement {
+export function coverageView(document: Document, data: ReportData, opts: {maxHosts?: number} = {}): HTMLElement {
+  const m = data.head
   const byReason = Object.entries(m.stats.unmatched).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))
   const max = Math.max(1, ...byReason.map(([, n]) => n))
   const reasons = byReason.length
@@ -27,23 +29,15 @@ export function coverageView(document: Document, m: Matrix, opts: {maxHosts?: nu
       )
     : h(document, 'p', {}, 'Every client socket found its server.')
 
-  const remotes = new Map<string, {n: number; reason: string}>()
-  for (const u of m.unmatched) {
-    const a = u.socket.remoteAddress
-    const k = `${u.socket.protocol} ${a.includes(':') ? `[${a}]` : a}:${u.socket.remotePort}`
-    const r = remotes.get(k)
-    if (r) r.n++
-    else remotes.set(k, {n: 1, reason: u.reason})
-  }
-  const top = [...remotes].sort((a, b) => b[1].n - a[1].n || cmp(a[0], b[0])).slice(0, opts.maxRemotes ?? 15)
+  const top = data.unmatched.remotes
   const remoteTable = top.length
     ? h(
         document,
         'table',
         {class: 'plain', id: 'unmatched-remotes'},
-        h(document, 'caption', {}, `Most frequent unmatched remote endpoints${remotes.size > top.length ? ` (top ${top.length} of ${fmtInt(remotes.size)})` : ''}`),
+        h(document, 'caption', {}, `Most frequent unmatched remote endpoints${data.unmatched.remoteCount > top.length ? ` (top ${top.length} of ${fmtInt(data.unmatched.remoteCount)})` : ''}`),
         h(document, 'thead', {}, h(document, 'tr', {}, ['remote', 'sockets', 'reason'].map((c) => h(document, 'th', {scope: 'col'}, c)))),
-        h(document, 'tbody', {}, top.map(([k, v]) => h(document, 'tr', {}, h(document, 'td', {}, k), h(document, 'td', {class: 'num'}, fmtInt(v.n)), h(document, 'td', {}, v.reason)))),
+        h(document, 'tbody', {}, top.map((r) => h(document, 'tr', {}, h(document, 'td', {}, r.key), h(document, 'td', {class: 'num'}, fmtInt(r.sockets)), h(document, 'td', {}, r.reason)))),
       )
     : null
 

@@ -1,3 +1,4 @@
+import {appendAll} from './deferred-markup.js'
 import {fmtInt, h} from './dom.js'
 
 export interface TableCell {
@@ -26,9 +27,9 @@ export interface TableSpec {
 export function dataTable(document: Document, t: TableSpec): HTMLElement {
   const head = h(document, 'tr', {}, t.columns.map((c, i) => h(document, 'th', {scope: 'col', class: c.numeric ? 'num' : null, 'data-col': i}, c.label)))
   const body = h(document, 'tbody', {})
-  for (const row of t.rows) {
-    body.append(
-      h(
+  appendAll(document, body, (function* () {
+    for (const row of t.rows) {
+      yield h(
         document,
         'tr',
         {},
@@ -36,9 +37,9 @@ export function dataTable(document: Document, t: TableSpec): HTMLElement {
           const cell: TableCell = typeof v === 'object' ? v : {text: typeof v === 'number' ? fmtInt(v) : v, value: typeof v === 'number' ? v : undefined}
           return h(document, 'td', {class: t.columns[i].numeric ? 'num' : null, title: cell.title, 'data-v': cell.value}, cell.text)
         }),
-      ),
-    )
-  }
+      )
+    }
+  })())
   const shown = t.rows.length < t.total ? `the first ${fmtInt(t.rows.length)} of ${fmtInt(t.total)} rows` : `${fmtInt(t.total)} row${t.total === 1 ? '' : 's'}`
   return h(
     document,

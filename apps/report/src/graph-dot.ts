@@ -1,13 +1,11 @@
-import {cmp, type Matrix} from '@fm/model'
+import {cmp} from '@fm/model'
 import {dotId, matrixToDot} from '@fm/render'
 import {fmtInt} from './dom.js'
 import {foldTop} from './fold-top.js'
-import {serviceName} from './service-name.js'
+import type {ReportData} from './report-data.js'
 
 export interface GraphDotOptions {
   title?: string
-  /** Process nodes drawn at most in the host-clustered graph; beyond it the graph is drawn by service. */
-  maxNodes?: number
   /** Service nodes drawn at most at service level; the rest fold into "other". */
   maxServices?: number
   /** Edges drawn at most at service level, the busiest first. */
@@ -21,32 +19,38 @@ export interface GraphDot {
 }
 
 /**
- * The dot source of the graph: the original's host-clustered graph when it stays readable,
- * otherwise one node per service with edges summed over hosts, the busiest first.
+ * The dot source of the graph: the original's host-clustered graph when its processes fit
+ * `maxNodes`, otherwise one node per service with edges summed over hosts, the busiest first.
  */
-export function graphDot(m: Matrix, opts: GraphDotOptions = {}): GraphDot {
-  const maxNodes = opts.maxNodes ?? 120
-  const nodes = new Set(m.entries.flatMap((e) => [JSON.stringify([e.client.host, e.client.process, e.client.name]), JSON.stringify([e.server.host, e.server.process, e.server.name])]))
-  if (nodes.size <= maxNodes) return {dot: matrixToDot(m, {title: opts.title}), level: 'process', notes: []}
+export function graphDot(data: ReportData, opts: GraphDotOptions = {}): GraphDot {
+  if (data.graphEdges) return {dot: matrixToDot({...data.head, entries: data.graphEdges, unmatched: [], ambiguities: []}, {title: opts.title}), level: 'process', notes: []}
 
-  const notes = [`${fmtInt(nodes.size)} processes do not fit a readable host-clustered graph (at most ${maxNodes}): drawn by service, summed over hosts.`]
+  const grid = data.serviceGrid
+  const notes = [`${fmtInt(data.processes)} processes do not fit a readable host-clustered graph (at most ${data.limits.maxNodes}): drawn by service, summed over hosts.`]
   const totals = new Map<string, number>()
   const add = (map: Map<string, number>, k: string, n: number): void => void map.set(k, (map.get(k) ?? 0) + n)
-  for (const e of m.entries) add(totals, serviceName(e.client), e.connections), add(totals, serviceName(e.server), e.connections)
+  for (const [k, n] of grid.rows) add(totals, k, n)
+  for (const [k, n] of grid.cols) add(totals, k, n)
   const fold = foldTop(totals, (opts.maxServices ?? 40) - 1)
   const other = `other (${fmtInt(fold.folded.length)} services)`
   const name = (k: string): string => (fold.kept.has(k) ? k : other)
   if (fold.folded.length) notes.push(`${fmtInt(fold.folded.length)} quieter services are folded into “${other}”.`)
 
   const edges = new Map<string, {from: string; to: string; protocol: string; ports: Map<number, number>; n: number}>()
-  for (const e of m.entries) {
-    const from = name(serviceName(e.client))
-    const to = name(serviceName(e.server))
-    const k = JSON.stringify([from, to, e.protocol])
-    let ed = edges.get(k)
-    if (!ed) edges.set(k, (ed = {from, to, protocol: e.protocol, ports: new Map(), n: 0}))
-    ed.n += e.connections
-    ed.ports.set(e.server.port, (ed.ports.get(e.server.port) ?? 0) + e.connections)
+  for (const [client, byServer] of grid.cells) {
+    for (const [server, cell] of byServer) {
+      const from = name(client)
+      const to = name(server)
+      for (const [protocol, ports] of cell.ports) {
+        const k = JSON.stringify([from, to, protocol])
+        let ed = edges.get(k)
+        if (!ed) edges.set(k, (ed = {from, to, protocol, ports: new Map(), n: 0}))
+        for (const [port, n] of ports) {
+          ed.n += n
+          ed.ports.set(port, (ed.ports.get(port) ?? 0) + n)
+        }
+      }
+    }
   }
   const maxEdges = opts.maxEdges ?? 150
   const ranked = [...edges.values()].sort((a, b) => b.n - a.n || cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.protocol, b.protocol))

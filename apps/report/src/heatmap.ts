@@ -1,4 +1,5 @@
 import {color, interpolateBlues, scaleSequentialLog} from 'd3'
+import {appendAll} from './deferred-markup.js'
 import {fmtBytes, fmtInt, round, s, truncate} from './dom.js'
 import type {AxisUnit, MatrixCell, ServiceMatrix} from './service-matrix.js'
 
@@ -89,17 +90,17 @@ export function heatmapView(document: Document, sm: ServiceMatrix, opts: Heatmap
   svg.append(s(document, 'rect', {class: 'grid', x: left, y: top, width: gridW, height: gridH, fill: '#ffffff', 'fill-opacity': 0.6, stroke: '#c9d1dc'}))
   const cells = s(document, 'g', {class: 'cells'})
   svg.append(cells)
-  for (const c of sm.cells) {
-    const v = metric === 'bytes' ? (c.bytes ?? 0) : c.connections
-    cells.append(
-      s(
+  appendAll(document, cells, (function* () {
+    for (const c of sm.cells) {
+      const v = metric === 'bytes' ? (c.bytes ?? 0) : c.connections
+      yield s(
         document,
         'rect',
         {class: 'cell', 'data-r': c.row, 'data-c': c.col, 'data-v': v, x: left + c.col * cell + 1, y: top + c.row * cell + 1, width: cell - 2, height: cell - 2, fill: metric === 'bytes' && c.bytes === null ? '#d9d9d9' : fill(v)},
         s(document, 'title', {}, cellTitle(sm.rows[c.row], sm.cols[c.col], c)),
-      ),
-    )
-  }
+      )
+    }
+  })())
   svg.append(legend(document, {x: left, y: top + gridH + 22, max, fill, fmt, metric}))
   return svg
 }

@@ -1,34 +1,20 @@
 import {createHash} from 'node:crypto'
-import {JSDOM} from 'jsdom'
-import type {Matrix} from '@fm/model'
 import {renderDot, type GraphvizEngine} from '@fm/render'
 import {chordLegend, chordView} from './chord.js'
 import {coverageView} from './coverage.js'
+import {deferMarkup} from './deferred-markup.js'
 import {fmtInt, h} from './dom.js'
 import {edgesTable, unmatchedTable} from './tables.js'
 import {graphDot} from './graph-dot.js'
 import {graphView} from './graph.js'
 import {heatmapView, type HeatmapMetric} from './heatmap.js'
+import type {ReportData} from './report-data.js'
 import {REPORT_SCRIPT} from './script.js'
 import {serviceMatrix, type GroupBy} from './service-matrix.js'
 import {REPORT_CSS} from './style.js'
 import {summaryView} from './summary.js'
 
 export type ReportFormat = 'html' | 'svg' | 'dot' | 'render'
-
-/** How much the report draws before it aggregates (see README: scale). */
-export interface ReportLimits {
-  /** Rows and columns of the matrix heatmap. */
-  maxUnits: number
-  /** Service groups of the chord diagram. */
-  maxGroups: number
-  /** Process nodes of the host-clustered graph before it is drawn by service. */
-  maxNodes: number
-  /** Rows of the edges and unmatched tables. */
-  maxRows: number
-}
-
-export const DEFAULT_LIMITS: ReportLimits = {maxUnits: 60, maxGroups: 20, maxNodes: 120, maxRows: 1000}
 
 export interface ReportOptions {
   title?: string
@@ -39,7 +25,6 @@ export interface ReportOptions {
   picture?: 'svg' | 'png'
   /** Shown in the footer; omitted when not given, so tests stay deterministic. */
   generatedAt?: string
-  limits?: Partial<ReportLimits>
   onProgress?: (step: string) => void
 }
 
@@ -49,37 +34,44 @@ const GRAPH_FONT = 'Helvetica'
  * Writes the report in one format: the whole HTML page, the matrix alone as SVG, the graph's
  * dot source, or the graph picture (SVG or PNG) laid out by Graphviz.
  */
-export async function buildReport(m: Matrix, format: ReportFormat, opts: ReportOptions = {}): Promise<string | Uint8Array> {
-  const limits = {...DEFAULT_LIMITS, ...opts.limits}
+export async function buildReport(data: ReportData, format: ReportFormat, opts: ReportOptions = {}): Promise<string | Uint8Array> {
   switch (format) {
     case 'svg':
-      return matrixSvg(m, opts)
+      return matrixSvg(data, opts)
     case 'dot':
-      return graphDot(m, {title: opts.title, maxNodes: limits.maxNodes}).dot
+      return graphDot(data, {title: opts.title}).dot
     case 'render': {
       opts.onProgress?.('laying out the graph')
-      const {dot} = graphDot(m, {title: opts.title, maxNodes: limits.maxNodes})
+      const {dot} = graphDot(data, {title: opts.title})
       return opts.picture === 'png' ? renderDot(dot, {engine: opts.engine, fontname: GRAPH_FONT, format: 'png'}) : renderDot(dot, {engine: opts.engine, fontname: GRAPH_FONT})
     }
     default:
-      return reportHtml(m, opts)
+      return reportHtml(data, opts)
   }
 }
 
+/**
+ * jsdom, loaded when a document is first needed: importing it costs ~100 MB of RSS, which would
+ * otherwise sit under the analysis' own peak.
+ */
+async function loadJsdom(): Promise<typeof import('jsdom')> {
+  return import('jsdom')
+}
+
 /** The matrix heatmap alone, as a standalone SVG file. */
-export function matrixSvg(m: Matrix, opts: ReportOptions = {}): string {
+export async function matrixSvg(data: ReportData, opts: ReportOptions = {}): Promise<string> {
+  const {JSDOM} = await loadJsdom()
   const {window} = new JSDOM('')
-  const limits = {...DEFAULT_LIMITS, ...opts.limits}
-  const svg = heatmapView(window.document, serviceMatrix(m, {groupBy: opts.groupBy, maxUnits: limits.maxUnits}), {metric: opts.metric})
+  const svg = heatmapView(window.document, serviceMatrix(data, {groupBy: opts.groupBy}), {metric: opts.metric})
   // XMLSerializer writes the SVG namespace declaration itself (the element was created in it).
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new window.XMLSerializer().serializeToString(svg)}\n`
 }
 
 /** The whole self-contained page: inline CSS, inline SVG, one inline script allowed by hash, no URL. */
-export async function reportHtml(m: Matrix, opts: ReportOptions = {}): Promise<string> {
-  const limits = {...DEFAULT_LIMITS, ...opts.limits}
+export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Promise<string> {
   const progress = opts.onProgress ?? (() => {})
   const title = opts.title ?? 'fm flow matrix'
+  const {JSDOM} = await loadJsdom()
   const dom = new JSDOM('<!DOCTYPE html><html lang="en"><head></head><body></body></html>')
   const document = dom.window.document
   const scriptHash = createHash('sha256').update(REPORT_SCRIPT).digest('base64')
@@ -92,12 +84,17 @@ export async function reportHtml(m: Matrix, opts: ReportOptions = {}): Promise<s
     h(document, 'title', {}, title),
     h(document, 'style', {}, REPORT_CSS),
   )
-  const hosts = m.stats.hosts
+  const hosts = data.head.stats.hosts
   const section = (id: string, heading: string, ...content: (Node | null)[]): HTMLElement => h(document, 'section', {id}, h(document, 'h2', {}, heading), ...content)
   const notes = (list: string[]): HTMLElement[] => list.map((n) => h(document, 'p', {class: 'note'}, n))
+  // The large parts (the heatmap, the chord, the graph, the tables: tens of MB each as jsdom
+  // nodes) are serialised as soon as they are built, table rows and matrix cells one by one, so
+  // the page never holds them all as DOM.
+  const deferral = deferMarkup(document)
+  const part = (el: Element): Comment => deferral.hold(el)
 
   progress('aggregating the matrix')
-  const sm = serviceMatrix(m, {groupBy: opts.groupBy, maxUnits: limits.maxUnits})
+  const sm = serviceMatrix(data, {groupBy: opts.groupBy})
   const levelText = {process: 'processes grouped by host', host: 'hosts', service: 'services (process names, summed over hosts)'}[sm.level]
   progress('drawing the matrix and the chord diagram')
   const matrix = section(
@@ -105,41 +102,41 @@ export async function reportHtml(m: Matrix, opts: ReportOptions = {}): Promise<s
     'Who talks to whom',
     h(document, 'p', {class: 'muted'}, `Rows are clients, columns are the servers they connect to, as ${levelText}. Hover a cell for its connections and ports.`),
     ...notes(sm.notes),
-    h(document, 'div', {class: 'figure'}, heatmapView(document, sm, {metric: opts.metric})),
+    h(document, 'div', {class: 'figure'}, part(heatmapView(document, sm, {metric: opts.metric}))),
   )
   const chord = section(
     'chord',
     'Services',
     h(document, 'p', {class: 'muted'}, 'Each arc is a service (process name) sized by its connections; ribbons run from the client service to the server service, coloured by the client.'),
-    h(document, 'div', {class: 'figure two-col'}, chordView(document, m, {maxGroups: limits.maxGroups}), m.entries.length ? chordLegend(document, m, {maxGroups: limits.maxGroups}) : null),
+    h(document, 'div', {class: 'figure two-col'}, part(chordView(document, data)), data.entries ? chordLegend(document, data) : null),
   )
   progress('laying out the graph')
-  const gd = graphDot(m, {title, maxNodes: limits.maxNodes})
+  const gd = graphDot(data, {title})
   const graph = section(
     'graph',
     gd.level === 'process' ? 'Hosts, processes and connections' : 'Services and connections',
     h(document, 'p', {class: 'muted'}, gd.level === 'process' ? 'Hosts as boxes, processes as nodes, edges labelled PROTO : ADDR:PORT (connections), laid out by Graphviz.' : 'Services as nodes, edges labelled PROTO : ports (connections), laid out by Graphviz.'),
     ...notes(gd.notes),
-    h(document, 'div', {class: 'figure graph'}, m.entries.length ? graphView(document, await renderDot(gd.dot, {engine: opts.engine, fontname: GRAPH_FONT})) : h(document, 'p', {}, 'No matched connections.')),
+    h(document, 'div', {class: 'figure graph'}, data.entries ? part(graphView(document, await renderDot(gd.dot, {engine: opts.engine, fontname: GRAPH_FONT}))) : h(document, 'p', {}, 'No matched connections.')),
   )
   progress('writing the tables')
   document.body.append(
-    h(document, 'header', {}, h(document, 'h1', {}, title), h(document, 'p', {}, `${fmtInt(hosts)} host${hosts === 1 ? '' : 's'}, ${fmtInt(m.entries.length)} matrix rows, ${fmtInt(m.captures.length)} capture${m.captures.length === 1 ? '' : 's'}`)),
+    h(document, 'header', {}, h(document, 'h1', {}, title), h(document, 'p', {}, `${fmtInt(hosts)} host${hosts === 1 ? '' : 's'}, ${fmtInt(data.entries)} matrix rows, ${fmtInt(data.head.captures.length)} capture${data.head.captures.length === 1 ? '' : 's'}`)),
     h(document, 'nav', {'aria-label': 'sections'}, [['summary', 'Summary'], ['matrix', 'Matrix'], ['chord', 'Services'], ['graph', 'Graph'], ['edges', 'Connections'], ['unmatched-section', 'Unmatched'], ['coverage', 'Coverage']].map(([id, label]) => h(document, 'a', {href: `#${id}`}, label))),
     h(
       document,
       'main',
       {},
-      section('summary', 'Summary', summaryView(document, m)),
+      section('summary', 'Summary', summaryView(document, data)),
       matrix,
       chord,
       graph,
-      section('edges-section', 'Connections', edgesTable(document, m, limits.maxRows)),
-      section('unmatched-section', 'Unmatched client sockets', unmatchedTable(document, m, limits.maxRows)),
-      section('coverage', 'Coverage', coverageView(document, m)),
+      section('edges-section', 'Connections', part(edgesTable(document, data))),
+      section('unmatched-section', 'Unmatched client sockets', part(unmatchedTable(document, data))),
+      section('coverage', 'Coverage', coverageView(document, data)),
     ),
     h(document, 'footer', {}, `Written by fm report${opts.generatedAt ? ` at ${opts.generatedAt}` : ''}. This file is self-contained: it loads nothing from anywhere.`),
     h(document, 'script', {}, REPORT_SCRIPT),
   )
-  return dom.serialize()
+  return deferral.fill(dom.serialize())
 }

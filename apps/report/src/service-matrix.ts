@@ -1,7 +1,7 @@
-import {cmp, type Endpoint, type Matrix, type MatrixEntry} from '@fm/model'
+import {cmp} from '@fm/model'
 import {fmtInt, stableId} from './dom.js'
 import {foldTop} from './fold-top.js'
-import {serviceName} from './service-name.js'
+import type {ReportData} from './report-data.js'
 
 export type GroupBy = 'host' | 'service'
 /** What one row or column stands for: a process on a host, a whole host, or a service across hosts. */
@@ -46,39 +46,29 @@ export interface ServiceMatrix {
 
 export interface ServiceMatrixOptions {
   groupBy?: GroupBy
-  /** Rows or columns drawn at most; beyond it hosts give way to services and the tail folds into "other". */
-  maxUnits?: number
 }
 
 export const OTHER_KEY = '\u0000other'
 
 /**
- * Aggregates matrix entries into a clients × servers grid small enough to read: by process
- * within hosts when that fits, else by host, else by service with the tail folded into "other".
+ * The clients × servers grid small enough to read, from the report's aggregate: by process
+ * within hosts when that fits `maxUnits`, else by host, else by service with the tail folded
+ * into "other".
  */
-export function serviceMatrix(m: Matrix, opts: ServiceMatrixOptions = {}): ServiceMatrix {
+export function serviceMatrix(data: ReportData, opts: ServiceMatrixOptions = {}): ServiceMatrix {
   const groupBy = opts.groupBy ?? 'host'
-  const maxUnits = Math.max(2, opts.maxUnits ?? 60)
+  const maxUnits = data.limits.maxUnits
   const notes: string[] = []
   let level: MatrixLevel = 'service'
+  let grid = data.serviceGrid
   if (groupBy === 'host') {
-    const count = (f: (e: MatrixEntry) => string): number => new Set(m.entries.map(f)).size
-    const fits = (unit: (ep: Endpoint) => string): boolean => count((e) => unit(e.client)) <= maxUnits && count((e) => unit(e.server)) <= maxUnits
-    if (fits(processKey)) level = 'process'
-    else if (fits((ep) => ep.host)) level = 'host'
-    else {
-      const hosts = new Set(m.entries.flatMap((e) => [e.client.host, e.server.host])).size
-      notes.push(`${fmtInt(hosts)} hosts do not fit a readable matrix (at most ${maxUnits} rows and columns): drawn by service instead.`)
-    }
+    if (data.processGrid) [level, grid] = ['process', data.processGrid]
+    else if (data.hostGrid) [level, grid] = ['host', data.hostGrid]
+    else notes.push(`${fmtInt(data.hosts)} hosts do not fit a readable matrix (at most ${maxUnits} rows and columns): drawn by service instead.`)
   }
-  const unitOf = level === 'process' ? processKey : level === 'host' ? (ep: Endpoint) => ep.host : serviceName
 
-  const rowTotals = new Map<string, number>()
-  const colTotals = new Map<string, number>()
-  for (const e of m.entries) {
-    add(rowTotals, unitOf(e.client), e.connections)
-    add(colTotals, unitOf(e.server), e.connections)
-  }
+  const rowTotals = grid.rows
+  const colTotals = grid.cols
   const rowFold = foldTop(rowTotals, maxUnits - 1)
   const colFold = foldTop(colTotals, maxUnits - 1)
   for (const [fold, side] of [[rowFold, 'client'], [colFold, 'server']] as const) {
@@ -90,40 +80,32 @@ export function serviceMatrix(m: Matrix, opts: ServiceMatrixOptions = {}): Servi
   const colIndex = new Map(cols.map((u, i) => [u.key, i]))
   const fold = (key: string, f: {kept: Set<string>}): string => (f.kept.has(key) ? key : OTHER_KEY)
 
-  const cells = new Map<string, MatrixCell & {portCounts: Map<string, number>}>()
-  let hasTraffic = false
-  for (const e of m.entries) {
-    const row = rowIndex.get(fold(unitOf(e.client), rowFold))!
-    const col = colIndex.get(fold(unitOf(e.server), colFold))!
-    const k = `${row},${col}`
-    let c = cells.get(k)
-    if (!c) cells.set(k, (c = {row, col, connections: 0, bytes: null, entries: 0, ports: [], portCounts: new Map()}))
-    c.connections += e.connections
-    c.entries++
-    add(c.portCounts, `${e.protocol}/${e.server.port}`, e.connections)
-    if (e.traffic) {
-      hasTraffic = true
-      c.bytes = (c.bytes ?? 0) + e.traffic.bytesToServer + e.traffic.bytesToClient
+  const cells = new Map<number, Map<number, MatrixCell & {portCounts: Map<string, number>}>>()
+  for (const [rowKey, byCol] of grid.cells) {
+    const row = rowIndex.get(fold(rowKey, rowFold))!
+    let rowCells = cells.get(row)
+    if (!rowCells) cells.set(row, (rowCells = new Map()))
+    for (const [colKey, g] of byCol) {
+      const col = colIndex.get(fold(colKey, colFold))!
+      let c = rowCells.get(col)
+      if (!c) rowCells.set(col, (c = {row, col, connections: 0, bytes: null, entries: 0, ports: [], portCounts: new Map()}))
+      c.connections += g.connections
+      c.entries += g.entries
+      if (g.bytes !== null) c.bytes = (c.bytes ?? 0) + g.bytes
+      for (const [protocol, ports] of g.ports) for (const [port, n] of ports) add(c.portCounts, `${protocol}/${port}`, n)
     }
   }
   const list = [...cells.values()]
+    .flatMap((r) => [...r.values()])
     .sort((a, b) => a.row - b.row || a.col - b.col)
     .map(({portCounts, ...c}) => ({...c, ports: [...portCounts].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).slice(0, 4).map(([p]) => p)}))
-  return {
-    groupBy,
-    level,
-    notes,
-    rows,
-    cols,
-    cells: list,
-    hasTraffic,
-    maxConnections: Math.max(0, ...list.map((c) => c.connections)),
-    maxBytes: Math.max(0, ...list.map((c) => c.bytes ?? 0)),
+  let maxConnections = 0
+  let maxBytes = 0
+  for (const c of list) {
+    maxConnections = Math.max(maxConnections, c.connections)
+    maxBytes = Math.max(maxBytes, c.bytes ?? 0)
   }
-}
-
-function processKey(ep: Endpoint): string {
-  return JSON.stringify([ep.host, serviceName(ep)])
+  return {groupBy, level, notes, rows, cols, cells: list, hasTraffic: data.hasTraffic, maxConnections, maxBytes}
 }
 
 function add(map: Map<string, number>, key: string, n: number): void {

@@ -1,8 +1,9 @@
-import type {Matrix} from '@fm/model'
 import {fmtInt, h} from './dom.js'
+import type {ReportData} from './report-data.js'
 
 /** Headline counts and the captures the matrix was built from. */
-export function summaryView(document: Document, m: Matrix): HTMLElement {
+export function summaryView(document: Document, data: ReportData): HTMLElement {
+  const m = data.head
   const st = m.stats
   const matched = st.matched.socket + st.matched.listener + st.matched.flow
   const unmatched = Object.values(st.unmatched).reduce((a, b) => a + b, 0)
@@ -21,7 +22,7 @@ export function summaryView(document: Document, m: Matrix): HTMLElement {
     card('matched', 'matched', matched, breakdown([['by socket pair', st.matched.socket], ['by listener', st.matched.listener], ['by flow', st.matched.flow]])),
     card('unmatched', 'unmatched', unmatched, breakdown(Object.entries(st.unmatched))),
     card('ambiguities', 'ambiguities', st.ambiguities, st.ambiguities ? 'same address on several hosts; resolved deterministically' : 'none'),
-    card('entries', 'matrix rows', m.entries.length, `${fmtInt(st.captures)} capture${st.captures === 1 ? '' : 's'}`),
+    card('entries', 'matrix rows', data.entries, `${fmtInt(st.captures)} capture${st.captures === 1 ? '' : 's'}`),
   )
   const dash = (v: string | null): string => v ?? '—'
   const captures = h(

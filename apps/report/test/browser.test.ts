@@ -2,9 +2,9 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {pathToFileURL} from 'node:url'
 import type {Browser} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
-import {reportHtml} from '@fm/report'
+import {aggregateMatrix, reportHtml} from '@fm/report'
 import {launchChromium, watch} from './helpers/chromium.js'
-import {matrixOf, REPO} from './helpers/fixtures.js'
+import {REPO, reportOf} from './helpers/fixtures.js'
 import {syntheticMatrix} from './helpers/synthetic-matrix.js'
 
 // Reports and screenshots are kept for people to look at (git-ignored).
@@ -25,7 +25,7 @@ async function writeReport(name: string, html: Promise<string>): Promise<string>
 
 describe('the report of the real two-agent dump in Chromium', () => {
   test('opens from a file URL with no other request, no console error, and the expected cells', async () => {
-    const url = await writeReport('two-agents', matrixOf('skydive/two-agents.json').then((m) => reportHtml(m, {title: 'two agents'})))
+    const url = await writeReport('two-agents', reportOf('skydive/two-agents.json').then((r) => reportHtml(r, {title: 'two agents'})))
     const page = await browser.newPage({viewport: {width: 1280, height: 900}})
     const log = watch(page)
     await page.goto(url, {waitUntil: 'load'})
@@ -52,7 +52,7 @@ describe('the report of the real two-agent dump in Chromium', () => {
   })
 
   test('reads fine with JavaScript disabled', async () => {
-    const url = await writeReport('two-agents', matrixOf('skydive/two-agents.json').then((m) => reportHtml(m, {title: 'two agents'})))
+    const url = await writeReport('two-agents', reportOf('skydive/two-agents.json').then((r) => reportHtml(r, {title: 'two agents'})))
     const context = await browser.newContext({javaScriptEnabled: false})
     const page = await context.newPage()
     await page.goto(url, {waitUntil: 'load'})
@@ -66,7 +66,7 @@ describe('the report of the real two-agent dump in Chromium', () => {
 
 describe('the report of a dump full of hostile names in Chromium', () => {
   test('runs nothing, opens no dialog, and shows the names as text', async () => {
-    const url = await writeReport('hostile', matrixOf('report/hostile/dump.json').then((m) => reportHtml(m, {title: '"><img src=x onerror=alert(0)>'})))
+    const url = await writeReport('hostile', reportOf('report/hostile/dump.json').then((r) => reportHtml(r, {title: '"><img src=x onerror=alert(0)>'})))
     const page = await browser.newPage({viewport: {width: 1280, height: 900}})
     const log = watch(page)
     await page.goto(url, {waitUntil: 'load'})
@@ -85,7 +85,7 @@ describe('the report of a dump full of hostile names in Chromium', () => {
 
 describe('the report of a 5,000-host deployment in Chromium', () => {
   test('loads quickly and stays interactive', async () => {
-    const url = await writeReport('synthetic-5000', reportHtml(syntheticMatrix({hosts: 5000, seed: 7})))
+    const url = await writeReport('synthetic-5000', reportHtml(aggregateMatrix(syntheticMatrix({hosts: 5000, seed: 7}))))
     const page = await browser.newPage({viewport: {width: 1280, height: 900}})
     const log = watch(page)
     const started = performance.now()

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest'
 import {renderDot} from '@fm/render'
 import {chordView, graphDot, graphView, heatmapView, serviceMatrix} from '@fm/report'
-import {fixture, goldenSvg, matrixOf, newDocument} from './helpers/fixtures.js'
+import {fixture, goldenSvg, newDocument, reportOf} from './helpers/fixtures.js'
 
 // One folder per case: the dump it is drawn from and the expected SVG of each view.
 const cases = [
@@ -11,22 +11,22 @@ const cases = [
 
 describe.each(cases)('the views of $name match their golden SVG', ({name, dump}) => {
   test('the heatmap grouped by host', async () => {
-    const svg = heatmapView(newDocument(), serviceMatrix(await matrixOf(dump), {groupBy: 'host'}))
+    const svg = heatmapView(newDocument(), serviceMatrix(await reportOf(dump), {groupBy: 'host'}))
     await expect(goldenSvg(svg)).toMatchFileSnapshot(fixture(`report/${name}/matrix.svg`))
   })
 
   test('the heatmap grouped by service', async () => {
-    const svg = heatmapView(newDocument(), serviceMatrix(await matrixOf(dump), {groupBy: 'service'}))
+    const svg = heatmapView(newDocument(), serviceMatrix(await reportOf(dump), {groupBy: 'service'}))
     await expect(goldenSvg(svg)).toMatchFileSnapshot(fixture(`report/${name}/matrix-by-service.svg`))
   })
 
   test('the chord diagram', async () => {
-    const svg = chordView(newDocument(), await matrixOf(dump))
+    const svg = chordView(newDocument(), await reportOf(dump))
     await expect(goldenSvg(svg)).toMatchFileSnapshot(fixture(`report/${name}/chord.svg`))
   })
 
   test('the host-clustered graph laid out by Graphviz', async () => {
-    const {dot} = graphDot(await matrixOf(dump))
+    const {dot} = graphDot(await reportOf(dump))
     const svg = graphView(newDocument(), await renderDot(dot, {engine: 'dot', fontname: 'Helvetica'}))
     await expect(goldenSvg(svg)).toMatchFileSnapshot(fixture(`report/${name}/graph.svg`))
   })
@@ -34,20 +34,20 @@ describe.each(cases)('the views of $name match their golden SVG', ({name, dump})
 
 describe('the views of the real two-agent dump', () => {
   test('the heatmap has one cell per client process × server process pair that talks', async () => {
-    const svg = heatmapView(newDocument(), serviceMatrix(await matrixOf('skydive/two-agents.json')))
+    const svg = heatmapView(newDocument(), serviceMatrix(await reportOf('skydive/two-agents.json')))
     // chrome → node, chrome → skydive, skydive → skydive, on each of the two agents
     expect(svg.querySelectorAll('rect.cell')).toHaveLength(6)
     expect([...svg.querySelectorAll('.row-label')].map((t) => t.lastChild?.textContent)).toEqual(['chrome', 'skydive', 'chrome', 'skydive'])
   })
 
   test('the chord diagram has one arc per service and one ribbon per service pair', async () => {
-    const svg = chordView(newDocument(), await matrixOf('skydive/two-agents.json'))
+    const svg = chordView(newDocument(), await reportOf('skydive/two-agents.json'))
     expect([...svg.querySelectorAll('.group text')].map((t) => t.textContent)).toEqual(['chrome', 'node', 'skydive'])
     expect(svg.querySelectorAll('.ribbon')).toHaveLength(3)
   })
 
   test('the graph has a cluster per host and a node per process', async () => {
-    const {dot, level} = graphDot(await matrixOf('skydive/two-agents.json'))
+    const {dot, level} = graphDot(await reportOf('skydive/two-agents.json'))
     const svg = graphView(newDocument(), await renderDot(dot, {}))
     expect(level).toBe('process')
     expect(svg.querySelectorAll('g.cluster')).toHaveLength(2)

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest'
-import {graphDot, graphView} from '@fm/report'
+import {aggregateMatrix, graphDot, graphView} from '@fm/report'
 import {newDocument} from './helpers/fixtures.js'
 import {syntheticMatrix} from './helpers/synthetic-matrix.js'
 
@@ -28,14 +28,14 @@ describe('graphView', () => {
 
 describe('graphDot', () => {
   test('keeps the original host-clustered graph while it stays readable', () => {
-    const g = graphDot(syntheticMatrix({hosts: 3, seed: 1}))
+    const g = graphDot(aggregateMatrix(syntheticMatrix({hosts: 3, seed: 1})))
     expect(g.level).toBe('process')
     expect(g.dot).toContain('subgraph "cluster_0"')
     expect(g.notes).toEqual([])
   })
 
   test('draws services past the limit, the busiest edges first, and says what it left out', () => {
-    const g = graphDot(syntheticMatrix({hosts: 500, seed: 1}), {maxNodes: 50, maxServices: 10, maxEdges: 20})
+    const g = graphDot(aggregateMatrix(syntheticMatrix({hosts: 500, seed: 1}), {maxNodes: 50}), {maxServices: 10, maxEdges: 20})
     expect(g.level).toBe('service')
     expect(g.dot).not.toContain('subgraph')
     expect(g.dot.match(/ -> /g)).toHaveLength(20)

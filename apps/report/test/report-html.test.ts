@@ -1,14 +1,14 @@
 import {createHash} from 'node:crypto'
 import {JSDOM} from 'jsdom'
 import {describe, expect, test} from 'vitest'
-import {buildReport, matrixSvg, reportHtml} from '@fm/report'
-import {matrixOf} from './helpers/fixtures.js'
+import {aggregateMatrix, buildReport, matrixSvg, reportHtml} from '@fm/report'
+import {reportOf} from './helpers/fixtures.js'
 import {syntheticMatrix} from './helpers/synthetic-matrix.js'
 
 const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "=cmd|' /C calc'!A0", '</title><script>alert(2)</script>', '</svg><script>alert(3)</script>', '<i>silent</i>']
 
 describe('reportHtml on hostile names', async () => {
-  const html = await reportHtml(await matrixOf('report/hostile/dump.json'), {title: '<script>alert("title")</script>'})
+  const html = await reportHtml(await reportOf('report/hostile/dump.json'), {title: '<script>alert("title")</script>'})
   const {document} = new JSDOM(html).window
 
   test('runs no script but its own, and has no element or handler a dump could inject', () => {
@@ -36,7 +36,7 @@ describe('reportHtml on hostile names', async () => {
 
 describe('the other formats', () => {
   test('svg is the matrix alone, a standalone SVG document', async () => {
-    const svg = matrixSvg(await matrixOf('skydive/two-agents.json'))
+    const svg = await matrixSvg(await reportOf('skydive/two-agents.json'))
     expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="fm-matrix"/)
     expect(svg.match(/class="cell"/g)).toHaveLength(6)
     const parsed = new (new JSDOM('').window.DOMParser)().parseFromString(svg, 'image/svg+xml')
@@ -44,7 +44,7 @@ describe('the other formats', () => {
   })
 
   test('dot is the host-clustered graph source', async () => {
-    const dot = (await buildReport(await matrixOf('skydive/two-agents.json'), 'dot', {title: 'T'})) as string
+    const dot = (await buildReport(await reportOf('skydive/two-agents.json'), 'dot', {title: 'T'})) as string
     expect(dot).toMatch(/^digraph fm \{\n {2}label="T";/)
     expect(dot.match(/subgraph "cluster_/g)).toHaveLength(2)
   })
@@ -53,7 +53,7 @@ describe('the other formats', () => {
 describe('a 5,000-host deployment', async () => {
   const m = syntheticMatrix({hosts: 5000, seed: 7})
   const started = performance.now()
-  const html = await reportHtml(m, {groupBy: 'host'})
+  const html = await reportHtml(aggregateMatrix(m), {groupBy: 'host'})
   const ms = performance.now() - started
   const {document} = new JSDOM(html).window
 
@@ -85,13 +85,13 @@ describe('names with characters XML forbids', () => {
   m.entries = odd.map((name, i) => ({...m.entries[i], server: {...m.entries[i].server, name, host: name}, client: {...m.entries[i].client, name}}))
 
   test('still give the whole page, graph included', async () => {
-    const {document} = new JSDOM(await reportHtml(m)).window
+    const {document} = new JSDOM(await reportHtml(aggregateMatrix(m))).window
     expect(document.querySelectorAll('svg.fm-graph g.node').length).toBeGreaterThanOrEqual(4)
     expect(document.querySelectorAll('svg.fm-matrix rect.cell')).toHaveLength(4)
   })
 
   test('still give a well-formed standalone SVG', async () => {
-    const svg = matrixSvg(m)
+    const svg = await matrixSvg(aggregateMatrix(m))
     const doc = new JSDOM('').window
     const parsed = new doc.DOMParser().parseFromString(svg, 'image/svg+xml')
     expect(parsed.getElementsByTagName('parsererror')).toHaveLength(0)
@@ -102,7 +102,7 @@ describe('names with characters XML forbids', () => {
 describe('a capture where nothing matched', () => {
   test('still gives every section, each saying there is nothing to draw', async () => {
     const m = {...syntheticMatrix({hosts: 0}), entries: []}
-    const {document} = new JSDOM(await reportHtml(m)).window
+    const {document} = new JSDOM(await reportHtml(aggregateMatrix(m))).window
     expect([...document.querySelectorAll('main > section')].map((s) => s.id)).toEqual(['summary', 'matrix', 'chord', 'graph', 'edges-section', 'unmatched-section', 'coverage'])
     expect(document.querySelector('svg.fm-chord text')?.textContent).toBe('no matched connections')
     expect(document.querySelector('#graph .figure p')?.textContent).toBe('No matched connections.')

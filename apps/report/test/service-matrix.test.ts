@@ -1,7 +1,7 @@
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
 import type {Matrix, MatrixEntry} from '@fm/model'
-import {foldTop, serviceMatrix, serviceName} from '@fm/report'
+import {aggregateMatrix, foldTop, serviceMatrix, serviceName, type ReportData} from '@fm/report'
 import {syntheticMatrix} from './helpers/synthetic-matrix.js'
 
 const entry = (client: [string, string], server: [string, string, number], connections = 1): MatrixEntry => ({
@@ -13,7 +13,7 @@ const entry = (client: [string, string], server: [string, string, number], conne
   seen: 1,
   evidence: [],
 })
-const matrix = (entries: MatrixEntry[]): Matrix => ({...syntheticMatrix({hosts: 0}), entries})
+const matrix = (entries: MatrixEntry[], maxUnits?: number): ReportData => aggregateMatrix({...syntheticMatrix({hosts: 0}), entries} as Matrix, maxUnits ? {maxUnits} : {})
 
 describe('serviceMatrix', () => {
   test('draws processes grouped by host when they fit, ordered by host then name', () => {
@@ -36,16 +36,16 @@ describe('serviceMatrix', () => {
 
   test('falls back from processes to hosts, then to services, as the deployment grows', () => {
     const few = Array.from({length: 4}, (_, i) => Array.from({length: 3}, (_, j) => entry([`h${i}`, `p${j}`], [`s${i}`, `q${j}`, 80]))).flat()
-    expect(serviceMatrix(matrix(few), {maxUnits: 12}).level).toBe('process')
-    expect(serviceMatrix(matrix(few), {maxUnits: 6}).level).toBe('host')
-    const sm = serviceMatrix(matrix(few), {maxUnits: 3})
+    expect(serviceMatrix(matrix(few, 12)).level).toBe('process')
+    expect(serviceMatrix(matrix(few, 6)).level).toBe('host')
+    const sm = serviceMatrix(matrix(few, 3))
     expect(sm.level).toBe('service')
     expect(sm.notes[0]).toMatch(/^8 hosts do not fit a readable matrix/)
   })
 
   test('folds the quietest services into "other" and keeps the connections', () => {
     const entries = Array.from({length: 10}, (_, i) => entry(['a', `c${i}`], ['b', `s${i}`, 80], i + 1))
-    const sm = serviceMatrix(matrix(entries), {groupBy: 'service', maxUnits: 4})
+    const sm = serviceMatrix(matrix(entries, 4), {groupBy: 'service'})
     expect(sm.rows.map((u) => u.label)).toEqual(['c7', 'c8', 'c9', 'other (7)'])
     expect(sm.rows[3]).toMatchObject({id: 'r-other', folded: 7, total: 28})
     expect(sm.cells.reduce((t, c) => t + c.connections, 0)).toBe(55)
@@ -64,8 +64,8 @@ describe('serviceMatrix', () => {
   })
 
   prop.prop([fc.shuffledSubarray(syntheticMatrix({hosts: 40, seed: 3}).entries, {minLength: 1})])('does not depend on the order of the entries', (entries) => {
-    const sorted = serviceMatrix(matrix(entries), {groupBy: 'service', maxUnits: 10})
-    const reversed = serviceMatrix(matrix([...entries].reverse()), {groupBy: 'service', maxUnits: 10})
+    const sorted = serviceMatrix(matrix(entries, 10), {groupBy: 'service'})
+    const reversed = serviceMatrix(matrix([...entries].reverse(), 10), {groupBy: 'service'})
     expect(reversed).toEqual(sorted)
   })
 })

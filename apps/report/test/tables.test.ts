@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest'
-import {edgesTable, unmatchedTable} from '@fm/report'
-import {matrixOf, newDocument} from './helpers/fixtures.js'
+import {aggregateMatrix, edgesTable, unmatchedTable} from '@fm/report'
+import {newDocument, reportOf} from './helpers/fixtures.js'
 import {syntheticMatrix} from './helpers/synthetic-matrix.js'
 
 const headers = (el: HTMLElement): string[] => [...el.querySelectorAll('th')].map((th) => th.textContent ?? '')
@@ -8,7 +8,7 @@ const column = (el: HTMLElement, i: number): string[] => [...el.querySelectorAll
 
 describe('edgesTable', () => {
   test('lists the matrix rows busiest first, ports as plain numbers, processes with their executable on hover', async () => {
-    const el = edgesTable(newDocument(), await matrixOf('skydive/two-agents.json'))
+    const el = edgesTable(newDocument(), await reportOf('skydive/two-agents.json'))
     expect(headers(el)).toEqual(['Protocol', 'Server host', 'Server IP', 'Port', 'Server process', 'Client host', 'Client IP', 'Client process', 'Connections', 'Matched by'])
     expect(column(el, 8)).toEqual(['12', '12', '2', '2', '2', '2', '2', '2', '2', '2', '1', '1'])
     expect(column(el, 3)[0]).toBe('12379')
@@ -16,13 +16,13 @@ describe('edgesTable', () => {
   })
 
   test('adds a bytes column when flows gave traffic, sortable by its value', () => {
-    const el = edgesTable(newDocument(), syntheticMatrix({hosts: 3, traffic: true}))
+    const el = edgesTable(newDocument(), aggregateMatrix(syntheticMatrix({hosts: 3, traffic: true})))
     expect(headers(el).at(-1)).toBe('Bytes')
     expect(el.querySelector('tbody td:last-child')?.getAttribute('data-v')).toMatch(/^\d+$/)
   })
 
   test('keeps the first rows only and says where the rest is', () => {
-    const el = edgesTable(newDocument(), syntheticMatrix({hosts: 30}), 10)
+    const el = edgesTable(newDocument(), aggregateMatrix(syntheticMatrix({hosts: 30}), {maxRows: 10}))
     expect(el.querySelectorAll('tbody tr')).toHaveLength(10)
     expect(el.querySelector('.table-tools span')?.textContent).toMatch(/^the first 10 of \d+ rows; `fm analyze --format csv` lists them all$/)
   })
@@ -30,7 +30,7 @@ describe('edgesTable', () => {
 
 describe('unmatchedTable', () => {
   test('lists client sockets with no server, hostile names as text, with the reason', async () => {
-    const el = unmatchedTable(newDocument(), await matrixOf('report/hostile/dump.json'))
+    const el = unmatchedTable(newDocument(), await reportOf('report/hostile/dump.json'))
     expect([...el.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent))).toEqual([
       ['"><img src=x onerror=alert(1)>', 'TCP', '10.0.0.2:51000', '10.0.0.9:5432', '{{constructor}}\u202e', 'ESTABLISHED', 'host-without-sockets'],
       ["=cmd|' /C calc'!A0", 'TCP', '10.0.0.1:50001', '8.8.8.8:53', "=cmd|' /C calc'!A0", 'ESTABLISHED', 'external'],

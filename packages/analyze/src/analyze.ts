@@ -3,7 +3,7 @@ import {rmSync, renameSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {cmp, errnoOf, FmError, isWriteFault, InputError, InterruptedError, OutputError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
-import {readCapture, sniffDump, type ReadProgress} from '@fm/ingest'
+import {inputName, readCapture, sniffDump, STDIN, type ReadProgress} from '@fm/ingest'
 import {copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
 import {emptyFlowStats, matchFlows} from './match-flows.js'
@@ -77,6 +77,7 @@ export const DEFAULT_STATES = ['ESTABLISHED']
  */
 export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   const states = opts.states
+  if (opts.inputs.filter((f) => f === STDIN).length > 1) throw new InputError(inputName(STDIN), 'given more than once: it can be read only once')
   const kinds = await Promise.all(opts.inputs.map(async (file) => ({file, kind: await sniffDump(file)})))
   const fromDb = kinds.filter((k) => k.kind === 'sqlite')
   if (fromDb.length > 0 && (kinds.length > 1 || opts.db)) {
@@ -104,8 +105,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
         }
         continue
       }
-      const id = store.addCapture({source: file, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
-      await store.loadPacked(id, untilAborted(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal), file)
+      const id = store.addCapture({source: inputName(file), format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
+      await store.loadPacked(id, untilAborted(readPacked(file, {worker: opts.readInWorker, onProgress}), opts.signal), inputName(file))
       await pause(opts.signal)
       store.finishLoad(id)
     }

@@ -1,5 +1,6 @@
 // The reading worker runs the built script (dist/read-worker.js): `npm test` builds first.
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {gzipSync} from 'node:zlib'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
@@ -43,6 +44,11 @@ describe('reading in a worker thread', () => {
   test.each([
     ['the real two-agent dump', () => [fixture('skydive/two-agents.json')]],
     ['a capture folder', () => [fixture('capture/two-agents')]],
+    ['a gzip-compressed dump', () => {
+      const gz = join(dir, 'two-agents.json.gz')
+      writeFileSync(gz, gzipSync(readFileSync(fixture('skydive/two-agents.json'))))
+      return [gz]
+    }],
     ['a generated deployment with flows', () => {
       const d = writeDeployment({hosts: 40, seed: 11, flows: true}, join(dir, 'gen'))
       return [d.dump, d.flows!]

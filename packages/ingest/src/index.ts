@@ -1,4 +1,4 @@
-export {sniffDump, readJsonDump, type ReadOptions, type ReadProgress, type DumpKind} from './read-dump.js'
+export {sniffDump, readJsonDump, inputName, STDIN, type ReadOptions, type ReadProgress, type DumpKind} from './read-dump.js'
 export {DumpScanner} from './scanner.js'
 export {locateJsonError} from './json-error.js'
 export {toSocket, toSockets, nodeToRecord, edgeToRecord, flowToRecord, elementToRecord, ShapeError} from './records.js'

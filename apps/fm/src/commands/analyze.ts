@@ -6,8 +6,10 @@ import {GroupMatrix} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, entrySelection, interruptible, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
 import {groupRowsOutput} from '../lib/group-output.js'
+import {readingLine} from '../lib/progress.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
+import {refuseMatrixCsv} from '../lib/read-observation.js'
 import {matrixStream} from '../lib/matrix-stream.js'
 import {ChunkedOutput, checkOutputs, writeAtomic} from '../lib/output.js'
 import {writeStdout} from '../lib/stdout.js'
@@ -41,17 +43,29 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
   static enableJsonFlag = true
 
   static args = {
-    dumps: Args.string({description: 'dump files, capture folders, or an fm database (none with --analyzer)', required: false}),
+    dumps: Args.string({description: 'dump files (gzip or not; - for standard input), capture folders, or an fm database (none with --analyzer)', required: false, ignoreStdin: true}),
   }
 
   static strict = false
 
   static flags = {
-    format: Flags.string({char: 'f', summary: 'Output format.', options: ['csv', 'json', 'dot', 'table', 'wide-csv', 'skydive'], default: 'csv', description: 'skydive (the original\'s): publish the matrix back into --analyzer, as fm publish does.'}),
+    format: Flags.string({char: 'f', summary: 'Output format.', options: ['csv', 'json', 'dot', 'table', 'wide-csv', 'skydive'], default: 'csv', description: 'skydive (the original\'s): publish the matrix back into --analyzer, as fm publish does. Not with --json, which prints the whole result as JSON.', exclusive: ['json']}),
     output: Flags.string({char: 'o', summary: 'Write the output to this file instead of stdout.'}),
     db: Flags.string({summary: 'Keep the SQLite database at this path (see README for its tables).'}),
-    'list-no-peers': Flags.boolean({summary: 'Print the client sockets that found no server, with the reason, instead of the matrix.'}),
-    'list-ambiguities': Flags.boolean({summary: 'Print the client sockets whose server could be on more than one host, the one chosen and why, instead of the matrix.', exclusive: ['list-no-peers']}),
+    'list-no-peers': Flags.boolean({
+      summary: 'Print the client sockets that found no server, with the reason, instead of the matrix.',
+      description: 'As CSV, or JSON with --format json (--json prints them within the whole result).',
+      exclusive: ['json'],
+      // the list is CSV or JSON: any other --format would be silently ignored
+      relationships: [{type: 'none', flags: [{name: 'format', when: async (f) => !['csv', 'json'].includes(f.format as string)}]}],
+    }),
+    'list-ambiguities': Flags.boolean({
+      summary: 'Print the client sockets whose server could be on more than one host, the one chosen and why, instead of the matrix.',
+      description: 'As CSV, or JSON with --format json (--json prints them within the whole result).',
+      exclusive: ['json', 'list-no-peers'],
+      // the list is CSV or JSON: any other --format would be silently ignored
+      relationships: [{type: 'none', flags: [{name: 'format', when: async (f) => !['csv', 'json'].includes(f.format as string)}]}],
+    }),
     ...matchFlags,
     ...selectFlags,
     by: Flags.string({summary: 'Level of the rows: host (each matrix entry) or group (summed between the groups and services of --groups; csv, json or table).', options: ['host', 'group'], default: 'host'}),
@@ -65,9 +79,10 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const {argv, flags} = await this.parse(Analyze)
     const progress = this.progress()
     const dumps = argv as string[]
-    if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.'])
+    if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.', 'To read standard input, give -: gzip -dc dump.json.gz | fm analyze -'])
+    refuseMatrixCsv(dumps, 'analyze')
     checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})
-    if (!flags.analyzer && (flags.at || flags.duration || flags.username || flags.ssl)) throw new UsageError('--at, --duration, --username and --ssl apply to a live analyzer: add --analyzer HOST:PORT')
+    if (flags.analyzer && dumps.length > 0) throw new UsageError('give dumps or --analyzer, not both: fm analyze reads one or the other', [`To add a live capture to dumps: fm capture --analyzer ${flags.analyzer} --out site && fm analyze site ${dumps.join(' ')}`])
     // Every output (and --list-no-peers, --list-ambiguities) is written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.
     const needs = analysisNeeds({format: flags.format, json: this.jsonEnabled(), listNoPeers: flags['list-no-peers'], listAmbiguities: flags['list-ambiguities']})
@@ -94,7 +109,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
       select: selection?.select,
       ...(byGroup ? {onEntry: (e) => byGroup.add(e), evidenceLimit: 0, lists: false} : {}),
       onProgress: (p) => {
-        if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB, ${p.records} records`)
+        if (p.phase === 'read') progress(readingLine(p))
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     })

@@ -28,7 +28,7 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
   static enableJsonFlag = true
 
   static args = {
-    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true}),
+    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true, ignoreStdin: true}),
   }
 
   static strict = false

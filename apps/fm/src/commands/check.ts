@@ -35,7 +35,7 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
   static enableJsonFlag = true
 
   static args = {
-    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true}),
+    inputs: Args.string({description: 'dumps, capture folders, fm databases or matrix CSVs', required: true, ignoreStdin: true}),
   }
 
   static strict = false

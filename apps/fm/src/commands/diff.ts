@@ -29,8 +29,8 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
   static enableJsonFlag = true
 
   static args = {
-    a: Args.string({description: 'the earlier observation: dump, capture folder, fm database or matrix CSV', required: true}),
-    b: Args.string({description: 'the later observation', required: true}),
+    a: Args.string({description: 'the earlier observation: dump, capture folder, fm database or matrix CSV', required: true, ignoreStdin: true}),
+    b: Args.string({description: 'the later observation', required: true, ignoreStdin: true}),
   }
 
   static flags = {

@@ -25,7 +25,7 @@ Exit codes: 3 when the analyzer cannot be reached or refuses the login or the we
   static enableJsonFlag = true
 
   static args = {
-    inputs: Args.string({description: 'dump files, capture folders, or an fm database (none with --delete)', required: false}),
+    inputs: Args.string({description: 'dump files, capture folders, or an fm database (none with --delete)', required: false, ignoreStdin: true}),
   }
 
   static strict = false

@@ -1,11 +1,15 @@
+import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import {UsageError, type UnmatchedSocket} from '@fm/model'
-import {buildReport, type ReportFormat} from '@fm/report'
+import {UsageError} from '@fm/model'
+import {buildReport, reportAggregator, type ReportFormat} from '@fm/report'
 import {FmCommand} from '../lib/base-command.js'
+import {readingLine} from '../lib/progress.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags, withInterrupt} from '../lib/flags.js'
 import {checkOutputs, writeAtomic} from '../lib/output.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
+import {reportTarget} from '../lib/report-target.js'
+import {refuseMatrixCsv} from '../lib/read-observation.js'
 
 export interface ReportResult {
   out: string
@@ -26,6 +30,7 @@ Large deployments are aggregated so the page stays readable and small: processes
 
   static examples = [
     {description: 'The HTML report of the bundled dump', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json --out report.html'},
+    {description: 'With no --out: two-agents.report.html in the current folder', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json'},
     {description: 'Rows and columns by service rather than by host', command: '<%= config.bin %> <%= command.id %> dump.json --out report.html --group-by service --title "prod, Monday"'},
     {description: 'The graph picture alone, circular layout, as PNG', command: '<%= config.bin %> <%= command.id %> dump.json --format render --engine circo --out graph.png'},
     {description: 'From a database kept by fm analyze --db', command: '<%= config.bin %> <%= command.id %> flows.db --out report.html'},
@@ -35,13 +40,13 @@ Large deployments are aggregated so the page stays readable and small: processes
   static enableJsonFlag = true
 
   static args = {
-    inputs: Args.string({description: 'dump files, capture folders, or an fm database', required: true}),
+    inputs: Args.string({description: 'dump files (gzip or not; - for standard input), capture folders, or an fm database', required: true, ignoreStdin: true}),
   }
 
   static strict = false
 
   static flags = {
-    out: Flags.string({char: 'o', summary: 'File to write (written atomically).', required: true}),
+    out: Flags.string({char: 'o', summary: 'File to write (written atomically). Default: NAME.report.html (or .svg, .dot) in the current folder, NAME from the first input.', description: 'Its extension must fit --format: .html for html, .svg for svg or render, .png for render, .dot for dot.'}),
     title: Flags.string({summary: 'Title of the report.'}),
     'group-by': Flags.string({summary: 'Rows and columns of the matrix: processes grouped by host, or services.', options: ['host', 'service'], default: 'host'}),
     format: Flags.string({char: 'f', summary: 'html: the report; svg: the matrix alone; dot: the graph source; render: the graph picture.', options: ['html', 'svg', 'dot', 'render'], default: 'html'}),
@@ -55,33 +60,36 @@ Large deployments are aggregated so the page stays readable and small: processes
 
   async run(): Promise<ReportResult> {
     const {argv, flags} = await this.parse(Report)
-    checkOutputs(argv as string[], {'--out': flags.out})
-    const selection = entrySelection(flags)
     const format = flags.format as ReportFormat
-    const png = /\.png$/i.test(flags.out)
-    if (png && format !== 'render') throw new UsageError('only --format render writes PNG', ['add --format render, or name the output .html/.svg/.dot'])
+    refuseMatrixCsv(argv as string[], 'report')
+    const target = reportTarget(flags.out, format, argv as string[])
+    checkOutputs(argv as string[], {'--out': target.out})
+    const selection = entrySelection(flags)
+    const png = target.picture === 'png'
     const progress = this.progress()
-    // The report lists unmatched sockets but shows ambiguities only as a count: the list of
-    // ambiguities (hundreds of thousands on a large deployment) is never built.
-    const unmatched: UnmatchedSocket[] = []
+    // The matrix and the unmatched sockets stream into the report's aggregate, which keeps only
+    // what the page draws; ambiguities are only counted, their list is never built.
+    const agg = reportAggregator()
     // Ctrl-C stops the analysis at its next step and removes its temporary database (exit 130)
-    const matrix = await withInterrupt((signal) => withRedactedInputs(argv as string[], flags, {toolVersion: this.config.version, signal, onProgress: progress}, (inputs) => analyze({
+    await withInterrupt((signal) => withRedactedInputs(argv as string[], flags, {toolVersion: this.config.version, signal, onProgress: progress}, (inputs) => analyze({
       inputs,
       signal,
       states: parseStates(flags.states),
       select: selection?.select,
       evidenceLimit: 0,
       lists: false,
-      onUnmatched: (u) => unmatched.push(u),
+      onHead: agg.onHead,
+      onEntry: agg.onEntry,
+      onUnmatched: agg.onUnmatched,
       useFlows: flags['use-flows'],
       onProgress: (p) => {
-        if (p.phase === 'read') progress(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
+        if (p.phase === 'read') progress(readingLine({...p, records: undefined}))
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
       },
     })))
-    matrix.unmatched = unmatched
     noteSelection(selection)
-    const data = await buildReport(matrix, format, {
+    const report = agg.result()
+    const data = await buildReport(report, format, {
       title: flags.title,
       groupBy: flags['group-by'] as 'host' | 'service',
       engine: flags.engine as 'dot' | 'circo' | 'neato',
@@ -91,9 +99,9 @@ Large deployments are aggregated so the page stays readable and small: processes
       onProgress: progress,
     })
     progress.done()
-    writeAtomic(flags.out, data)
+    writeAtomic(target.out, data)
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
-    this.log(`wrote ${flags.out} (${format}${png ? ', png' : ''}, ${(bytes / 1024).toFixed(1)} KiB)`)
-    return {out: flags.out, format, bytes, hosts: matrix.stats.hosts, entries: matrix.entries.length}
+    this.log(`wrote ${target.defaulted ? resolve(target.out) : target.out} (${format}${png ? ', png' : ''}, ${(bytes / 1024).toFixed(1)} KiB)${target.defaulted ? ': no --out given, so named after the input in the current folder' : ''}`)
+    return {out: target.out, format, bytes, hosts: report.head.stats.hosts, entries: report.entries}
   }
 }

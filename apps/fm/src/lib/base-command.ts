@@ -2,6 +2,7 @@ import {Command} from '@oclif/core'
 import {FmError, OutputError} from '@fm/model'
 import {printable} from '@fm/render'
 import {EXIT, presentError} from './errors.js'
+import {progressFlags, progressReporter, type Progress} from './progress.js'
 
 /**
  * Every fm command extends this: it maps the libraries' typed errors to one clear line and
@@ -12,6 +13,11 @@ export abstract class FmCommand extends Command {
     if (!(err instanceof FmError)) {
       // oclif's own parse errors (unknown flag, missing argument) are usage errors
       if (err.oclif && err.oclif.exit === undefined) err.oclif.exit = 2
+      // under --json a refused flag is one JSON error like fm's own (oclif would print its whole parse state)
+      if (err.oclif?.exit === 2 && this.jsonEnabled()) {
+        this.logJson({error: {message: err.message, exitCode: 2, suggestions: []}})
+        return this.exit(2)
+      }
       return super.catch(err)
     }
     // the reader of stdout went away (`fm analyze | head`): nothing to say, to no one
@@ -27,20 +33,18 @@ export abstract class FmCommand extends Command {
     return this.exit(exitCode)
   }
 
-  /** Draws library progress on stderr, only when stderr is a terminal; stdout stays clean. */
-  protected progress(): ((line: string) => void) & {done: () => void} {
-    const tty = process.stderr.isTTY === true && !this.jsonEnabled()
-    let last = 0
-    const draw = ((line: string) => {
-      if (!tty) return
-      const now = Date.now()
-      if (now - last < 100) return
-      last = now
-      process.stderr.write(`\r\u001b[2K${line.slice(0, (process.stderr.columns ?? 80) - 1)}`)
-    }) as ((line: string) => void) & {done: () => void}
-    draw.done = () => {
-      if (tty) process.stderr.write('\r\u001b[2K')
-    }
-    return draw
+  /** --progress and --quiet, on every command. */
+  static baseFlags = progressFlags
+
+  /**
+   * Draws library progress on stderr (stdout stays clean): live on a terminal, plain lines with
+   * --progress when stderr is a log, nothing with --quiet or --json.
+   */
+  protected progress(): Progress {
+    // the flags were parsed and checked by the command; they are plain booleans of every command
+    const given = this.argv.includes('--') ? this.argv.slice(0, this.argv.indexOf('--')) : this.argv
+    const tty = process.stderr.isTTY === true
+    const mode = this.jsonEnabled() || given.includes('--quiet') ? 'off' : tty ? 'live' : given.includes('--progress') ? 'lines' : 'off'
+    return progressReporter({mode, write: (t) => void process.stderr.write(t), columns: process.stderr.columns})
   }
 }

@@ -96,18 +96,18 @@ export const analyzerAddress = {summary: 'Skydive analyzer address, HOST:PORT (p
  */
 export const analyzerFlags = {
   analyzer: Flags.string(analyzerAddress),
-  username: Flags.string({summary: 'Log in as this user (the analyzer has authentication on).'}),
+  username: Flags.string({summary: 'Log in as this user (the analyzer has authentication on).', dependsOn: ['analyzer']}),
   password: Flags.string({summary: 'Password for --username. Prefer FM_PASSWORD or the prompt: a flag shows in ps and shell history.', env: 'FM_PASSWORD'}),
-  ssl: Flags.boolean({summary: 'Talk to the analyzer over https.'}),
-  insecure: Flags.boolean({summary: 'With --ssl, do not verify the analyzer\'s certificate.'}),
-  ca: Flags.string({summary: 'With --ssl, trust the CA certificates in this PEM file.', helpValue: 'FILE'}),
+  ssl: Flags.boolean({summary: 'Talk to the analyzer over https.', dependsOn: ['analyzer']}),
+  insecure: Flags.boolean({summary: 'With --ssl, do not verify the analyzer\'s certificate.', dependsOn: ['analyzer']}),
+  ca: Flags.string({summary: 'With --ssl, trust the CA certificates in this PEM file.', helpValue: 'FILE', dependsOn: ['analyzer']}),
   timeout: Flags.integer({summary: 'Seconds without any byte from the analyzer before giving up.', default: 120, min: 1}),
 }
 
 /** The Gremlin time context and flow options of the original tool. */
 export const captureQueryFlags = {
-  at: Flags.string({summary: 'Query the topology as it was at this time: a Go duration (-10m), a Unix timestamp or an RFC 1123 date.'}),
-  duration: Flags.integer({summary: 'With --at, seconds of history to look at.', min: 1}),
+  at: Flags.string({summary: 'Query the topology as it was at this time: a Go duration (-10m), a Unix timestamp or an RFC 1123 date.', dependsOn: ['analyzer']}),
+  duration: Flags.integer({summary: 'With --at, seconds of history to look at.', min: 1, dependsOn: ['analyzer']}),
   'use-flows': Flags.boolean({summary: 'Also capture flows with a transport layer, and the sockets at their ends.'}),
 }
 
@@ -120,43 +120,23 @@ type AnalyzerFlagValues = {analyzer?: string; username?: string; password?: stri
 export async function analyzerConnection(flags: AnalyzerFlagValues & {analyzer: string}): Promise<ConnectionOptions> {
   let password = flags.password
   if (flags.username !== undefined && password === undefined && process.stdin.isTTY && process.stderr.isTTY) {
-    password = await promptPassword(`Password for ${flags.username} at ${flags.analyzer}: `)
+    password = await promptPassword(`Password for ${flags.username} at ${flags.analyzer}:`)
   }
   return {analyzer: flags.analyzer, username: flags.username, password, ssl: flags.ssl, insecure: flags.insecure, ca: flags.ca, timeoutSeconds: flags.timeout}
 }
 
-/** Reads a line from the terminal without echoing it. */
-function promptPassword(question: string): Promise<string> {
-  const stdin = process.stdin
-  // raw mode first: whatever is typed once the question shows must not echo
-  stdin.setRawMode(true)
-  process.stderr.write(question)
-  stdin.setEncoding('utf8')
-  stdin.resume()
-  return new Promise((resolve, reject) => {
-    let text = ''
-    const finish = (): void => {
-      stdin.off('data', onData)
-      stdin.setRawMode(false)
-      stdin.pause()
-      process.stderr.write('\n')
-    }
-    const onData = (s: string): void => {
-      for (const ch of s) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
-          finish()
-          return resolve(text)
-        }
-        if (ch === '\u0003') {
-          finish()
-          return reject(new InterruptedError('interrupted at the password prompt'))
-        }
-        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1)
-        else text += ch
-      }
-    }
-    stdin.on('data', onData)
-  })
+/**
+ * Asks on the terminal (stderr: stdout is data) without echoing; a real line editor, so arrow
+ * keys and other escape sequences never end up in the password. Ctrl-C stops the run (130).
+ */
+async function promptPassword(question: string): Promise<string> {
+  const {default: password} = await import('@inquirer/password')
+  try {
+    return await password({message: question, mask: false}, {input: process.stdin, output: process.stderr})
+  } catch (e) {
+    if ((e as Error).name === 'ExitPromptError') throw new InterruptedError('interrupted at the password prompt')
+    throw e
+  }
 }
 
 /** An AbortSignal raised by Ctrl-C (or a polite kill) while a capture runs, so it can clean up before exiting. */

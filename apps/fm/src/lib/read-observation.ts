@@ -4,6 +4,9 @@ import {appendCaptures, isMatrixCsv, parseMatrixCsv, renumberEntry} from '@fm/ba
 import {InputError, type CaptureInfo, type HostListening, type MatrixEntry} from '@fm/model'
 import {withInterrupt} from './flags.js'
 import {withRedactedInputs} from './redact-inputs.js'
+import {STDIN} from '@fm/ingest'
+import {UsageError} from '@fm/model'
+import {readingLine} from './progress.js'
 
 export interface ReadObservationOptions {
   states?: string[] | 'any'
@@ -49,7 +52,7 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
       },
       onEntry: (e) => opts.onEntry(renumberEntry(e, ids, own)),
       onProgress: (p) => {
-        if (p.phase === 'read') opts.onProgress?.(`reading ${p.file}: ${(p.bytesRead / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB`)
+        if (p.phase === 'read') opts.onProgress?.(readingLine({...p, records: undefined}))
         else if (p.phase === 'match') opts.onProgress?.(`matching capture ${p.capture} of ${p.captures}`)
       },
     })))
@@ -65,7 +68,21 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
   return captures
 }
 
+/**
+ * fm analyze and fm report match sockets: a matrix CSV has only the matched connections left,
+ * so it is refused with what to do instead (diff, baseline and check compare CSVs).
+ */
+export function refuseMatrixCsv(inputs: string[], command: string): void {
+  const csv = inputs.find(isCsvFile)
+  if (csv === undefined) return
+  throw new UsageError(`${csv} is a matrix CSV: it holds the matched connections, not the sockets fm ${command} matches`, [
+    'Give the dump or capture folder the CSV was made from.',
+    `Compare matrix CSVs with fm diff A.csv B.csv, or check one with fm check ${csv} --baseline baseline.yaml.`,
+  ])
+}
+
 function isCsvFile(file: string): boolean {
+  if (file === STDIN) return false // read as a dump: what is read from a pipe cannot be looked at twice
   let fd: number
   try {
     if (!statSync(file).isFile()) return false

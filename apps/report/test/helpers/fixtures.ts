@@ -2,6 +2,7 @@ import {fileURLToPath} from 'node:url'
 import {JSDOM} from 'jsdom'
 import {analyze} from '@fm/analyze'
 import type {Matrix} from '@fm/model'
+import {reportAggregator, type ReportData, type ReportLimits} from '@fm/report'
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 export const fixture = (p: string): string => `${REPO}fixtures/${p}`
@@ -13,6 +14,19 @@ export function matrixOf(dump: string): Promise<Matrix> {
   if (!m) cache.set(dump, (m = analyze({inputs: [fixture(dump)]})))
   return m
 }
+
+/** The report's aggregate of a committed dump, streamed from analyze as `fm report` does. */
+export function reportOf(dump: string, limits: Partial<ReportLimits> = {}): Promise<ReportData> {
+  const key = JSON.stringify([dump, limits])
+  let r = reports.get(key)
+  if (!r) {
+    const agg = reportAggregator(limits)
+    r = analyze({inputs: [fixture(dump)], evidenceLimit: 0, lists: false, onHead: agg.onHead, onEntry: agg.onEntry, onUnmatched: agg.onUnmatched}).then(() => agg.result())
+    reports.set(key, r)
+  }
+  return r
+}
+const reports = new Map<string, Promise<ReportData>>()
 
 /** A fresh document, as the report writer would create. */
 export function newDocument(): Document {

@@ -1,4 +1,4 @@
-import type {Matrix, MatrixEntry, UnmatchedSocket} from '@fm/model'
+import type {Matrix, MatrixEntry, MatrixHead, UnmatchedSocket} from '@fm/model'
 import {rng} from '../../../../tools/gen/src/rng.js'
 
 const SERVICES = [
@@ -76,5 +76,40 @@ export function syntheticMatrix(opts: {hosts: number; seed?: number; traffic?: b
     entries,
     unmatched,
     ambiguities: [],
+  }
+}
+
+/** The head of a synthetic matrix of `hosts` hosts (counts only, no lists). */
+export function syntheticHead(hosts: number): MatrixHead {
+  const {entries: _e, unmatched: _u, ambiguities: _a, ...head} = syntheticMatrix({hosts: 0})
+  return {...head, stats: {...head.stats, hosts}}
+}
+
+/**
+ * `entries` distinct matrix entries made one at a time, never held: `hosts` hosts each running
+ * `services` services, every (host, service) a client and a server within each cycle of
+ * hosts × services entries, so whatever the report aggregates stops growing after one cycle
+ * while the rows keep coming (each has its own client address).
+ */
+export function* syntheticEntries(opts: {entries: number; hosts?: number; services?: number}): Generator<MatrixEntry> {
+  const hosts = opts.hosts ?? 200
+  const services = Math.min(opts.services ?? 20, SERVICES.length)
+  const cycle = hosts * services
+  const host = (i: number): string => `host-${String(i).padStart(5, '0')}.example.net`
+  const methods: MatrixEntry['methods'] = ['socket']
+  for (let i = 0; i < opts.entries; i++) {
+    const c = i % cycle
+    const s = (c * 7919) % cycle // a bijection of the cycle: 7919 is prime, coprime with it
+    const client = SERVICES[Math.floor(c / hosts)]
+    const server = SERVICES[Math.floor(s / hosts)]
+    yield {
+      protocol: 'TCP',
+      server: {host: host(s % hosts), ip: `10.1.${(s % hosts) >> 8}.${(s % hosts) & 255}`, port: 1000 + Math.floor(s / hosts), process: `/usr/bin/${server}`, name: server},
+      client: {host: host(c % hosts), ip: `10.${128 + ((i >> 16) & 127)}.${(i >> 8) & 255}.${i & 255}`, process: `/usr/bin/${client}`, name: client},
+      connections: 1 + (i % 17),
+      methods,
+      seen: 1,
+      evidence: [],
+    }
   }
 }

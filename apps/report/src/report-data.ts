@@ -1,0 +1,80 @@
+import type {MatrixEntry, MatrixHead, UnmatchedSocket} from '@fm/model'
+
+/** How much the report draws before it aggregates (see README: scale). */
+export interface ReportLimits {
+  /** Rows and columns of the matrix heatmap (at least 2). */
+  maxUnits: number
+  /** Service groups of the chord diagram. */
+  maxGroups: number
+  /** Process nodes of the host-clustered graph before it is drawn by service. */
+  maxNodes: number
+  /** Rows of the edges and unmatched tables. */
+  maxRows: number
+  /** Rows of the most frequent unmatched remote endpoints. */
+  maxRemotes: number
+}
+
+export const DEFAULT_LIMITS: ReportLimits = {maxUnits: 60, maxGroups: 20, maxNodes: 120, maxRows: 1000, maxRemotes: 15}
+
+/** Connections from one client unit to one server unit (processes, hosts or services). */
+export interface GridCell {
+  connections: number
+  /** Bytes both ways from flows, null when no entry of the cell has traffic. */
+  bytes: number | null
+  entries: number
+  /** Connections per protocol and server port. */
+  ports: Map<string, Map<number, number>>
+}
+
+/** Clients × servers at one level: totals per unit on each side, and the cells that talk. */
+export interface UnitGrid {
+  rows: Map<string, number>
+  cols: Map<string, number>
+  /** row unit → column unit → cell */
+  cells: Map<string, Map<string, GridCell>>
+}
+
+export interface RemoteCount {
+  /** `PROTO addr:port` (IPv6 in brackets). */
+  key: string
+  sockets: number
+  /** The reason of the first socket to that endpoint. */
+  reason: string
+}
+
+/**
+ * Everything the report draws, aggregated while the matrix streamed by: its size depends on the
+ * limits, the hosts, the services and the unmatched remote endpoints, never on the number of
+ * matrix rows or unmatched sockets.
+ */
+export interface ReportData {
+  head: MatrixHead
+  limits: ReportLimits
+  /** Matrix rows. */
+  entries: number
+  /** Whether any entry carries traffic from flows. */
+  hasTraffic: boolean
+  /** Distinct hosts at either end of an entry. */
+  hosts: number
+  /** Distinct processes (host, executable, name) at either end of an entry. */
+  processes: number
+  /** Units are `JSON.stringify([host, service])`; null when either side has more than `maxUnits`. */
+  processGrid: UnitGrid | null
+  /** Units are hosts; null when either side has more than `maxUnits`. */
+  hostGrid: UnitGrid | null
+  /** Units are services (process names, summed over hosts); never cut. */
+  serviceGrid: UnitGrid
+  /** One entry per edge of the host-clustered graph, connections summed; null past `maxNodes` processes. */
+  graphEdges: MatrixEntry[] | null
+  /** The busiest `maxRows` entries, in the order the table shows them. */
+  topEntries: MatrixEntry[]
+  unmatched: {
+    total: number
+    /** The first `maxRows`, in the analysis' order. */
+    first: UnmatchedSocket[]
+    /** The most frequent remote endpoints, at most `maxRemotes`, busiest first. */
+    remotes: RemoteCount[]
+    /** Distinct remote endpoints. */
+    remoteCount: number
+  }
+}

@@ -1,0 +1,101 @@
+import {spawnSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+import {fc, test as prop} from '@fast-check/vitest'
+import {JSDOM} from 'jsdom'
+import {describe, expect, test} from 'vitest'
+import {aggregateMatrix, boundedTop, edgesTable, graphDot, matrixSvg, reportAggregator, reportHtml} from '@fm/report'
+import {newDocument} from './helpers/fixtures.js'
+import {syntheticEntries, syntheticHead, syntheticMatrix} from './helpers/synthetic-matrix.js'
+
+describe('boundedTop', () => {
+  test.for([
+    {items: [5, 1, 4, 2, 3], limit: 2, top: [1, 2]},
+    {items: [1, 1, 1], limit: 2, top: [1, 1]},
+    {items: [3, 2], limit: 5, top: [2, 3]},
+    {items: [3, 2], limit: 0, top: []},
+    {items: [], limit: 3, top: []},
+  ])('keeps $top of $items with room for $limit', ({items, limit, top}) => {
+    const t = boundedTop(limit, (a: number, b: number) => a - b)
+    for (const x of items) t.push(x)
+    expect(t.sorted()).toEqual(top)
+    expect(t.size).toBe(top.length)
+  })
+
+  prop.prop([fc.array(fc.integer({min: 0, max: 50})), fc.nat(20)])('is the head of the whole stream sorted, and never holds more than its limit', (items, limit) => {
+    const t = boundedTop(limit, (a: number, b: number) => a - b)
+    for (const x of items) {
+      t.push(x)
+      expect(t.size).toBeLessThanOrEqual(limit)
+    }
+    expect(t.sorted()).toEqual([...items].sort((a, b) => a - b).slice(0, limit))
+  })
+})
+
+describe('reportAggregator', () => {
+  test('holds no more after ten times the entries: its state grows with hosts and services, not rows', () => {
+    const agg = reportAggregator()
+    agg.onHead(syntheticHead(200))
+    const cycle = 200 * 20
+    let afterOneCycle = 0
+    let i = 0
+    for (const e of syntheticEntries({entries: 10 * cycle})) {
+      agg.onEntry(e)
+      if (++i === cycle) afterOneCycle = agg.heldItems()
+    }
+    expect(afterOneCycle).toBeGreaterThan(0)
+    expect(agg.heldItems()).toBe(afterOneCycle)
+    const data = agg.result()
+    expect(data).toMatchObject({entries: 10 * cycle, hosts: 200, processes: 200 * 20, processGrid: null, hostGrid: null, graphEdges: null})
+    expect(data.topEntries).toHaveLength(1000)
+  })
+
+  test('keeps the first unmatched sockets and counts the rest per remote endpoint', () => {
+    const m = syntheticMatrix({hosts: 400, seed: 5})
+    const data = aggregateMatrix(m, {maxRows: 7, maxRemotes: 3})
+    expect(data.unmatched.first).toEqual(m.unmatched.slice(0, 7))
+    expect(data.unmatched.total).toBe(m.unmatched.length)
+    expect(data.unmatched.remotes).toHaveLength(3)
+    expect(data.unmatched.remotes.reduce((t, r) => t + r.sockets, 0)).toBeLessThanOrEqual(m.unmatched.length)
+    expect(data.unmatched.remoteCount).toBe(new Set(m.unmatched.map((u) => `${u.socket.remoteAddress}:${u.socket.remotePort}`)).size)
+  })
+
+  test('draws the whole page from 100,000 streamed rows, holding only its budgets', async () => {
+    const agg = reportAggregator()
+    agg.onHead(syntheticHead(200))
+    for (const e of syntheticEntries({entries: 100_000, services: 8})) agg.onEntry(e)
+    const {document} = new JSDOM(await reportHtml(agg.result())).window
+    expect(document.querySelector('#edges-section .table-tools span')?.textContent).toBe('the first 1,000 of 100,000 rows; `fm analyze --format csv` lists them all')
+    expect(document.querySelector('#matrix .note')?.textContent).toMatch(/^200 hosts do not fit a readable matrix/)
+    expect(document.querySelector('#graph .note')?.textContent).toMatch(/^1,600 processes do not fit/)
+    expect(document.querySelectorAll('svg.fm-matrix rect.cell').length).toBeGreaterThan(0)
+  })
+
+  prop.prop([fc.shuffledSubarray(syntheticMatrix({hosts: 30, seed: 9, traffic: true}).entries, {minLength: 1}), fc.constantFrom('host', 'service' as const)], {numRuns: 10})('does not depend on the order the entries stream in', async (entries, groupBy) => {
+    const m = syntheticMatrix({hosts: 0})
+    const a = aggregateMatrix({...m, entries}, {maxRows: 50, maxUnits: 12})
+    const b = aggregateMatrix({...m, entries: [...entries].reverse()}, {maxRows: 50, maxUnits: 12})
+    expect(await matrixSvg(b, {groupBy, metric: 'bytes'})).toBe(await matrixSvg(a, {groupBy, metric: 'bytes'}))
+    expect(graphDot(b)).toEqual(graphDot(a))
+    expect(edgesTable(newDocument(), b).outerHTML).toBe(edgesTable(newDocument(), a).outerHTML)
+  })
+})
+
+describe('a streamed matrix larger than a whole-matrix report survives', () => {
+  // 250,000 entries take ~55 MB as objects: a heap capped at 32 MB holds the aggregate, not them.
+  const child = fileURLToPath(new URL('./helpers/stream-report-child.ts', import.meta.url))
+  const run = (...args: string[]): ReturnType<typeof spawnSync> =>
+    spawnSync(process.execPath, ['--max-old-space-size=32', '--import', 'tsx', child, '250000', ...args], {encoding: 'utf8', timeout: 120_000})
+
+  test('aggregates in a 32 MB heap', () => {
+    const r = run()
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(JSON.parse(String(r.stdout))).toMatchObject({entries: 250_000, shown: 1000, kept: 0})
+  })
+
+  test('while keeping the entries in the same heap runs out of memory', () => {
+    const r = run('hold')
+    expect(r.status).not.toBe(0)
+    expect(String(r.stderr)).toMatch(/heap out of memory/)
+  })
+})
