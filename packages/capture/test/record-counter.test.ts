@@ -62,11 +62,14 @@ describe('RecordCounter', () => {
   })
 })
 
-/** A G response of 8 hosts whose own strings (process path, a description) are all `text`. */
+/**
+ * A G response of 8 hosts whose long strings (a description, a note on the socket) are all
+ * `text`: fields fm reads past without keeping them, since kept text over 4,096 characters is refused.
+ */
 function graphOf(text: string): Buffer {
   const nodes = Array.from({length: 8}, (_, h) => ({
     ID: `host-${h}`, Host: `h${h}`,
-    Metadata: {Type: 'host', Name: `h${h}`, Description: text, Sockets: [{LocalAddress: '10.0.0.1', LocalPort: 80, RemoteAddress: '0.0.0.0', RemotePort: 0, Protocol: 'TCP', State: 'LISTEN', Process: text, Pid: 1, Name: 'srv'}]},
+    Metadata: {Type: 'host', Name: `h${h}`, Description: text, Sockets: [{LocalAddress: '10.0.0.1', LocalPort: 80, RemoteAddress: '0.0.0.0', RemotePort: 0, Protocol: 'TCP', State: 'LISTEN', Process: '/usr/sbin/srv', Pid: 1, Name: 'srv', Note: text}]},
   }))
   return Buffer.from(JSON.stringify([{Nodes: nodes, Edges: []}]))
 }

@@ -51,10 +51,36 @@ export async function sniffDump(file: string): Promise<DumpKind> {
   // a regular file of size 0 may still have content (/proc files): read its start to know
   const {head, gzip} = await readHead(file)
   if (head.length === 0) throw new InputError(file, gzip ? 'empty once decompressed: expected a Skydive JSON response' : 'empty file: expected a Skydive JSON response')
-  // white space may run past the head: then the reader, not the sniffer, finds what follows
-  const kind = classifyHead(file, head, head.length < HEAD)
+  // white space may run past the head: then what follows it is looked at
+  const kind = head.length === HEAD && isWhiteSpace(head) ? await classifyAfterWhiteSpace(file) : classifyHead(file, head, true)
   if (kind === 'sqlite' && gzip) throw new InputError(file, 'a gzip-compressed SQLite database: fm reads databases uncompressed', [`gzip -dc ${file} > flows.db`])
   return kind
+}
+
+const isWhite = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
+
+/** Whether a head holds only white space (after a byte-order mark). */
+function isWhiteSpace(buf: Buffer): boolean {
+  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0
+  while (i < buf.length && isWhite(buf[i])) i++
+  return i === buf.length
+}
+
+/** Reads on through white space of any length, then classifies the first other byte like classifyHead. */
+async function classifyAfterWhiteSpace(file: string): Promise<DumpKind> {
+  let base = 0
+  for await (const chunk of readBytes(file)) {
+    let i = base === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0
+    while (i < chunk.length && isWhite(chunk[i])) i++
+    if (i < chunk.length) {
+      const b = chunk[i]
+      if (b === 0) throw new InputError(inputName(file), `binary data at byte ${base + i}: expected a Skydive JSON response`)
+      if (b !== 0x5b && b !== 0x7b) throw new InputError(inputName(file), `not JSON at byte ${base + i}: expected '[' or '{' (a Skydive response), got ${JSON.stringify(String.fromCharCode(b))}`)
+      return 'json'
+    }
+    base += chunk.length
+  }
+  throw new InputError(inputName(file), 'only white space: expected a Skydive JSON response')
 }
 
 /** The first bytes of a file, decompressed when it is gzip. */

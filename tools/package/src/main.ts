@@ -179,6 +179,8 @@ function buildCaptureExecutable(app: Pkg): void {
     join(APP, 'dist/single/capture.js'),
     '--bundle', '--platform=node', '--format=cjs', `--target=node${process.versions.node.split('.')[0]}`, '--log-level=error',
     `--define:FM_VERSION=${JSON.stringify(app.version)}`,
+    // the collector script is a file beside @fm/collect's code: the executable carries its text
+    `--define:FM_COLLECTOR_SCRIPT=${JSON.stringify(readFileSync(join(ROOT, 'packages/collect/collector/fm-collect.sh'), 'utf8'))}`,
     // reached only through imports the capture never calls (the report's renderers, oclif's TypeScript loader)
     ...['@resvg/resvg-js', '@hpcc-js/wasm-graphviz', 'better-sqlite3', 'jsdom', 'typescript'].map((m) => `--external:${m}`),
     // the embedded require() loads only built-in modules and warns on any other name, even when

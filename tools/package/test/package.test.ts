@@ -116,7 +116,7 @@ describe('release/fm-capture, with an empty PATH', () => {
   test('refuses a missing --out as a usage error (exit 2)', () => {
     const r = run(CAPTURE, ['--analyzer', '127.0.0.1:9'], {env: bare})
     expect(r.status).toBe(2)
-    expect(r.stderr).toContain('Missing required flag out')
+    expect(r.stderr).toContain('--out PATH is required')
   })
 
   test('writes the capture folder the repo\'s fm capture writes (but for its times)', async () => {

@@ -54,7 +54,7 @@ Without Skydive: --ssh HOSTS runs fm's read-only collector (a POSIX sh script th
       if (!this.jsonEnabled()) process.stdout.write(collectorScript())
       return {collector: collectorScript()}
     }
-    if (!flags.out) this.error('--out PATH is required: the capture folder to create', {exit: 2})
+    if (flags.out === undefined) this.error('--out PATH is required: the capture folder to create', {exit: 2})
     if (flags.ssh !== undefined || flags.local) return this.collect({...flags, out: flags.out})
     const connection = await analyzerConnection({...flags, analyzer: flags.analyzer!})
     const progress = this.progress()
