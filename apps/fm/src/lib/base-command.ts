@@ -23,7 +23,8 @@ export abstract class FmCommand extends Command {
     // the reader of stdout went away (`fm analyze | head`): nothing to say, to no one
     if (err instanceof OutputError && err.target === '-' && err.code === 'EPIPE') return this.exit(EXIT.brokenPipe)
     const {message, suggestions, exitCode} = presentError(err)
-    if (this.jsonEnabled()) {
+    // under --json the error is a JSON document on stdout, unless stdout is what failed
+    if (this.jsonEnabled() && !(err instanceof OutputError && err.target === '-')) {
       this.logJson({error: {message, exitCode, suggestions}})
     } else {
       // One unwrapped line (file names and JSON paths stay greppable), then suggestions.
