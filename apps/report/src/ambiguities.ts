@@ -5,11 +5,11 @@ import {fmtInt, h} from './dom.js'
 import type {ReportData} from './report-data.js'
 
 /** Why a client had several possible servers, as the report says it. */
-export type AmbiguityCause = 'same-sockets' | 'shared-address'
+export type AmbiguityCause = 'same-sockets' | 'shared-address' | 'one-host'
 
 /** Ambiguous clients with the same candidate hosts, the same pick and the same cause. */
 export interface AmbiguityCase {
-  /** Candidate server hosts, by name. */
+  /** Candidate server hosts, by name (for `one-host` cases, the example's host: the cases of every host with the same socket layout are one). */
   hosts: string[]
   chosen: string
   resolvedBy: Ambiguity['resolvedBy']
@@ -57,14 +57,15 @@ export function ambiguityAggregator(maxCases: number, hold = Math.max(1, maxCase
       const hosts = [...new Set(cands.map((c) => c.host))].sort(cmp)
       // the same socket (protocol, both ends, pid) on two hosts: one machine seen by two agents
       const sockets = new Set(cands.map((c) => c.socket))
-      const cause: AmbiguityCause = hosts.length > 1 && sockets.size < cands.length ? 'same-sockets' : 'shared-address'
+      const cause: AmbiguityCause = hosts.length === 1 ? 'one-host' : sockets.size < cands.length ? 'same-sockets' : 'shared-address'
       const chosen = splitKey(a.chosen).host
-      const k = JSON.stringify([hosts, chosen, a.resolvedBy, cause])
-      const c = cases.get(k)
       const server = cands[0]?.socket.split('|')[1]?.split('>')[0] ?? ''
+      // several sockets of one host: the host is certain; one case per socket layout, whichever host
+      const k = cause === 'one-host' ? JSON.stringify([cause, cands[0]?.socket.split('|')[0], server, cands.length]) : JSON.stringify([hosts, chosen, a.resolvedBy, cause])
+      const c = cases.get(k)
       if (c) {
         c.clients++
-        if (cmp(a.client, c.example) < 0) (c.example = a.client), (c.server = server)
+        if (cmp(a.client, c.example) < 0) Object.assign(c, {example: a.client, server, hosts, chosen, resolvedBy: a.resolvedBy})
       } else if (cases.size < hold) cases.set(k, {hosts, chosen, resolvedBy: a.resolvedBy, cause, clients: 1, example: a.client, server})
       else uncounted++
     },
@@ -80,10 +81,11 @@ export function ambiguityAggregator(maxCases: number, hold = Math.max(1, maxCase
 /** The reason of a case in plain words. */
 export function ambiguityReason(c: AmbiguityCase): string {
   const others = c.hosts.filter((x) => x !== c.chosen)
+  if (c.cause === 'one-host') return `several sockets on one host (e.g. ${c.chosen}) listen on the address and port the client connects to, as a service with a socket per thread or per address does: the server host is certain, only which of its sockets was picked.`
   const cause =
     c.cause === 'same-sockets'
       ? `${c.hosts.length === 2 ? 'both' : `all ${c.hosts.length}`} agents report the same sockets: ${c.hosts.length === 2 ? 'two agents' : 'several agents'} on one machine (or one machine captured under several names)`
-      : `${c.hosts.length === 1 ? 'several sockets on this host' : `${c.hosts.length} hosts`} listen on the address and port the client connects to (a shared, virtual or reused address)`
+      : `${c.hosts.length} hosts listen on the address and port the client connects to (a shared, virtual or reused address)`
   const pick = {
     'address-owner': `${c.chosen} was picked because it owns the address`,
     'client-host': `${c.chosen} was picked because it is the client's own host`,
@@ -102,7 +104,7 @@ export function ambiguitiesView(document: Document, data: ReportData): HTMLEleme
     document,
     'div',
     {},
-    h(document, 'p', {class: 'muted'}, `${fmtInt(a.total)} client sockets could have been talking to a server on more than one host. Cases group clients with the same candidate hosts and the same pick, largest first.`),
+    h(document, 'p', {class: 'muted'}, `${fmtInt(a.total)} client sockets could have been talking to a server on more than one host. Cases group clients with the same candidate hosts and the same pick (clients of one host with several fitting sockets: by socket layout, whatever the host), largest first.`),
     notes.map((n) => h(document, 'p', {class: 'note'}, n)),
     dataTable(document, {
       id: 'ambiguities',

@@ -139,6 +139,11 @@ describe('the ambiguity cases', () => {
       a: amb('web|TCP|127.0.0.1:40000>127.0.0.1:6379|7', ['web|TCP|127.0.0.1:6379>0.0.0.0:0|3', 'cache|TCP|127.0.0.1:6379>0.0.0.0:0|4'], 'web|TCP|127.0.0.1:6379>0.0.0.0:0|3', 'client-host'),
       reason: '2 hosts listen on the address and port the client connects to (a shared, virtual or reused address); web was picked because it is the client\'s own host.',
     },
+    {
+      name: 'several sockets of one host',
+      a: amb('web|UDP|10.0.0.5:40000>10.0.0.1:53|7', ['ctrl-1|UDP|0.0.0.0:53>0.0.0.0:0|3', 'ctrl-1|UDP|0.0.0.0:53>0.0.0.0:0|4'], 'ctrl-1|UDP|0.0.0.0:53>0.0.0.0:0|3', 'first-by-name'),
+      reason: 'several sockets on one host (e.g. ctrl-1) listen on the address and port the client connects to, as a service with a socket per thread or per address does: the server host is certain, only which of its sockets was picked.',
+    },
   ])('$name', ({a, reason}) => {
     const agg = ambiguityAggregator(5)
     agg.add(a)
@@ -163,6 +168,12 @@ describe('the ambiguity cases', () => {
     expect(r.total).toBe(list.length)
     expect(r.cases.length).toBe(Math.min(3, r.caseCount))
     expect(r.cases.map((c) => c.clients)).toEqual([...r.cases.map((c) => c.clients)].sort((x, y) => y - x))
+  })
+
+  test('of one host with several sockets are one case per socket layout, whatever the host', () => {
+    const agg = ambiguityAggregator(5)
+    for (const h of ['ctrl-3', 'ctrl-1', 'ctrl-2']) agg.add(amb(`cmp|UDP|10.0.0.5:4000>10.0.0.1:53|7`, [`${h}|UDP|0.0.0.0:53>0.0.0.0:0|3`, `${h}|UDP|0.0.0.0:53>0.0.0.0:0|4`], `${h}|UDP|0.0.0.0:53>0.0.0.0:0|3`, 'first-by-name'))
+    expect(agg.result()).toMatchObject({total: 3, caseCount: 1, cases: [{clients: 3, cause: 'one-host', server: '0.0.0.0:53'}]})
   })
 
   test('hold a bounded number of cases, counting the clients of the rest', () => {
