@@ -9,7 +9,7 @@ export type AmbiguityCause = 'same-sockets' | 'shared-address' | 'one-host'
 
 /** Ambiguous clients with the same candidate hosts, the same pick and the same cause. */
 export interface AmbiguityCase {
-  /** Candidate server hosts, by name (for `one-host` cases, the example's host: the cases of every host with the same socket layout are one). */
+  /** Candidate server hosts of the example, by name: a `same-sockets` case is one set of hosts; a `shared-address` case is one address and rule, a `one-host` case one socket layout, whichever hosts. */
   hosts: string[]
   chosen: string
   resolvedBy: Ambiguity['resolvedBy']
@@ -61,7 +61,10 @@ export function ambiguityAggregator(maxCases: number, hold = Math.max(1, maxCase
       const chosen = splitKey(a.chosen).host
       const server = cands[0]?.socket.split('|')[1]?.split('>')[0] ?? ''
       // several sockets of one host: the host is certain; one case per socket layout, whichever host
-      const k = cause === 'one-host' ? JSON.stringify([cause, cands[0]?.socket.split('|')[0], server, cands.length]) : JSON.stringify([hosts, chosen, a.resolvedBy, cause])
+      // an address reused on many hosts (a bridge, a VIP): one case per address and rule, whichever hosts
+      const proto = cands[0]?.socket.split('|')[0]
+      const k =
+        cause === 'one-host' ? JSON.stringify([cause, proto, server, cands.length]) : cause === 'shared-address' ? JSON.stringify([cause, proto, server, a.resolvedBy]) : JSON.stringify([hosts, chosen, a.resolvedBy, cause])
       const c = cases.get(k)
       if (c) {
         c.clients++
@@ -85,10 +88,10 @@ export function ambiguityReason(c: AmbiguityCase): string {
   const cause =
     c.cause === 'same-sockets'
       ? `${c.hosts.length === 2 ? 'both' : `all ${c.hosts.length}`} agents report the same sockets: ${c.hosts.length === 2 ? 'two agents' : 'several agents'} on one machine (or one machine captured under several names)`
-      : `${c.hosts.length} hosts listen on the address and port the client connects to (a shared, virtual or reused address)`
+      : `hosts listen on the same address and port (${c.hosts.length} for the example): a shared, virtual or reused address, such as a container bridge on every host`
   const pick = {
-    'address-owner': `${c.chosen} was picked because it owns the address`,
-    'client-host': `${c.chosen} was picked because it is the client's own host`,
+    'address-owner': `the host that owns the address was picked (${c.chosen} for the example)`,
+    'client-host': `the client's own host was picked (${c.chosen} for the example)`,
     'first-by-name': `none owns the address, so ${c.chosen} was picked as first by name${others.length ? ` over ${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}` : ''}`,
   }[c.resolvedBy]
   return `${cause}; ${pick}.`
@@ -104,12 +107,12 @@ export function ambiguitiesView(document: Document, data: ReportData): HTMLEleme
     document,
     'div',
     {},
-    h(document, 'p', {class: 'muted'}, `${fmtInt(a.total)} client sockets could have been talking to a server on more than one host. Cases group clients with the same candidate hosts and the same pick (clients of one host with several fitting sockets: by socket layout, whatever the host), largest first.`),
+    h(document, 'p', {class: 'muted'}, `${fmtInt(a.total)} client sockets could have been talking to a server on more than one host. Cases group clients by cause: two agents on one machine by their hosts, an address several hosts listen on by that address and the rule that picked, several sockets of one host by their layout; largest first, each with an example.`),
     notes.map((n) => h(document, 'p', {class: 'note'}, n)),
     dataTable(document, {
       id: 'ambiguities',
       caption: 'Largest ambiguity cases',
-      columns: [{label: 'Clients', numeric: true}, {label: 'Server address'}, {label: 'Candidate hosts'}, {label: 'Chosen'}, {label: 'Reason'}, {label: 'Example client socket'}],
+      columns: [{label: 'Clients', numeric: true}, {label: 'Server address'}, {label: 'Candidate hosts (example)'}, {label: 'Chosen (example)'}, {label: 'Reason'}, {label: 'Example client socket'}],
       rows: a.cases.map((c) => [c.clients, c.server, c.hosts.join(', '), c.chosen, ambiguityReason(c), c.example]),
       total: a.caseCount,
       kept: 'largest cases',

@@ -132,12 +132,12 @@ describe('the ambiguity cases', () => {
     {
       name: 'a shared address, the owner picked',
       a: amb('web|TCP|10.0.0.5:40000>10.0.0.100:443|7', ['lb-1|TCP|10.0.0.100:443>0.0.0.0:0|10', 'lb-2|TCP|10.0.0.100:443>0.0.0.0:0|11', 'lb-3|TCP|10.0.0.100:443>0.0.0.0:0|12'], 'lb-2|TCP|10.0.0.100:443>0.0.0.0:0|11', 'address-owner'),
-      reason: '3 hosts listen on the address and port the client connects to (a shared, virtual or reused address); lb-2 was picked because it owns the address.',
+      reason: 'hosts listen on the same address and port (3 for the example): a shared, virtual or reused address, such as a container bridge on every host; the host that owns the address was picked (lb-2 for the example).',
     },
     {
       name: 'loopback on the client\'s own host',
       a: amb('web|TCP|127.0.0.1:40000>127.0.0.1:6379|7', ['web|TCP|127.0.0.1:6379>0.0.0.0:0|3', 'cache|TCP|127.0.0.1:6379>0.0.0.0:0|4'], 'web|TCP|127.0.0.1:6379>0.0.0.0:0|3', 'client-host'),
-      reason: '2 hosts listen on the address and port the client connects to (a shared, virtual or reused address); web was picked because it is the client\'s own host.',
+      reason: 'hosts listen on the same address and port (2 for the example): a shared, virtual or reused address, such as a container bridge on every host; the client\'s own host was picked (web for the example).',
     },
     {
       name: 'several sockets of one host',
@@ -174,6 +174,12 @@ describe('the ambiguity cases', () => {
     const agg = ambiguityAggregator(5)
     for (const h of ['ctrl-3', 'ctrl-1', 'ctrl-2']) agg.add(amb(`cmp|UDP|10.0.0.5:4000>10.0.0.1:53|7`, [`${h}|UDP|0.0.0.0:53>0.0.0.0:0|3`, `${h}|UDP|0.0.0.0:53>0.0.0.0:0|4`], `${h}|UDP|0.0.0.0:53>0.0.0.0:0|3`, 'first-by-name'))
     expect(agg.result()).toMatchObject({total: 3, caseCount: 1, cases: [{clients: 3, cause: 'one-host', server: '0.0.0.0:53'}]})
+  })
+
+  test('of an address reused on every host are one case, whichever hosts', () => {
+    const agg = ambiguityAggregator(5)
+    for (const [c, other] of [['cmp-2', 'cmp-3'], ['cmp-1', 'cmp-2'], ['cmp-3', 'cmp-1']]) agg.add(amb(`${c}|TCP|172.17.0.2:4000>172.17.0.1:8125|7`, [`${c}|TCP|172.17.0.1:8125>0.0.0.0:0|3`, `${other}|TCP|172.17.0.1:8125>0.0.0.0:0|4`], `${c}|TCP|172.17.0.1:8125>0.0.0.0:0|3`, 'client-host'))
+    expect(agg.result()).toMatchObject({total: 3, caseCount: 1, cases: [{clients: 3, cause: 'shared-address', server: '172.17.0.1:8125', chosen: 'cmp-1', hosts: ['cmp-1', 'cmp-2'], example: 'cmp-1|TCP|172.17.0.2:4000>172.17.0.1:8125|7'}]})
   })
 
   test('hold a bounded number of cases, counting the clients of the rest', () => {
