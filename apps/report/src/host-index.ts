@@ -149,7 +149,7 @@ export function hostIndexView(document: Document, data: ReportData): HTMLElement
       columns: [{label: 'Host'}, {label: 'Serves'}, {label: 'Calls'}],
       rows: rows as (string | TableCell)[][],
       total: idx.total,
-      kept: 'first hosts by name',
+      kept: 'hosts first by name',
       more: '`fm analyze --host NAME` lists all of a host',
       command: 'fm analyze --host',
       rowIds: idx.hosts.map((c) => c.host),
