@@ -1,5 +1,5 @@
 import {appendAll} from './deferred-markup.js'
-import {fmtInt, h} from './dom.js'
+import {fmtInt, h, stableId} from './dom.js'
 
 export interface TableCell {
   text: string
@@ -18,6 +18,17 @@ export interface TableSpec {
   total: number
   /** Where the rows left out can be found. */
   more?: string
+  /** Which rows are kept when cut, for the filter's note: `busiest rows` gives "0 of the 1,000 busiest rows match". */
+  kept?: string
+  /** The command the filter's note offers for all rows, the search appended: `fm analyze --host`. */
+  command?: string
+  /** Row ids, made stable from these keys with `idPrefix`. */
+  rowIds?: string[]
+  idPrefix?: string
+  /** Cells hold several lines (newlines kept). */
+  lines?: boolean
+  /** The filter matches this column only (default: the whole row). */
+  matchColumn?: number
 }
 
 /**
@@ -28,11 +39,11 @@ export function dataTable(document: Document, t: TableSpec): HTMLElement {
   const head = h(document, 'tr', {}, t.columns.map((c, i) => h(document, 'th', {scope: 'col', class: c.numeric ? 'num' : null, 'data-col': i}, c.label)))
   const body = h(document, 'tbody', {})
   appendAll(document, body, (function* () {
-    for (const row of t.rows) {
+    for (const [r, row] of t.rows.entries()) {
       yield h(
         document,
         'tr',
-        {},
+        {id: t.rowIds ? stableId(t.idPrefix ?? t.id, t.rowIds[r]) : null},
         row.map((v, i) => {
           const cell: TableCell = typeof v === 'object' ? v : {text: typeof v === 'number' ? fmtInt(v) : v, value: typeof v === 'number' ? v : undefined}
           return h(document, 'td', {class: t.columns[i].numeric ? 'num' : null, title: cell.title, 'data-v': cell.value}, cell.text)
@@ -46,9 +57,11 @@ export function dataTable(document: Document, t: TableSpec): HTMLElement {
     'div',
     {class: 'table-block'},
     h(document, 'div', {class: 'table-tools'},
-      h(document, 'input', {type: 'search', class: 'filter', 'data-table': t.id, placeholder: 'filter rows…', 'aria-label': `filter ${t.caption}`, hidden: true}),
+      h(document, 'input', {type: 'search', class: 'filter', 'data-table': t.id, 'data-kept': t.rows.length, 'data-total': t.total, 'data-kind': t.kept ?? 'rows kept', 'data-cmd': t.command, 'data-col': t.matchColumn, placeholder: 'filter rows…', 'aria-label': `filter ${t.caption}`, hidden: true}),
       h(document, 'span', {class: 'muted'}, `${shown}${t.rows.length < t.total && t.more ? `; ${t.more}` : ''}`),
     ),
-    h(document, 'div', {class: 'table-wrap'}, h(document, 'table', {id: t.id, class: 'sortable'}, h(document, 'caption', {}, t.caption), h(document, 'thead', {}, head), body)),
+    // the script fills it while a search is typed: how many rows match, and where the rest are
+    h(document, 'p', {class: 'filter-note', 'data-for': t.id, 'aria-live': 'polite', hidden: true}),
+    h(document, 'div', {class: 'table-wrap'}, h(document, 'table', {id: t.id, class: t.lines ? 'sortable lines' : 'sortable'}, h(document, 'caption', {}, t.caption), h(document, 'thead', {}, head), body)),
   )
 }

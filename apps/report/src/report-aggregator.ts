@@ -1,5 +1,7 @@
-import {cmp, compareEntries, type Endpoint, type MatrixEntry, type MatrixHead, type UnmatchedSocket} from '@fm/model'
+import {cmp, compareEntries, type Ambiguity, type Endpoint, type MatrixEntry, type MatrixHead, type UnmatchedSocket} from '@fm/model'
+import {ambiguityAggregator} from './ambiguities.js'
 import {boundedTop} from './bounded-top.js'
+import {hostIndexAggregator} from './host-index.js'
 import {DEFAULT_LIMITS, type GridCell, type RemoteCount, type ReportData, type ReportLimits, type UnitGrid} from './report-data.js'
 import {serviceName} from './service-name.js'
 
@@ -8,6 +10,7 @@ export interface ReportAggregator {
   onHead(head: MatrixHead): void
   onEntry(e: MatrixEntry): void
   onUnmatched(u: UnmatchedSocket): void
+  onAmbiguity(a: Ambiguity): void
   /** The aggregate; needs the head. */
   result(): ReportData
   /** Items held so far (cells, ports, units, kept rows, remote endpoints): what the tests bound. */
@@ -19,10 +22,12 @@ export interface ReportAggregator {
  * at every level it may be drawn at (levels that outgrow `maxUnits` are dropped as soon as they
  * do), services for the chord diagram and the service graph, the host-clustered graph's edges
  * while its processes fit `maxNodes`, the busiest `maxRows` entries in a bounded heap, the first
- * `maxRows` unmatched sockets, and unmatched sockets counted per remote endpoint.
+ * `maxRows` unmatched sockets, unmatched sockets counted per remote endpoint, the host index
+ * (what each of the first `maxHosts` hosts by name serves and calls) and the ambiguities grouped
+ * into cases.
  * @example
  * const agg = reportAggregator()
- * await analyze({inputs, onHead: agg.onHead, onEntry: agg.onEntry, onUnmatched: agg.onUnmatched})
+ * await analyze({inputs, onHead: agg.onHead, onEntry: agg.onEntry, onUnmatched: agg.onUnmatched, onAmbiguity: agg.onAmbiguity})
  * const html = await reportHtml(agg.result())
  */
 export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggregator {
@@ -46,6 +51,8 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
   let unmatchedTotal = 0
   const firstUnmatched: UnmatchedSocket[] = []
   const remotes = new Map<string, {n: number; reason: string}>()
+  const hostIndex = hostIndexAggregator(limits.maxHosts, limits.maxHostLines)
+  const ambiguities = ambiguityAggregator(limits.maxAmbiguities)
 
   const addProcess = (ep: Endpoint): void => {
     let names = programs.get(ep.process)
@@ -90,6 +97,10 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
         else addGraphEdge(graphEdges, e)
       }
       top.push(e)
+      hostIndex.add(e)
+    },
+    onAmbiguity(a: Ambiguity): void {
+      ambiguities.add(a)
     },
     onUnmatched(u: UnmatchedSocket): void {
       unmatchedTotal++
@@ -115,6 +126,8 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
         graphEdges: graphEdges && [...graphEdges.values()],
         topEntries: top.sorted(),
         unmatched: {total: unmatchedTotal, first: [...firstUnmatched], remotes: topRemotes(remotes, limits.maxRemotes), remoteCount: remotes.size},
+        hostIndex: hostIndex.result(hostPrograms.size),
+        ambiguities: ambiguities.result(),
       }
     },
     heldItems(): number {
@@ -124,7 +137,7 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
         for (const row of g.cells.values()) for (const c of row.values()) for (const p of c.ports.values()) n += 1 + p.size
         return n
       }
-      return hostPrograms.size + programCount + processCount + grid(processGrid) + grid(hostGrid) + grid(serviceGrid) + (graphEdges?.size ?? 0) + top.size + firstUnmatched.length + remotes.size
+      return hostPrograms.size + programCount + processCount + grid(processGrid) + grid(hostGrid) + grid(serviceGrid) + (graphEdges?.size ?? 0) + top.size + firstUnmatched.length + remotes.size + hostIndex.held() + ambiguities.held()
     },
   }
 }

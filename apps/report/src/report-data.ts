@@ -1,4 +1,6 @@
 import type {MatrixEntry, MatrixHead, UnmatchedSocket} from '@fm/model'
+import type {AmbiguitySummary} from './ambiguities.js'
+import type {HostIndex} from './host-index.js'
 
 /** How much the report draws before it aggregates (see README: scale). */
 export interface ReportLimits {
@@ -12,9 +14,15 @@ export interface ReportLimits {
   maxRows: number
   /** Rows of the most frequent unmatched remote endpoints. */
   maxRemotes: number
+  /** Hosts of the host index (the first by name). */
+  maxHosts: number
+  /** Lines per host and side (serves, calls) of the host index. */
+  maxHostLines: number
+  /** Rows of the largest ambiguity cases. */
+  maxAmbiguities: number
 }
 
-export const DEFAULT_LIMITS: ReportLimits = {maxUnits: 60, maxGroups: 20, maxNodes: 120, maxRows: 1000, maxRemotes: 15}
+export const DEFAULT_LIMITS: ReportLimits = {maxUnits: 60, maxGroups: 20, maxNodes: 120, maxRows: 1000, maxRemotes: 15, maxHosts: 5000, maxHostLines: 6, maxAmbiguities: 25}
 
 /** Connections from one client unit to one server unit (processes, hosts or services). */
 export interface GridCell {
@@ -77,4 +85,8 @@ export interface ReportData {
     /** Distinct remote endpoints. */
     remoteCount: number
   }
+  /** Per host what it serves and calls, the first `maxHosts` hosts by name. */
+  hostIndex: HostIndex
+  /** The ambiguities grouped into cases, the largest `maxAmbiguities`. */
+  ambiguities: AmbiguitySummary
 }

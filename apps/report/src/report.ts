@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 import {renderDot, type GraphvizEngine} from '@fm/render'
+import {ambiguitiesView} from './ambiguities.js'
 import {chordLegend, chordView} from './chord.js'
 import {coverageView} from './coverage.js'
 import {deferMarkup} from './deferred-markup.js'
@@ -8,6 +9,7 @@ import {edgesTable, unmatchedTable} from './tables.js'
 import {graphDot} from './graph-dot.js'
 import {graphView} from './graph.js'
 import {heatmapView, type HeatmapMetric} from './heatmap.js'
+import {hostIndexView} from './host-index.js'
 import type {ReportData} from './report-data.js'
 import {REPORT_SCRIPT} from './script.js'
 import {serviceMatrix, type GroupBy} from './service-matrix.js'
@@ -122,7 +124,7 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
   progress('writing the tables')
   document.body.append(
     h(document, 'header', {}, h(document, 'h1', {}, title), h(document, 'p', {}, `${fmtInt(hosts)} host${hosts === 1 ? '' : 's'}, ${fmtInt(data.entries)} matrix rows, ${fmtInt(data.head.captures.length)} capture${data.head.captures.length === 1 ? '' : 's'}`)),
-    h(document, 'nav', {'aria-label': 'sections'}, [['summary', 'Summary'], ['matrix', 'Matrix'], ['chord', 'Services'], ['graph', 'Graph'], ['edges', 'Connections'], ['unmatched-section', 'Unmatched'], ['coverage', 'Coverage']].map(([id, label]) => h(document, 'a', {href: `#${id}`}, label))),
+    h(document, 'nav', {'aria-label': 'sections'}, [['summary', 'Summary'], ['matrix', 'Matrix'], ['chord', 'Services'], ['graph', 'Graph'], ['edges', 'Connections'], ['hosts', 'Hosts'], ['unmatched-section', 'Unmatched'], ['ambiguities-section', 'Ambiguities'], ['coverage', 'Coverage']].map(([id, label]) => h(document, 'a', {href: `#${id}`}, label))),
     h(
       document,
       'main',
@@ -132,7 +134,9 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
       chord,
       graph,
       section('edges-section', 'Connections', part(edgesTable(document, data))),
+      section('hosts', 'Hosts: what each serves and calls', part(hostIndexView(document, data))),
       section('unmatched-section', 'Unmatched client sockets', part(unmatchedTable(document, data))),
+      section('ambiguities-section', 'Ambiguities', part(ambiguitiesView(document, data))),
       section('coverage', 'Coverage', coverageView(document, data)),
     ),
     h(document, 'footer', {}, `Written by fm report${opts.generatedAt ? ` at ${opts.generatedAt}` : ''}. This file is self-contained: it loads nothing from anywhere.`),

@@ -29,9 +29,27 @@ export const REPORT_SCRIPT = `(() => {
     const table = document.getElementById(input.dataset.table);
     if (!table) continue;
     input.hidden = false;
+    const note = document.querySelector('p.filter-note[data-for="' + table.id + '"]');
+    const col = input.dataset.col === undefined ? -1 : Number(input.dataset.col);
+    const kept = Number(input.dataset.kept);
+    const total = Number(input.dataset.total);
+    const int = (n) => n.toLocaleString('en-US');
+    // a word a shell reads as one argument, quoted only when it must be
+    const arg = (q) => /^[A-Za-z0-9_.:\/@%+=,-]+$/.test(q) ? q : "'" + q.replace(/'/g, "'\\\\''") + "'";
     input.addEventListener('input', () => {
-      const q = input.value.trim().toLowerCase();
-      for (const tr of table.tBodies[0].rows) tr.hidden = q !== '' && !tr.textContent.toLowerCase().includes(q);
+      const raw = input.value.trim();
+      const q = raw.toLowerCase();
+      let shown = 0;
+      for (const tr of table.tBodies[0].rows) {
+        const text = col >= 0 && tr.cells[col] ? tr.cells[col].textContent : tr.textContent;
+        tr.hidden = q !== '' && !text.toLowerCase().includes(q);
+        if (!tr.hidden) shown++;
+      }
+      if (!note) return;
+      note.hidden = q === '';
+      if (q === '') return note.textContent = '';
+      if (kept < total) note.textContent = int(shown) + ' of the ' + int(kept) + ' ' + input.dataset.kind + ' (of ' + int(total) + ') match' + (input.dataset.cmd ? '; \`' + input.dataset.cmd + ' ' + arg(raw) + '\` lists all' : '');
+      else note.textContent = shown ? int(shown) + ' of ' + int(total) + ' match' : 'No row of ' + int(total) + ' matches';
     });
   }
   const matrix = document.querySelector('svg.fm-matrix');

@@ -52,6 +52,8 @@ svg.fm-graph { max-width: 100%; height: auto; }
 .two-col { display: flex; flex-wrap: wrap; gap: 32px; align-items: flex-start; }
 .bars .bar-cell { width: 240px; }
 .bars .bar { display: block; height: 12px; background: #d9822b; border-radius: 2px; }
+.filter-note { margin: 4px 0; font-size: 13px; font-weight: 600; color: #8a4b0f; }
+table.lines td { white-space: pre-line; }
 .host-list { columns: 4 200px; padding-left: 18px; font-size: 13px; }
 footer { color: var(--muted); font-size: 12px; padding: 12px 32px; border-top: 1px solid var(--line); }
 @media print { nav { display: none; } .table-wrap, .figure.graph { max-height: none; overflow: visible; } }

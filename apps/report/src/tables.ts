@@ -20,7 +20,7 @@ export function edgesTable(document: Document, data: ReportData): HTMLElement {
     {label: 'Client host'}, {label: 'Client IP'}, {label: 'Client process'}, {label: 'Connections', numeric: true}, {label: 'Matched by'},
   ]
   if (traffic) columns.push({label: 'Bytes', numeric: true})
-  return dataTable(document, {id: 'edges', caption: 'Service matrix rows (client → server)', columns, rows, total: data.entries, more: '`fm analyze --format csv` lists them all'})
+  return dataTable(document, {id: 'edges', caption: 'Service matrix rows (client → server)', columns, rows, total: data.entries, more: '`fm analyze --format csv` lists them all', kept: 'busiest rows', command: 'fm analyze --host'})
 }
 
 /** Client sockets that found no server, with the reason. */
@@ -42,5 +42,7 @@ export function unmatchedTable(document: Document, data: ReportData): HTMLElemen
     rows,
     total: data.unmatched.total,
     more: '`fm analyze --list-no-peers` lists them all',
+    kept: 'first rows',
+    command: 'fm analyze --list-no-peers --host',
   })
 }

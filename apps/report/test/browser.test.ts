@@ -83,6 +83,54 @@ describe('the report of a dump full of hostile names in Chromium', () => {
   })
 })
 
+describe('the host questions of a 400-host deployment in Chromium', () => {
+  test('finds a quiet host in the host index by searching, and says when a search covers only the busiest rows', async () => {
+    const data = aggregateMatrix(syntheticMatrix({hosts: 400, seed: 4}))
+    // a quiet host: in the index, but at neither end of any of the busiest rows the table keeps
+    const inTop = new Set(data.topEntries.flatMap((e) => [e.client.host, e.server.host]))
+    const quiet = data.hostIndex.hosts.find((c) => !inTop.has(c.host))!
+    expect(quiet).toBeDefined()
+    const url = await writeReport('synthetic-400', reportHtml(data))
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}})
+    const log = watch(page)
+    await page.goto(url, {waitUntil: 'load'})
+
+    await page.locator('input.filter[data-table="host-index"]').fill(quiet.host)
+    const found = page.locator('#host-index tbody tr:visible')
+    expect(await found.count()).toBe(1)
+    expect(await found.locator('td').first().textContent()).toBe(quiet.host)
+    const calls = quiet.calls.lines[0]
+    if (calls) expect(await found.locator('td').nth(2).textContent()).toContain(`${calls.service}:${calls.port}/${calls.protocol}`)
+    expect(await page.locator('p.filter-note[data-for="host-index"]').textContent()).toBe('1 of 400 match')
+    await page.locator('#hosts').screenshot({path: `${ARTIFACTS}/synthetic-400-host-index.png`})
+
+    await page.locator('input.filter[data-table="edges"]').fill(quiet.host)
+    expect(await page.locator('#edges tbody tr:visible').count()).toBe(0)
+    const note = page.locator('p.filter-note[data-for="edges"]')
+    expect(await note.isVisible()).toBe(true)
+    expect(await note.textContent()).toBe(`0 of the 1,000 busiest rows (of ${data.entries.toLocaleString('en-US')}) match; \`fm analyze --host ${quiet.host}\` lists all`)
+    // a search the shell must quote is offered quoted
+    await page.locator('input.filter[data-table="edges"]').fill("it's")
+    expect(await note.textContent()).toMatch(/`fm analyze --host 'it'\\''s'` lists all$/)
+    await page.locator('input.filter[data-table="edges"]').fill('')
+    expect(await note.isVisible()).toBe(false)
+    expect(await page.locator('#edges tbody tr:visible').count()).toBe(1000)
+    expect(log).toEqual({requests: [url], consoleErrors: [], pageErrors: [], dialogs: []})
+    await page.close()
+  })
+
+  test('the host index reads with JavaScript off: every host listed, no search box', async () => {
+    const url = await writeReport('synthetic-400-nojs', reportHtml(aggregateMatrix(syntheticMatrix({hosts: 400, seed: 4}))))
+    const context = await browser.newContext({javaScriptEnabled: false})
+    const page = await context.newPage()
+    await page.goto(url, {waitUntil: 'load'})
+    expect(await page.locator('#host-index tbody tr:visible').count()).toBe(400)
+    expect(await page.locator('input.filter:visible').count()).toBe(0)
+    expect(await page.locator('p.filter-note:visible').count()).toBe(0)
+    await context.close()
+  })
+})
+
 describe('the report of a 5,000-host deployment in Chromium', () => {
   test('loads quickly and stays interactive', async () => {
     const url = await writeReport('synthetic-5000', reportHtml(aggregateMatrix(syntheticMatrix({hosts: 5000, seed: 7}))))

@@ -103,7 +103,7 @@ describe('a capture where nothing matched', () => {
   test('still gives every section, each saying there is nothing to draw', async () => {
     const m = {...syntheticMatrix({hosts: 0}), entries: []}
     const {document} = new JSDOM(await reportHtml(aggregateMatrix(m))).window
-    expect([...document.querySelectorAll('main > section')].map((s) => s.id)).toEqual(['summary', 'matrix', 'chord', 'graph', 'edges-section', 'unmatched-section', 'coverage'])
+    expect([...document.querySelectorAll('main > section')].map((s) => s.id)).toEqual(['summary', 'matrix', 'chord', 'graph', 'edges-section', 'hosts', 'unmatched-section', 'ambiguities-section', 'coverage'])
     expect(document.querySelector('svg.fm-chord text')?.textContent).toBe('no matched connections')
     expect(document.querySelector('#graph .figure p')?.textContent).toBe('No matched connections.')
     expect(document.querySelector('#edges-section .table-tools span')?.textContent).toBe('0 rows')

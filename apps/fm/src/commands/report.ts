@@ -67,8 +67,8 @@ Large deployments are aggregated so the page stays readable and small: processes
     const selection = entrySelection(flags)
     const png = target.picture === 'png'
     const progress = this.progress()
-    // The matrix and the unmatched sockets stream into the report's aggregate, which keeps only
-    // what the page draws; ambiguities are only counted, their list is never built.
+    // The matrix, the unmatched sockets and the ambiguities stream into the report's aggregate,
+    // which keeps only what the page draws; no list is ever built.
     const agg = reportAggregator()
     // Ctrl-C stops the analysis at its next step and removes its temporary database (exit 130)
     await withInterrupt((signal) => withRedactedInputs(argv as string[], flags, {toolVersion: this.config.version, signal, onProgress: progress}, (inputs) => analyze({
@@ -81,6 +81,7 @@ Large deployments are aggregated so the page stays readable and small: processes
       onHead: agg.onHead,
       onEntry: agg.onEntry,
       onUnmatched: agg.onUnmatched,
+      onAmbiguity: agg.onAmbiguity,
       useFlows: flags['use-flows'],
       onProgress: (p) => {
         if (p.phase === 'read') progress(readingLine({...p, records: undefined}))

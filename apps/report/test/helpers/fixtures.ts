@@ -21,7 +21,7 @@ export function reportOf(dump: string, limits: Partial<ReportLimits> = {}): Prom
   let r = reports.get(key)
   if (!r) {
     const agg = reportAggregator(limits)
-    r = analyze({inputs: [fixture(dump)], evidenceLimit: 0, lists: false, onHead: agg.onHead, onEntry: agg.onEntry, onUnmatched: agg.onUnmatched}).then(() => agg.result())
+    r = analyze({inputs: [fixture(dump)], evidenceLimit: 0, lists: false, onHead: agg.onHead, onEntry: agg.onEntry, onUnmatched: agg.onUnmatched, onAmbiguity: agg.onAmbiguity}).then(() => agg.result())
     reports.set(key, r)
   }
   return r
