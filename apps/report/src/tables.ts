@@ -43,6 +43,7 @@ export function unmatchedTable(document: Document, data: ReportData): HTMLElemen
     total: data.unmatched.total,
     more: '`fm analyze --list-no-peers` lists them all',
     kept: 'first rows',
-    command: 'fm analyze --list-no-peers --host',
+    // the lists are not filtered by --host (fm analyze refuses the pair): grep them
+    command: 'fm analyze --list-no-peers | grep -F --',
   })
 }
