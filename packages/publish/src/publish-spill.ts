@@ -103,7 +103,14 @@ export class PublishSpill {
     this.db.transaction(() => {
       for (const kind of ['Node', 'Edge'] as const) {
         for (const r of pages<{id: string; obj: string; prev: string | null}>(page, KIND[kind])) {
-          const m = planElement(kind, JSON.parse(r.obj) as GraphNode, r.prev === null ? undefined : (JSON.parse(r.prev) as GraphNode), now)
+          if (r.prev === null) {
+            // planElement's add, without parsing the element back: its text is JSON.stringify's already
+            counts[kind].added++
+            add.run(`{"Namespace":"Graph","Type":"${kind}Added","Obj":${r.obj}}`)
+            messages++
+            continue
+          }
+          const m = planElement(kind, JSON.parse(r.obj) as GraphNode, JSON.parse(r.prev) as GraphNode, now)
           if (!m) counts[kind].unchanged++
           else {
             counts[kind][m.Type.endsWith('Added') ? 'added' : 'updated']++
