@@ -50,26 +50,47 @@ function edgeMetadata(e: MatrixEntry): Record<string, unknown> {
   return meta
 }
 
+export interface GraphOptions {
+  scope: string
+  hostId: string
+  now: number
+}
+
+/**
+ * The elements one matrix entry stands for: its edge, from the client's service node to the
+ * server's, and those two nodes (the same node, same ID, for every entry of the service).
+ */
+export function entryElements(e: MatrixEntry, opts: GraphOptions): {edge: GraphEdge; client: GraphNode; server: GraphNode} {
+  const stamp = {Host: opts.hostId, CreatedAt: opts.now, UpdatedAt: opts.now, Revision: 1}
+  const node = (host: string, process: string, name: string): GraphNode => ({
+    ID: uuidV5(`${opts.scope}\0service\0${host}\0${process}\0${name}`),
+    Metadata: {...serviceOf(host, process, name), Manager: FM_MANAGER, FMScope: opts.scope},
+    ...stamp,
+  })
+  const client = node(e.client.host, e.client.process, e.client.name)
+  const server = node(e.server.host, e.server.process, e.server.name)
+  const edge: GraphEdge = {
+    ID: uuidV5(`${opts.scope}\0connection\0${entryKey(e)}`),
+    Metadata: {...edgeMetadata(e), Manager: FM_MANAGER, FMScope: opts.scope},
+    Parent: client.ID,
+    Child: server.ID,
+    ...stamp,
+  }
+  return {edge, client, server}
+}
+
 /**
  * The graph elements standing for a matrix: one node per service (host + process), one edge per
  * entry from the client's service to the server's. IDs are UUIDv5 of the scope and the element's
  * key, so the same matrix always gives the same IDs and two scopes never share one. Elements
  * carry `Manager: fm` and `FMScope` so fm can find (and delete) what it published.
  */
-export function matrixToGraph(m: Matrix, opts: {scope: string; hostId: string; now: number}): MatrixGraph {
+export function matrixToGraph(m: Matrix, opts: GraphOptions): MatrixGraph {
   const nodes = new Map<string, GraphNode>()
-  const stamp = {Host: opts.hostId, CreatedAt: opts.now, UpdatedAt: opts.now, Revision: 1}
-  const node = (host: string, process: string, name: string): string => {
-    const ID = uuidV5(`${opts.scope}\0service\0${host}\0${process}\0${name}`)
-    if (!nodes.has(ID)) nodes.set(ID, {ID, Metadata: {...serviceOf(host, process, name), Manager: FM_MANAGER, FMScope: opts.scope}, ...stamp})
-    return ID
-  }
-  const edges: GraphEdge[] = m.entries.map((e) => ({
-    ID: uuidV5(`${opts.scope}\0connection\0${entryKey(e)}`),
-    Metadata: {...edgeMetadata(e), Manager: FM_MANAGER, FMScope: opts.scope},
-    Parent: node(e.client.host, e.client.process, e.client.name),
-    Child: node(e.server.host, e.server.process, e.server.name),
-    ...stamp,
-  }))
+  const edges = m.entries.map((e) => {
+    const {edge, client, server} = entryElements(e, opts)
+    for (const n of [client, server]) if (!nodes.has(n.ID)) nodes.set(n.ID, n)
+    return edge
+  })
   return {nodes: [...nodes.values()], edges}
 }

@@ -23,9 +23,28 @@ function sorted(v: unknown): unknown {
 }
 
 /**
+ * What one element needs: `Added` when the analyzer does not hold it (`prev` undefined),
+ * `Updated` (creation time kept, revision + 1) when it holds it otherwise, nothing when it holds
+ * it as it is.
+ */
+export function planElement(kind: 'Node' | 'Edge', e: GraphNode | GraphEdge, prev: GraphNode | GraphEdge | undefined, now: number): GraphMessage | undefined {
+  if (!prev) return {Namespace: 'Graph', Type: `${kind}Added`, Obj: e}
+  if (!same(prev.Metadata, e.Metadata) || ('Parent' in e && (prev as GraphEdge).Parent !== e.Parent) || ('Child' in e && (prev as GraphEdge).Child !== e.Child)) {
+    return {Namespace: 'Graph', Type: `${kind}Updated`, Obj: {...e, CreatedAt: prev.CreatedAt ?? e.CreatedAt, UpdatedAt: now, Revision: (prev.Revision ?? 0) + 1}}
+  }
+  return undefined
+}
+
+/** The message removing an element the matrix no longer has. */
+export function deleteMessage(kind: 'Node' | 'Edge', e: GraphNode | GraphEdge, now: number): GraphMessage {
+  return {Namespace: 'Graph', Type: `${kind}Deleted`, Obj: {...e, DeletedAt: now} as unknown as GraphNode}
+}
+
+/**
  * The messages that turn what fm published before (`existing`) into `desired`: adds for new
  * elements, updates (creation time kept, revision + 1) for changed ones, deletes for elements no
  * longer in the matrix. Nodes are added before the edges that need them and deleted after.
+ * (publish does the same through a spill, in bounded memory; this is the in-memory form.)
  */
 export function planPublish(desired: MatrixGraph, existing: MatrixGraph, now: number): {messages: GraphMessage[]; nodes: ElementCounts; edges: ElementCounts} {
   const messages: GraphMessage[] = []
@@ -35,17 +54,14 @@ export function planPublish(desired: MatrixGraph, existing: MatrixGraph, now: nu
     for (const e of [...want].sort((a, b) => cmp(a.ID, b.ID))) {
       const prev = old.get(e.ID)
       old.delete(e.ID)
-      if (!prev) {
-        counts.added++
-        messages.push({Namespace: 'Graph', Type: `${kind}Added`, Obj: e})
-      } else if (!same(prev.Metadata, e.Metadata) || ('Parent' in e && (prev as unknown as GraphEdge).Parent !== e.Parent) || ('Child' in e && (prev as unknown as GraphEdge).Child !== e.Child)) {
-        counts.updated++
-        messages.push({Namespace: 'Graph', Type: `${kind}Updated`, Obj: {...e, CreatedAt: prev.CreatedAt ?? e.CreatedAt, UpdatedAt: now, Revision: (prev.Revision ?? 0) + 1}})
-      } else counts.unchanged++
+      const m = planElement(kind, e, prev, now)
+      if (!m) counts.unchanged++
+      else {
+        counts[m.Type.endsWith('Added') ? 'added' : 'updated']++
+        messages.push(m)
+      }
     }
-    const deletes = [...old.values()]
-      .sort((a, b) => cmp(a.ID, b.ID))
-      .map((e): GraphMessage => ({Namespace: 'Graph', Type: `${kind}Deleted`, Obj: {...e, DeletedAt: now} as GraphNode}))
+    const deletes = [...old.values()].sort((a, b) => cmp(a.ID, b.ID)).map((e) => deleteMessage(kind, e, now))
     counts.deleted = deletes.length
     return {counts, deletes}
   }

@@ -1,11 +1,13 @@
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, PartialResultError, UsageError, type Matrix} from '@fm/model'
+import {AnalyzerError, PartialResultError, UsageError, type Matrix, type MatrixEntry} from '@fm/model'
 import {AnalyzerClient, type ConnectionOptions} from '@fm/capture'
-import {FM_MANAGER, matrixToGraph, type GraphEdge, type GraphNode, type MatrixGraph} from './graph-elements.js'
-import {planPublish, type ElementCounts} from './plan-publish.js'
+import {entryElements, FM_MANAGER} from './graph-elements.js'
+import type {ElementCounts} from './plan-publish.js'
+import {forEachElement} from './json-array.js'
+import {PublishSpill} from './publish-spill.js'
 import {sendMessages} from './send-messages.js'
 
 export type PublishProgress =
@@ -15,8 +17,13 @@ export type PublishProgress =
   | {phase: 'verify'; attempt: number}
 
 export interface PublishOptions extends ConnectionOptions {
-  /** The matrix to publish; left out with `delete`. */
+  /** The matrix to publish; left out with `delete` or with `entries`. */
   matrix?: Matrix
+  /**
+   * The matrix's entries as a stream instead: called once, it hands every entry to `onEntry`
+   * (e.g. `(onEntry) => analyze({inputs, onEntry})`), and none is held.
+   */
+  entries?: (onEntry: (e: MatrixEntry) => void) => Promise<unknown>
   /** Remove every element fm published in this scope instead. */
   delete?: boolean
   /** Names one published matrix, so several can live in one analyzer (default "default"). */
@@ -51,59 +58,83 @@ const SCOPE = /^[\w.-]{1,64}$/
 export async function publish(opts: PublishOptions): Promise<PublishResult> {
   const scope = opts.scope ?? 'default'
   if (!SCOPE.test(scope)) throw new UsageError(`\`scope\` ${JSON.stringify(scope)}: use 1-64 letters, digits, '.', '_' or '-'`)
-  if (!opts.delete && !opts.matrix) throw new UsageError('nothing to publish: give a matrix, or `delete`')
+  if (!opts.delete && !opts.matrix && !opts.entries) throw new UsageError('nothing to publish: give a matrix, or `delete`')
   const hostId = opts.hostId ?? 'fm'
   const now = opts.now ?? Date.now
-  opts.onProgress?.({phase: 'connect', analyzer: opts.analyzer})
-  const client = await AnalyzerClient.connect(opts)
+  // what fm wants, holds and sends goes through a spill on disk: memory stays flat at any size
+  const spill = new PublishSpill()
   const tmp = mkdtempSync(join(tmpdir(), 'fm-publish-'))
+  let client: AnalyzerClient | undefined
   try {
-    const read = (): Promise<MatrixGraph> => readPublished(client, scope, tmp)
-    opts.onProgress?.({phase: 'read', analyzer: client.endpoint.url})
-    const existing = await read()
-    const desired: MatrixGraph = opts.delete ? {nodes: [], edges: []} : matrixToGraph(opts.matrix!, {scope, hostId, now: now()})
-    const plan = planPublish(desired, existing, now())
-    if (plan.messages.length > 0) {
-      const {cleanClose} = await sendMessages(plan.messages, {
-        endpoint: client.endpoint, auth: client.authHeaders(), hostId, redact: (t) => client.redact(t), insecure: opts.insecure, ca: opts.ca, timeoutMs: (opts.timeoutSeconds ?? 120) * 1000,
+    if (!opts.delete) {
+      const graph = {scope, hostId, now: now()}
+      const onEntry = (e: MatrixEntry): void => {
+        const {edge, client: from, server: to} = entryElements(e, graph)
+        spill.want('Node', from)
+        spill.want('Node', to)
+        spill.want('Edge', edge)
+      }
+      if (opts.entries) await opts.entries(onEntry)
+      else for (const e of opts.matrix!.entries) onEntry(e)
+    }
+    opts.onProgress?.({phase: 'connect', analyzer: opts.analyzer})
+    client = await AnalyzerClient.connect(opts)
+    const c = client
+    opts.onProgress?.({phase: 'read', analyzer: c.endpoint.url})
+    await readPublished(c, scope, tmp, (kind, id, text) => spill.have(kind, id, text))
+    const plan = spill.plan(now())
+    if (plan.messages > 0) {
+      const {cleanClose} = await sendMessages({total: plan.messages, texts: spill.messages()}, {
+        endpoint: c.endpoint, auth: c.authHeaders(), hostId, redact: (t) => c.redact(t), insecure: opts.insecure, ca: opts.ca, timeoutMs: (opts.timeoutSeconds ?? 120) * 1000,
         onSent: (sent, total) => opts.onProgress?.({phase: 'send', sent, total}),
       })
-      await verify(desired, read, opts, cleanClose ? '' : `the connection was dropped after all ${plan.messages.length} messages were written, before the analyzer closed it: `)
+      const why = cleanClose ? '' : `the connection was dropped after all ${plan.messages} messages were written, before the analyzer closed it: `
+      await verify(spill, (onElement) => readPublished(c, scope, tmp, onElement), opts, why)
     }
-    return {analyzer: client.endpoint.url, scope, nodes: plan.nodes, edges: plan.edges, messages: plan.messages.length}
+    return {analyzer: c.endpoint.url, scope, nodes: plan.nodes, edges: plan.edges, messages: plan.messages}
   } finally {
-    client.close()
+    client?.close()
+    spill.close()
     rmSync(tmp, {recursive: true, force: true})
   }
 }
 
-/** The nodes and edges fm published in a scope, as the analyzer holds them now. */
-async function readPublished(client: AnalyzerClient, scope: string, dir: string): Promise<MatrixGraph> {
+type OnElement = (kind: 'Node' | 'Edge', id: string, text: string) => void
+
+/** Hands over the nodes and edges fm published in a scope, as the analyzer holds them now, one at a time. */
+async function readPublished(client: AnalyzerClient, scope: string, dir: string, onElement: OnElement): Promise<void> {
   const has = `Has('Manager', '${FM_MANAGER}', 'FMScope', '${scope}')`
-  const get = async <T>(gremlin: string, name: string): Promise<T[]> => {
-    const file = join(dir, name)
+  for (const [kind, gremlin] of [['Node', `G.V().${has}`], ['Edge', `G.E().${has}`]] as const) {
+    const file = join(dir, kind === 'Node' ? 'nodes.json' : 'edges.json')
     await client.query(gremlin, file)
-    const text = readFileSync(file, 'utf8').trim()
-    const v: unknown = text ? JSON.parse(text) : []
-    if (!Array.isArray(v)) throw new AnalyzerError(`${client.endpoint.url}: unexpected answer to ${gremlin}: expected an array`)
-    return v as T[]
+    const bad = (why: string): AnalyzerError => new AnalyzerError(`${client.endpoint.url}: unexpected answer to ${gremlin}: ${why}`)
+    await forEachElement(file, (v, text) => {
+      const id = v && typeof v === 'object' && !Array.isArray(v) ? (v as {ID?: unknown}).ID : undefined
+      onElement(kind, typeof id === 'string' ? id : String(id), text)
+    }, bad)
+    rmSync(file, {force: true})
   }
-  return {nodes: await get<GraphNode>(`G.V().${has}`, 'nodes.json'), edges: await get<GraphEdge>(`G.E().${has}`, 'edges.json')}
 }
 
 /** Reads back until the analyzer holds exactly the desired IDs (it applies messages asynchronously). */
-async function verify(desired: MatrixGraph, read: () => Promise<MatrixGraph>, opts: PublishOptions, why: string): Promise<void> {
-  const want = (g: MatrixGraph): string => [...g.nodes.map((n) => `n${n.ID}`), ...g.edges.map((e) => `e${e.ID}`)].sort().join(',')
+async function verify(spill: PublishSpill, read: (onElement: OnElement) => Promise<void>, opts: PublishOptions, why: string): Promise<void> {
   const attempts = opts.verifyAttempts ?? 5
-  let got: MatrixGraph = {nodes: [], edges: []}
+  const got = {nodes: 0, edges: 0}
   for (let attempt = 1; attempt <= attempts; attempt++) {
     opts.onProgress?.({phase: 'verify', attempt})
-    got = await read()
-    if (want(got) === want(desired)) return
+    spill.clearGot()
+    got.nodes = 0
+    got.edges = 0
+    await read((kind, id) => {
+      got[kind === 'Node' ? 'nodes' : 'edges']++
+      spill.got(kind, id)
+    })
+    if (spill.gotExactly(got.nodes + got.edges)) return
     if (attempt < attempts) await sleep(200)
   }
+  const want = spill.wanted()
   throw new PartialResultError(
-    `${why}the analyzer holds ${got.nodes.length} nodes and ${got.edges.length} edges of fm after publishing, expected ${desired.nodes.length} and ${desired.edges.length}`,
+    `${why}the analyzer holds ${got.nodes} nodes and ${got.edges} edges of fm after publishing, expected ${want.nodes} and ${want.edges}`,
     [why ? 'Publish again: IDs are stable, so the rest is added and nothing is duplicated.' : 'The analyzer may have rejected some messages (see its log); publish again.'],
   )
 }

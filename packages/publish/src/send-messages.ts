@@ -18,6 +18,12 @@ export interface SendOptions {
   onSent?: (sent: number, total: number) => void
 }
 
+/** Messages already serialized, pulled one at a time: a large plan is never held whole. */
+export interface MessageStream {
+  total: number
+  texts: Iterable<string>
+}
+
 /**
  * Sends messages through the analyzer's websocket publisher (`/ws/publisher`, JSON protocol,
  * persistent: the elements stay after fm disconnects), then closes the socket. Throws an
@@ -25,7 +31,10 @@ export interface SendOptions {
  * that is not clean after every message was written is reported, not thrown: written is not
  * received, so the caller reads back.
  */
-export async function sendMessages(messages: GraphMessage[], o: SendOptions): Promise<{cleanClose: boolean}> {
+export async function sendMessages(messages: GraphMessage[] | MessageStream, o: SendOptions): Promise<{cleanClose: boolean}> {
+  const total = Array.isArray(messages) ? messages.length : messages.total
+  const texts = Array.isArray(messages) ? messages.map((m) => JSON.stringify(m)) : messages.texts
+  const source = texts[Symbol.iterator]()
   const url = `${o.endpoint.protocol === 'https:' ? 'wss' : 'ws'}://${o.endpoint.host.includes(':') ? `[${o.endpoint.host}]` : o.endpoint.host}:${o.endpoint.port}/ws/publisher`
   let ca: Buffer | undefined
   if (o.ca) {
@@ -56,7 +65,7 @@ export async function sendMessages(messages: GraphMessage[], o: SendOptions): Pr
     const dropped = (detail: string): AnalyzerError =>
       sent === 0
         ? new AnalyzerError(`${where}: the connection was dropped before anything was published (${detail})`, ['Check that the analyzer is running and reachable, then publish again.'])
-        : new PartialResultError(`${where}: the connection was dropped after ${sent} of ${messages.length} messages were sent (${detail}); the analyzer may hold part of the matrix`, ['Publish again: IDs are stable, so the rest is added and nothing is duplicated.'])
+        : new PartialResultError(`${where}: the connection was dropped after ${sent} of ${total} messages were sent (${detail}); the analyzer may hold part of the matrix`, ['Publish again: IDs are stable, so the rest is added and nothing is duplicated.'])
     ws.on('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0
       res.resume()
@@ -76,15 +85,16 @@ export async function sendMessages(messages: GraphMessage[], o: SendOptions): Pr
     })
     ws.on('open', () => {
       const next = (): void => {
-        if (sent === messages.length) {
+        const text = sent < total ? source.next() : undefined
+        if (!text || text.done) {
           closing = true
           ws.close(1000, 'published')
           return
         }
         sent++
-        ws.send(JSON.stringify(messages[sent - 1]), (err) => {
+        ws.send(text.value, (err) => {
           if (err) return // 'error' or 'close' reports it
-          o.onSent?.(sent, messages.length)
+          o.onSent?.(sent, total)
           next()
         })
       }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import {UsageError} from '@fm/model'
+import {UsageError, type MatrixEntry} from '@fm/model'
 import {publish, type PublishProgress, type PublishResult} from '@fm/publish'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerAddress, analyzerConnection, analyzerFlags, matchFlags, parseStates, entrySelection, noteSelection, selectFlags} from '../lib/flags.js'
@@ -50,8 +50,9 @@ Exit codes: 3 when the analyzer cannot be reached or refuses the login or the we
     const connection = await analyzerConnection(flags)
     const progress = this.progress()
     try {
-      const matrix = flags.delete ? undefined : await analyze({inputs, states: parseStates(flags.states), select: selection?.select, evidenceLimit: 0, useFlows: flags['use-flows']})
-      const result = await publish({...connection, matrix, delete: flags.delete, scope: flags.scope, hostId: flags['host-id'], onProgress: (p) => progress(progressText(p))})
+      // the entries stream from the analysis into publish's spill: none is held, at any size
+      const entries = flags.delete ? undefined : (onEntry: (e: MatrixEntry) => void) => analyze({inputs, states: parseStates(flags.states), select: selection?.select, evidenceLimit: 0, lists: false, useFlows: flags['use-flows'], onEntry})
+      const result = await publish({...connection, entries, delete: flags.delete, scope: flags.scope, hostId: flags['host-id'], onProgress: (p) => progress(progressText(p))})
       progress.done()
       noteSelection(selection)
       const n = result.nodes
