@@ -9,7 +9,7 @@ import {existsSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
-import {writeDeployment} from '../../gen/src/write-deployment.js'
+import {benchDeployment} from './deployment.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
@@ -68,11 +68,7 @@ async function fakeAnalyzer(): Promise<{child: ChildProcess; addr: string}> {
 
 const rows: Row[] = []
 for (const hosts of sizes) {
-  const dir = join(values.data, `h${hosts}-s${seed}`)
-  if (!existsSync(join(dir, 'truth.json'))) {
-    process.stderr.write(`generating ${hosts} hosts into ${dir}...\n`)
-    writeDeployment({hosts, seed}, dir)
-  }
+  const dir = benchDeployment(values.data, hosts, seed)
   const dump = join(dir, 'dump.json')
   // per process, so several benches (say one --only each) can share a data folder
   const out = join(dir, `bench-out-${process.pid}`)

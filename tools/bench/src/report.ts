@@ -6,12 +6,12 @@
 // run it on each with --out A and --out B, then `cmp -s`.  Needs a build (the script builds first).
 import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus, totalmem} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
-import {writeDeployment} from '../../gen/src/write-deployment.js'
+import {benchDeployment} from './deployment.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
@@ -63,11 +63,7 @@ function digest(file: string): string {
 
 const runs: Run[] = []
 for (const hosts of sizes) {
-  const dir = join(values.data, `h${hosts}-s${seed}`)
-  if (!existsSync(join(dir, 'truth.json'))) {
-    process.stderr.write(`generating ${hosts} hosts into ${dir}...\n`)
-    writeDeployment({hosts, seed}, dir)
-  }
+  const dir = benchDeployment(values.data, hosts, seed)
   const dump = join(dir, 'dump.json')
   const dumpMB = statSync(dump).size / 1e6
   const outDir = resolve(values.out ?? join(values.data, 'report-bench'), `h${hosts}-s${seed}`)

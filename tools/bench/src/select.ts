@@ -4,12 +4,12 @@
 // `--server`, and `--groups FILE --by group`, each with its peak RSS and CPU time, and checks the
 // selections against the generator's ground truth (matrix.csv). Needs a build.
 import {spawnSync} from 'node:child_process'
-import {existsSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
-import {writeDeployment} from '../../gen/src/write-deployment.js'
+import {benchDeployment} from './deployment.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
@@ -22,11 +22,7 @@ const {values} = parseArgs({
 })
 const hosts = Number(values.hosts.replace(/k$/i, '000'))
 const seed = Number(values.seed)
-const dir = join(values.data, `h${hosts}-s${seed}`)
-if (!existsSync(join(dir, 'truth.json'))) {
-  process.stderr.write(`generating ${hosts} hosts into ${dir}...\n`)
-  writeDeployment({hosts, seed}, dir)
-}
+const dir = benchDeployment(values.data, hosts, seed)
 const dump = join(dir, 'dump.json')
 const mb = statSync(dump).size / 1e6
 
