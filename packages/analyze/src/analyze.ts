@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {rmSync, renameSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
-import {cmp, errnoOf, FmError, isWriteFault, InputError, InterruptedError, OutputError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {asOutputError, cmp, InputError, InterruptedError, OutputError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {inputName, readCapture, sniffDump, STDIN, type ReadProgress} from '@fm/ingest'
 import {copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
@@ -154,11 +154,6 @@ function written<T>(target: string, work: () => T, cleanup?: () => void): T {
     cleanup?.()
     throw asOutputError(target, e)
   }
-}
-
-/** SQLite reports a full disk as SQLITE_FULL, a failed write as SQLITE_IOERR_*, the system as ENOSPC...: an OutputError for `target`. */
-function asOutputError(target: string, e: unknown): unknown {
-  return e instanceof FmError || !isWriteFault(errnoOf(e)) ? e : new OutputError(target, errnoOf(e))
 }
 
 /** Matches an fm database again, on a private copy: an input is never written. */

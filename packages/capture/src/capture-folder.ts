@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {lstatSync, statSync} from 'node:fs'
 import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
-import {errnoOf, FmError, isWriteFault, OutputError, UsageError} from '@fm/model'
+import {asOutputError, OutputError, UsageError} from '@fm/model'
 import {MANIFEST_FILE, type CaptureManifest, type RecordCounts} from '@fm/ingest'
 
 /**
@@ -68,8 +68,7 @@ export async function written<T>(out: string, work: () => Promise<T>): Promise<T
   } catch (e) {
     // a file inside the hidden temporary folder means nothing to the user: the capture is named
     if (e instanceof OutputError) throw new OutputError(out, e.code)
-    if (e instanceof FmError || !isWriteFault(errnoOf(e))) throw e
-    throw new OutputError(out, errnoOf(e))
+    throw asOutputError(out, e)
   }
 }
 

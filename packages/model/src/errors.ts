@@ -99,3 +99,11 @@ export function errnoOf(e: unknown): string {
   // better-sqlite3 reports extended codes: SQLITE_IOERR_WRITE is an I/O error like any other
   return code.startsWith('SQLITE_IOERR') ? 'SQLITE_IOERR' : code.startsWith('SQLITE_CANTOPEN') ? 'SQLITE_CANTOPEN' : code
 }
+
+/**
+ * A system or SQLite error met while writing `target` (ENOSPC, SQLITE_FULL, SQLITE_IOERR_*,
+ * EACCES...) as an OutputError naming it; any other error (fm's own, a bug) is returned as it is.
+ */
+export function asOutputError(target: string, e: unknown): unknown {
+  return e instanceof FmError || !isWriteFault(errnoOf(e)) ? e : new OutputError(target, errnoOf(e))
+}
