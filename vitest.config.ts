@@ -15,7 +15,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'tools/**/*.test.ts'],
-    testTimeout: 60_000,
+    // generous: the heaviest tests (generated deployments, publish end to end) take ~30 s on a loaded 2-core CI machine
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,

@@ -41,6 +41,17 @@ describe('fm capture --ssh', () => {
     expect(readdirSync(join(out, 'snapshot-1')).sort()).toEqual(['host-0001.bundle.txt', 'host-0001.json', 'host-0002.bundle.txt', 'host-0002.json'])
   })
 
+  test('a secret in the template is recorded and shown as ***, never as itself', async () => {
+    const out = fresh()
+    // env runs `PASSWORD=hunter2 nosuch-… ` for the failing host: the secret reaches the transport
+    const r = await runCommand(Capture, ['--ssh', 'A=1,nosuch-command-fm', '--namespaces', 'own', '--ssh-command', 'env SSH_PASSWORD=hunter2 {host}', '--out', out, '--json'])
+    expect(r.exitCode, r.stderr).toBe(4)
+    expect(r.stderr + r.stdout).not.toContain('hunter2')
+    const manifest = readFileSync(join(out, 'manifest.json'), 'utf8')
+    expect(manifest).not.toContain('hunter2')
+    expect(JSON.parse(manifest).collect.transport).toBe('env SSH_PASSWORD=*** {host}')
+  })
+
   test.for<{name: string; args: string[]; exit: number; message: RegExp}>([
     {name: 'one host failing', args: ['--ssh', 'A=1,nosuch-command-fm'], exit: 4, message: /1 of 2 hosts could not be collected \(nosuch-command-fm: exit 127: .*No such file or directory/},
     {name: 'every host failing', args: ['--ssh', 'nosuch-a,nosuch-b'], exit: 3, message: /no host could be collected \(nosuch-a: exit 127/},

@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto'
-import {rmSync, renameSync, statSync} from 'node:fs'
+import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join} from 'node:path'
-import {asOutputError, cmp, InputError, InterruptedError, OutputError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {join} from 'node:path'
+import {asOutputError, cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {inputName, readCapture, sniffDump, STDIN, type ReadProgress} from '@fm/ingest'
-import {copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
+import {checkFileTarget, copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
 import {emptyFlowStats, matchFlows} from './match-flows.js'
 import {readPacked} from './read-packed.js'
@@ -85,7 +85,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
   }
   if (fromDb.length === 1) return matrixFromDatabase(fromDb[0].file, states, opts)
 
-  if (opts.db !== undefined) checkDbTarget(opts.db)
+  if (opts.db !== undefined) checkFileTarget(opts.db)
   const target = opts.db ?? join(tmpdir(), `fm-${process.pid}-${randomBytes(4).toString('hex')}.db`)
   const temp = `${target}.tmp-${process.pid}`
   rmSync(temp, {force: true})
@@ -128,22 +128,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<Matrix> {
     // eslint-disable-next-line no-unsafe-finally -- a database that could not be closed is not written
     if (ok && closeError !== undefined) throw asOutputError(target, closeError)
   }
-}
-
-/** Refuses a `db` that cannot become a database file, before any work: a folder, or a path without its folder. */
-function checkDbTarget(db: string): void {
-  let st
-  try {
-    st = statSync(db)
-  } catch {
-    try {
-      if (statSync(dirname(db)).isDirectory()) return
-    } catch {
-      // told below
-    }
-    throw new OutputError(db, 'ENOENT')
-  }
-  if (st.isDirectory()) throw new OutputError(db, 'EISDIR')
 }
 
 /** Runs file work for `target`; a system or SQLite error becomes an OutputError naming it (after `cleanup`). */

@@ -9,7 +9,7 @@ import {sumCounts, writeCaptureFolder} from '@fm/capture'
 import {bundleToGraph} from './bundle-graph.js'
 import {collectorScript} from './collector-script.js'
 import {parseBundle} from './parse-bundle.js'
-import {DEFAULT_SSH_COMMAND, transportArgv} from './transport.js'
+import {DEFAULT_SSH_COMMAND, describeTransport, transportArgv} from './transport.js'
 
 export type NamespaceMode = 'all' | 'own'
 
@@ -101,6 +101,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   // check the template once, before anything runs
   const argvOf = (host: string): string[] => (template === null ? ['sh', '-s', '--', mode] : transportArgv(template, host, mode))
   argvOf(hosts[0])
+  const shown = template === null ? null : describeTransport(template)
   const script = collectorScript()
   const manifest = await writeCaptureFolder<CollectManifest>(opts.out, async (dir) => {
     const startedAt = new Date()
@@ -129,7 +130,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     if (ok.length === 0) {
       const first = results.slice(0, 3).map((h) => `${h.host}: ${h.error}`).join('; ')
       throw new CollectError(`no host could be collected (${first}${results.length > 3 ? '; ...' : ''})`, [
-        template === null ? 'Run fm capture --print-collector | sh to see what the collector says.' : `Check that \`${template.replace('{host}', hosts[0])} true\` works from this machine.`,
+        template === null ? 'Run fm capture --print-collector | sh to see what the collector says.' : `Check that \`${shown?.split('{host}').join(hosts[0])} true\` works from this machine.`,
       ])
     }
     const counts = sumCounts(ok.map((r) => r.counts))
@@ -137,7 +138,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       format: CAPTURE_FORMAT,
       version: CAPTURE_VERSION,
       tool: {name: 'fm', version: opts.toolVersion},
-      analyzer: template === null ? 'collector: this machine' : `collector: ${template}`,
+      analyzer: template === null ? 'collector: this machine' : `collector: ${shown}`,
       authenticated: false,
       timeContext: null,
       options: {full: true, useFlows: false, everySeconds: null, count: 1},
@@ -145,7 +146,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       endedAt: new Date().toISOString(),
       snapshots: [{label, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(), responses: ok, counts}],
       counts,
-      collect: {transport: template, namespaces: mode, parallel, timeoutSeconds: timeoutMs / 1000, hosts: results},
+      collect: {transport: shown, namespaces: mode, parallel, timeoutSeconds: timeoutMs / 1000, hosts: results},
     }
   })
   const failed = manifest.collect.hosts.filter((h) => h.status === 'failed').length

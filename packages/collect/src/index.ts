@@ -4,6 +4,6 @@ export {parseBundle, ssSocket, procSocket, ipAddrLine, BundleError, BUNDLE_HEADE
 export {bundleToGraph, namespaceName, type Graph} from './bundle-graph.js'
 export {collectedAddress, ssEndpoint, procEndpoint} from './endpoint.js'
 export {ssState, procState} from './states.js'
-export {transportArgv, DEFAULT_SSH_COMMAND} from './transport.js'
+export {transportArgv, describeTransport, DEFAULT_SSH_COMMAND} from './transport.js'
 export {readHostList} from './host-list.js'
 export {collectProgressLine} from './progress-line.js'

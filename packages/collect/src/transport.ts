@@ -17,6 +17,51 @@ export function transportArgv(template: string, host: string, mode: 'all' | 'own
   return [...words.map((w) => w.split('{host}').join(host)), 'sh', '-s', '--', mode]
 }
 
+const SECRET_NAME = /pass(word|wd|phrase)?|secret|token|credential/i
+const MASK = '***'
+
+/**
+ * The template as fm records and shows it (manifest, messages): the same words with any secret
+ * the user put in it replaced by `***`, so a capture folder or a log never carries a password.
+ * Masked: the value of an option named like a secret (`--password=X`, `--password X`), plink's
+ * `-pw X`, sshpass's `-p X` (for ssh `-p` is a port), an environment assignment named like a
+ * secret (`SSHPASS=X`), and the password of a URL (`ssh://user:X@host`).
+ *
+ * @example describeTransport('sshpass -p hunter2 ssh -- {host}') // 'sshpass -p *** ssh -- {host}'
+ */
+export function describeTransport(template: string): string {
+  const words = splitTemplate(template)
+  const out: string[] = []
+  let program = ''
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]
+    const eq = w.indexOf('=')
+    if (eq > 0 && SECRET_NAME.test(w.slice(0, eq))) {
+      out.push(`${w.slice(0, eq)}=${MASK}`)
+    } else if (i + 1 < words.length && takesSecret(w, program)) {
+      out.push(w, MASK)
+      i++
+    } else {
+      out.push(w.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/@\s]*@/gi, `$1${MASK}@`))
+      if (!w.startsWith('-') && eq < 0) program = w.split('/').pop() ?? ''
+    }
+  }
+  return out.map(quoteWord).join(' ')
+}
+
+/** Whether option word `w`, given to `program`, takes a secret as its next word. */
+function takesSecret(w: string, program: string): boolean {
+  if (!w.startsWith('-')) return false
+  if (w === '-p') return program === 'sshpass'
+  if (w === '-pw') return true
+  return w.startsWith('--') && SECRET_NAME.test(w)
+}
+
+function quoteWord(w: string): string {
+  if (w !== '' && !/[\s'"]/.test(w)) return w
+  return w.includes("'") ? `"${w}"` : `'${w}'`
+}
+
 function splitTemplate(t: string): string[] {
   const words: string[] = []
   let word = ''

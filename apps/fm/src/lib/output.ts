@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {closeSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
-import {dirname} from 'node:path'
 import {errnoOf, OutputError, UsageError} from '@fm/model'
+import {checkFileTarget} from '@fm/store'
 import {flushStdout, stdoutFailure} from './stdout.js'
 
 /** A failed write of `file` as the CLI reports it: disk full (exit 6) or a bad target (exit 2). */
@@ -106,20 +106,7 @@ export function checkOutputs(inputs: string[], outputs: Record<string, string | 
     }
   }
   const given = Object.entries(outputs).filter((o): o is [string, string] => o[1] !== undefined)
-  for (const [, file] of given) {
-    let st
-    try {
-      st = statSync(file)
-    } catch {
-      try {
-        if (statSync(dirname(file)).isDirectory()) continue
-      } catch {
-        // told below
-      }
-      throw new OutputError(file, 'ENOENT')
-    }
-    if (st.isDirectory()) throw new OutputError(file, 'EISDIR')
-  }
+  for (const [, file] of given) checkFileTarget(file)
   for (const [flag, file] of given) {
     const out = id(file)
     if (out === null) continue
