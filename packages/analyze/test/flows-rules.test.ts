@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, test} from 'vitest'
 import {analyze} from '@fm/analyze'
 import {capture} from '@fm/capture'
-import {graphFromDump, startFakeAnalyzer} from '../../../tools/fake-analyzer/src/index.js'
+import {graphFromDump, startFakeAnalyzer} from '@fm/fake-analyzer'
 import {matrixToCsv} from '@fm/render'
 import {graphDump, writeTemp, type TestHost} from './helpers/deployment.js'
 

@@ -1,5 +1,9 @@
 import {spawn, type ChildProcess} from 'node:child_process'
-import {REPO_ROOT} from './run-command.js'
+import {fileURLToPath} from 'node:url'
+
+// Dump paths are relative to the repository root, where the children run (and find tsx).
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
 
 /**
  * Fake analyzers started the way a person starts one (its npm script's entry point, in its own
@@ -12,7 +16,7 @@ export class FakeAnalyzerProcesses {
 
   /** Starts one on a free loopback port and resolves to its `HOST:PORT`. */
   start(args: string[]): Promise<string> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/fake-analyzer/src/main.ts', this.dump, '--port', '0', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, this.dump, '--port', '0', ...args], {
       cwd: REPO_ROOT,
       env: {...process.env, FAKE_ANALYZER_PASSWORD: this.password},
       stdio: ['ignore', 'pipe', 'pipe'],
