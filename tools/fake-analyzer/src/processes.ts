@@ -12,24 +12,27 @@ const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
 export class FakeAnalyzerProcesses {
   private children: ChildProcess[] = []
 
-  constructor(private readonly dump: string, private readonly password: string) {}
+  /** `password` is what `--username` logins must give (FAKE_ANALYZER_PASSWORD); none: no logins. */
+  constructor(private readonly dump: string, private readonly password?: string) {}
 
   /** Starts one on a free loopback port and resolves to its `HOST:PORT`. */
-  start(args: string[]): Promise<string> {
+  start(args: string[] = []): Promise<string> {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, this.dump, '--port', '0', ...args], {
       cwd: REPO_ROOT,
-      env: {...process.env, FAKE_ANALYZER_PASSWORD: this.password},
+      env: {...process.env, ...(this.password === undefined ? {} : {FAKE_ANALYZER_PASSWORD: this.password})},
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.children.push(child)
     let out = ''
+    let err = ''
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()))
     return new Promise((resolve, reject) => {
       child.stdout!.on('data', (c: Buffer) => {
         out += c.toString()
         const m = /at https?:\/\/([^\s]+)/.exec(out)
         if (m) resolve(m[1])
       })
-      child.on('exit', (code) => reject(new Error(`fake analyzer exited with ${code}: ${out}`)))
+      child.on('exit', (code) => reject(new Error(`fake analyzer exited with ${code}: ${out}${err}`)))
     })
   }
 
