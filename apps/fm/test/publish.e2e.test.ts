@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {runFm} from './helpers/run-command.js'
-import {FakeAnalyzerProcesses} from './helpers/fake-analyzer-process.js'
+import {FakeAnalyzerProcesses} from '@fm/fake-analyzer'
 import {writeDeployment} from '@fm/gen'
 
 // The built binary against the fake analyzer in its own process (spawnSync-based runFm would
