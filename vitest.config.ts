@@ -3,7 +3,10 @@ import {defineConfig} from 'vitest/config'
 
 const src = (p: string): string => fileURLToPath(new URL(`${p}/src/index.ts`, import.meta.url))
 
-// Tests import workspace packages from source, so a unit test never needs a build first.
+// Tests import workspace packages from source, so a unit test never needs a build first. The
+// private tool packages (@fm/gen, @fm/fake-analyzer, @fm/test-helpers) need no alias: their
+// package.json exports point at their .ts sources, which vite and tsx load through the
+// workspace links in node_modules (so benchmarks and child processes resolve them the same way).
 // End-to-end tests (test/e2e/**) run the built `fm` binary; `npm test` builds before running.
 export default defineConfig({
   resolve: {

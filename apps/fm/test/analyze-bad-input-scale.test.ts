@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import Analyze from '../src/commands/analyze.js'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 import {runCommand} from './helpers/run-command.js'
 
 // A generated dump large enough to be parsed on the reading thread (4 MB and more) and loaded in

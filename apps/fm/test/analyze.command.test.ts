@@ -2,7 +2,8 @@ import {describe, expect, test} from 'vitest'
 import Analyze from '../src/commands/analyze.js'
 import {analyze} from '@fm/analyze'
 import {matrixToCsv} from '@fm/render'
-import {graphDump, writeTemp} from '../../../packages/analyze/test/helpers/deployment.js'
+import {graphDump} from '@fm/test-helpers'
+import {writeTemp} from '@fm/test-helpers/temp'
 import {runCommand} from './helpers/run-command.js'
 
 describe('fm analyze (in-process)', () => {

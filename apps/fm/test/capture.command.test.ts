@@ -6,7 +6,7 @@ import Analyze from '../src/commands/analyze.js'
 import Capture from '../src/commands/capture.js'
 import {runCommand} from './helpers/run-command.js'
 import {allText} from './helpers/all-text.js'
-import {startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '../../../tools/fake-analyzer/src/index.js'
+import {startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '@fm/fake-analyzer'
 
 const DUMP = 'fixtures/skydive/two-agents.json'
 const PASSWORD = 'Pw-7d1e0b-never-print-me'

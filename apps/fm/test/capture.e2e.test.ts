@@ -5,8 +5,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {allText} from './helpers/all-text.js'
 import {FM_BIN, REPO_ROOT, runFm} from './helpers/run-command.js'
-import {FakeAnalyzerProcesses} from './helpers/fake-analyzer-process.js'
-import {selfSignedCertificate} from '../../../tools/fake-analyzer/src/index.js'
+import {FakeAnalyzerProcesses, selfSignedCertificate} from '@fm/fake-analyzer'
 
 // The built binary against the fake analyzer started the way a person starts it (its npm
 // script's entry point, in its own process), so spawnSync-based runFm cannot block it.

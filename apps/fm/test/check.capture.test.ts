@@ -3,7 +3,7 @@ import type {CheckReport} from '@fm/baseline'
 import {capture} from '@fm/capture'
 import Baseline from '../src/commands/baseline.js'
 import Check from '../src/commands/check.js'
-import {graphFromDump, startFakeAnalyzer} from '../../../tools/fake-analyzer/src/index.js'
+import {graphFromDump, startFakeAnalyzer} from '@fm/fake-analyzer'
 import {runCommand} from './helpers/run-command.js'
 import {hostNode, loadDump, scratch, TWO_AGENTS, withCurlToSkydive} from './check-fixture.js'
 

@@ -3,6 +3,7 @@ import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
+import {collectorScript} from '@fm/collect'
 import Capture from '../src/commands/capture.js'
 import {runCommand} from './helpers/run-command.js'
 
@@ -21,7 +22,7 @@ describe('fm capture --print-collector', () => {
   test('prints the shipped collector: valid POSIX sh that writes the bundle format', async () => {
     const r = await runCommand(Capture, ['--print-collector'])
     expect(r.exitCode).toBe(0)
-    expect(r.stdout).toBe(readFileSync(new URL('../../../packages/collect/collector/fm-collect.sh', import.meta.url), 'utf8'))
+    expect(r.stdout).toBe(collectorScript())
     expect(spawnSync('sh', ['-n'], {input: r.stdout}).status).toBe(0)
     const bundle = spawnSync('sh', ['-s', '--', 'own'], {input: r.stdout, encoding: 'utf8'})
     expect(bundle.stdout.split('\n')[0]).toBe('#fm-collect 1')

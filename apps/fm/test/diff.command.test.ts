@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {edgeLabel, type DiffReport} from '@fm/baseline'
 import Diff from '../src/commands/diff.js'
-import {generateDeployment} from '../../../tools/gen/src/generate.js'
+import {generateDeployment} from '@fm/gen'
 import {runCommand} from './helpers/run-command.js'
 import {addConnection, hostNode, loadDump, removeSockets, scratch, TWO_AGENTS, type Dump, type RawSocket} from './check-fixture.js'
 

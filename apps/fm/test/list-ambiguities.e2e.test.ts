@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {parseCsv} from '@fm/baseline'
 import type {Ambiguity, Matrix} from '@fm/model'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 import {runFm} from './helpers/run-command.js'
 
 // Runs the built binary (`npx tsc -b` first) on a generated deployment with ambiguous listeners.

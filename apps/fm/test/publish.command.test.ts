@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, test} from 'vitest'
-import {graphJson, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '../../../tools/fake-analyzer/src/index.js'
+import {graphJson, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '@fm/fake-analyzer'
 import Analyze from '../src/commands/analyze.js'
 import Publish, {type PublishCommandResult} from '../src/commands/publish.js'
 import {runCommand} from './helpers/run-command.js'

@@ -3,8 +3,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {runFm} from './helpers/run-command.js'
-import {FakeAnalyzerProcesses} from './helpers/fake-analyzer-process.js'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {FakeAnalyzerProcesses} from '@fm/fake-analyzer'
+import {writeDeployment} from '@fm/gen'
 
 // The built binary against the fake analyzer in its own process (spawnSync-based runFm would
 // block a fake running in this one).

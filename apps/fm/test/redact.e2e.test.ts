@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {isLoopback, isWildcard} from '@fm/model'
 import {readJsonDump} from '@fm/ingest'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 import {REPO_ROOT, runFm} from './helpers/run-command.js'
 
 // Runs the built binary (`npm run build` first; `npm test` builds before testing).

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {parseCsv} from '@fm/baseline'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 import {runFm} from './helpers/run-command.js'
 
 // Runs the built binary (`npx tsc -b` first; `npm test` builds before testing) on a generated

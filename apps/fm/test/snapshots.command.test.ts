@@ -9,7 +9,7 @@ import Baseline from '../src/commands/baseline.js'
 import Capture from '../src/commands/capture.js'
 import Check from '../src/commands/check.js'
 import Diff from '../src/commands/diff.js'
-import {startFakeAnalyzer, type FakeAnalyzer} from '../../../tools/fake-analyzer/src/index.js'
+import {startFakeAnalyzer, type FakeAnalyzer} from '@fm/fake-analyzer'
 import {runCommand} from './helpers/run-command.js'
 
 const DUMP = 'fixtures/skydive/two-agents.json'

@@ -8,7 +8,7 @@ import {parseArgs} from 'node:util'
 import type {Matrix} from '@fm/model'
 import {aggregateMatrix, reportHtml} from '../src/index.js'
 import {launchChromium, watch} from '../test/helpers/chromium.js'
-import {syntheticMatrix} from '../test/helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 const {values} = parseArgs({options: {hosts: {type: 'string', default: '5000'}, seed: {type: 'string', default: '7'}, matrix: {type: 'string'}, out: {type: 'string', default: 'bench-data/report-bench/report.html'}}})
 

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {aggregateMatrix, reportHtml} from '@fm/report'
 import {launchChromium, watch} from './helpers/chromium.js'
 import {REPO, reportOf} from './helpers/fixtures.js'
-import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 // Reports and screenshots are kept for people to look at (git-ignored).
 const ARTIFACTS = `${REPO}test-artifacts/report`

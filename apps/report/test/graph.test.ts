@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest'
 import {aggregateMatrix, graphDot, graphView} from '@fm/report'
 import {newDocument} from './helpers/fixtures.js'
-import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 describe('graphView', () => {
   const hostile = `<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">

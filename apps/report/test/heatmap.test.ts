@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest'
 import {aggregateMatrix, heatmapView, serviceMatrix} from '@fm/report'
 import {newDocument} from './helpers/fixtures.js'
-import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 const legendTitle = (svg: SVGSVGElement): string | null | undefined => svg.querySelector('.legend text')?.textContent
 

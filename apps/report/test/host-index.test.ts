@@ -3,7 +3,7 @@ import {JSDOM} from 'jsdom'
 import {describe, expect, test} from 'vitest'
 import type {Ambiguity, MatrixEntry} from '@fm/model'
 import {aggregateMatrix, ambiguityAggregator, ambiguityReason, hostIndexAggregator, reportAggregator, reportHtml, serviceName, type HostIndex} from '@fm/report'
-import {syntheticEntries, syntheticHead, syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticEntries, syntheticHead, syntheticMatrix} from '@fm/test-helpers'
 
 const entry = (client: string, server: string, service: string, port: number, connections: number, clientName = 'curl', protocol = 'TCP'): MatrixEntry => ({
   protocol,

@@ -5,7 +5,7 @@ import {JSDOM} from 'jsdom'
 import {describe, expect, test} from 'vitest'
 import {aggregateMatrix, boundedTop, edgesTable, graphDot, matrixSvg, reportAggregator, reportHtml} from '@fm/report'
 import {newDocument} from './helpers/fixtures.js'
-import {syntheticEntries, syntheticHead, syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticEntries, syntheticHead, syntheticMatrix} from '@fm/test-helpers'
 
 describe('boundedTop', () => {
   test.for([

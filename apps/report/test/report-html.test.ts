@@ -3,7 +3,7 @@ import {JSDOM} from 'jsdom'
 import {describe, expect, test} from 'vitest'
 import {aggregateMatrix, buildReport, matrixSvg, reportHtml} from '@fm/report'
 import {reportOf} from './helpers/fixtures.js'
-import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 const HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "=cmd|' /C calc'!A0", '</title><script>alert(2)</script>', '</svg><script>alert(3)</script>', '<i>silent</i>']
 

@@ -2,7 +2,7 @@ import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
 import type {Matrix, MatrixEntry} from '@fm/model'
 import {aggregateMatrix, foldTop, serviceMatrix, serviceName, type ReportData} from '@fm/report'
-import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 const entry = (client: [string, string], server: [string, string, number], connections = 1): MatrixEntry => ({
   protocol: 'TCP',

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest'
 import {aggregateMatrix, coverageView, summaryView} from '@fm/report'
 import {newDocument, reportOf} from './helpers/fixtures.js'
-import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 const cards = (el: HTMLElement): Record<string, string> =>
   Object.fromEntries([...el.querySelectorAll('.card')].map((c) => [c.id, [...c.children].map((x) => x.textContent).join(' | ')]))

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest'
 import {aggregateMatrix, edgesTable, unmatchedTable} from '@fm/report'
 import {newDocument, reportOf} from './helpers/fixtures.js'
-import {syntheticMatrix} from './helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 const headers = (el: HTMLElement): string[] => [...el.querySelectorAll('th')].map((th) => th.textContent ?? '')
 const column = (el: HTMLElement, i: number): string[] => [...el.querySelectorAll('tbody tr')].map((tr) => tr.children[i].textContent ?? '')

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {analyze} from '@fm/analyze'
 import {matrixToCsv} from '@fm/render'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-flows-gen-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

@@ -4,9 +4,10 @@ import {join} from 'node:path'
 import {describe, expect, test} from 'vitest'
 import {analyze} from '@fm/analyze'
 import {capture} from '@fm/capture'
-import {graphFromDump, startFakeAnalyzer} from '../../../tools/fake-analyzer/src/index.js'
+import {graphFromDump, startFakeAnalyzer} from '@fm/fake-analyzer'
 import {matrixToCsv} from '@fm/render'
-import {graphDump, writeTemp, type TestHost} from './helpers/deployment.js'
+import {graphDump, type TestHost} from '@fm/test-helpers'
+import {writeTemp} from '@fm/test-helpers/temp'
 
 const hosts: TestHost[] = [
   {name: 'web', addrs: ['10.0.0.1/24'], sockets: ['TCP 10.0.0.1:40000 10.0.0.2:5432 ESTABLISHED app', 'TCP 10.0.0.1:40001 10.0.0.3:80 ESTABLISHED app', 'TCP 10.0.0.1:40002 10.0.0.3:80 TIME_WAIT app']},

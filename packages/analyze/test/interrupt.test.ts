@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {InterruptedError} from '@fm/model'
 import {analyze, type AnalyzeOptions} from '../src/index.js'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-abort-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest'
 import {cmp, socketKey, type Ambiguity, type MatrixEntry, type MatrixHead, type UnmatchedSocket} from '@fm/model'
 import {analyze} from '../src/index.js'
-import {graphDump, writeTemp, type TestHost} from './helpers/deployment.js'
+import {graphDump, type TestHost} from '@fm/test-helpers'
+import {writeTemp} from '@fm/test-helpers/temp'
 
 // Host names whose UTF-16 order differs from their code-point order (an astral character
 // against U+FFFD), accents, case, a NUL, separators: the store sorts the lists (BINARY, on

@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest'
 import type {Matrix} from '@fm/model'
 import {analyze} from '../src/index.js'
-import {graphDump, writeTemp} from './helpers/deployment.js'
+import {graphDump} from '@fm/test-helpers'
+import {writeTemp} from '@fm/test-helpers/temp'
 import {ruleCases as cases} from './helpers/rule-cases.js'
 
 /** An entry in one line: `TCP db 10.0.0.2:3306 mysqld <- app 10.0.0.1 php x2 [socket]`. */

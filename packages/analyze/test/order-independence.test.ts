@@ -4,7 +4,8 @@ import {fc, test} from '@fast-check/vitest'
 import {describe, expect, it} from 'vitest'
 import {matrixToCsv, matrixToJson} from '@fm/render'
 import {analyze} from '../src/index.js'
-import {graphDump, writeTemp, type TestHost} from './helpers/deployment.js'
+import {graphDump, type TestHost} from '@fm/test-helpers'
+import {writeTemp} from '@fm/test-helpers/temp'
 import {ruleCases} from './helpers/rule-cases.js'
 
 type Graph = {Nodes: Record<string, unknown>[]; Edges: Record<string, unknown>[]}

@@ -9,7 +9,7 @@ import {InputError} from '@fm/model'
 import {matrixToJson} from '@fm/render'
 import {analyze} from '../src/index.js'
 import {readerScript, readPacked, runningReaders} from '../src/read-packed.js'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-read-worker-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

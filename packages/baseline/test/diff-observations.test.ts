@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest'
 import {diffObservations, edgeLabel, formatDiff} from '../src/index.js'
-import {entry, observation} from './helpers.js'
+import {entry, observation} from '@fm/test-helpers'
 
 const A = observation([
   entry('TCP web@h1:10.0.0.1 -> db@h2:10.0.0.2:5432', [1], 4),

@@ -2,7 +2,7 @@ import {fc, test} from '@fast-check/vitest'
 import {describe, expect} from 'vitest'
 import {firstMatchingRule} from '../src/first-matching-rule.js'
 import {ruleMatches, type Rule} from '../src/index.js'
-import {entry} from './helpers.js'
+import {entry} from '@fm/test-helpers'
 
 const name = fc.constantFrom('web', 'db', 'w*', '*', '/usr/bin/web', 'd?', '\\*', 'w\\*', 'd\\?')
 const host = fc.constantFrom('h1', 'h2', 'h*')

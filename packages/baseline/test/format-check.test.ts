@@ -1,7 +1,7 @@
 import {XMLParser} from 'fast-xml-parser'
 import {describe, expect, test} from 'vitest'
 import {checkBaseline, formatCheck, mdText, parseBaseline} from '../src/index.js'
-import {entry, observation} from './helpers.js'
+import {entry, observation} from '@fm/test-helpers'
 
 const HOSTILE = '<x a="1">&\'</x>]]>\u0001#\u202e'
 const hostile = {...entry('TCP a@h1:10.0.0.1 -> b@h2:10.0.0.2:80', [1]), client: {host: 'h1', ip: '10.0.0.1', process: '/bin/x', name: HOSTILE}}

@@ -2,7 +2,7 @@ import {fc, test as fcTest} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
 import type {MatrixEntry} from '@fm/model'
 import {checkBaseline, escapeGlob, globLiteral, globMatch, isGlob, isPathPattern, parseBaseline, writeBaseline, type Level} from '../src/index.js'
-import {observation} from './helpers.js'
+import {observation} from '@fm/test-helpers'
 
 // Names a hostile host can give its processes and itself: glob and escape characters, path
 // separators, YAML and regex syntax, newlines, bidi controls, astral characters.

@@ -2,7 +2,7 @@ import {fc, test} from '@fast-check/vitest'
 import {describe, expect} from 'vitest'
 import {parseBaseline, parseBaselineDocument, writeBaseline} from '../src/index.js'
 import {parseSimpleBaseline} from '../src/parse-simple.js'
-import {entry, observation} from './helpers.js'
+import {entry, observation} from '@fm/test-helpers'
 
 /** The baseline, or the message it is refused with. */
 const outcome = (f: () => unknown): unknown => {

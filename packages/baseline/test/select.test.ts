@@ -2,7 +2,7 @@ import {describe, expect, test} from 'vitest'
 import {fc, test as fcTest} from '@fast-check/vitest'
 import {FmError, InputError, UsageError, type MatrixEntry} from '@fm/model'
 import {checkBaseline, entrySelector, GroupMatrix, GroupNames, parseBaseline, parseGroups, selectionRule, writeBaseline, type SelectValues} from '../src/index.js'
-import {entry, observation} from './helpers.js'
+import {entry, observation} from '@fm/test-helpers'
 
 const entries: MatrixEntry[] = [
   entry('TCP nova-api@ctrl-1:10.1.0.1 -> mysqld@db-1:10.2.0.5:3306', [1], 3),

@@ -2,7 +2,7 @@ import {fc, test as fcTest} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
 import type {MatrixEntry} from '@fm/model'
 import {checkBaseline, parseBaseline, writeBaseline} from '../src/index.js'
-import {entry, observation} from './helpers.js'
+import {entry, observation} from '@fm/test-helpers'
 
 const OBS = observation(
   [

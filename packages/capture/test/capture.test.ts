@@ -5,7 +5,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest'
 import {AnalyzerError, InterruptedError, UsageError} from '@fm/model'
 import {readCapture} from '@fm/ingest'
 import {AnalyzerClient, capture, type CaptureOptions} from '@fm/capture'
-import {selfSignedCertificate, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '../../../tools/fake-analyzer/src/index.js'
+import {selfSignedCertificate, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '@fm/fake-analyzer'
 
 const DUMP = 'fixtures/skydive/two-agents.json'
 const PASSWORD = 'pw-9f3c1e-secret'

@@ -5,7 +5,7 @@ import {afterAll, describe, expect, test} from 'vitest'
 import {fc, test as fcTest} from '@fast-check/vitest'
 import type {DumpRecord} from '@fm/model'
 import {edgeToRecord, elementToRecord, locateJsonError, nodeToRecord, readJsonDump, toSockets} from '@fm/ingest'
-import {generateDeployment} from '../../../tools/gen/src/generate.js'
+import {generateDeployment} from '@fm/gen'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-read-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

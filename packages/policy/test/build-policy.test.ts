@@ -2,7 +2,7 @@ import {fc, test as fcTest} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
 import {parseBaseline} from '@fm/baseline'
 import {buildPolicy, policyFiles} from '../src/index.js'
-import {entry, listening, observation} from './helpers.js'
+import {entry, listening, observation} from '@fm/test-helpers'
 
 const web = listening('web', ['10.232.1.10', 'fd00:232::10'], ['TCP 0.0.0.0:80 nginx', 'TCP 10.232.1.10:443 nginx', 'TCP 127.0.0.1:5432 postgres', 'TCP :::22 sshd'])
 

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest'
 import {buildPolicy, evaluateConnection, parseIptables, parseNftables, policyFiles, type Connection, type ParsedRuleset} from '../src/index.js'
-import {entry, listening, observation} from './helpers.js'
+import {entry, listening, observation} from '@fm/test-helpers'
 
 // One web server observed with two clients on TCP/80 (IPv4 and IPv6) and one on UDP/53; sshd listens, unused.
 const obs = observation([

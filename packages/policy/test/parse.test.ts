@@ -1,7 +1,7 @@
 import {fc, test as fcTest} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
 import {buildPolicy, parseIptables, parseNftables, writeIptables, writeNftables, type AcceptRule, type ParsedRule} from '../src/index.js'
-import {entry, observation} from './helpers.js'
+import {entry, observation} from '@fm/test-helpers'
 
 const accepts = (rules: ParsedRule[]): Omit<AcceptRule, never>[] =>
   rules.filter((r) => r.verdict === 'accept' && r.protocol).map((r) => ({protocol: r.protocol!, port: r.ports![0], family: r.family!, sources: r.sources!, destinations: r.destinations ?? null}))

@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
-import {startFakeAnalyzer, type FakeAnalyzer} from '../../../tools/fake-analyzer/src/index.js'
+import {startFakeAnalyzer, type FakeAnalyzer} from '@fm/fake-analyzer'
 
 const CHILD = fileURLToPath(new URL('fixtures/publish-large.ts', import.meta.url))
 const ENTRIES = 20_000

@@ -6,7 +6,7 @@ import {analyze} from '@fm/analyze'
 import {capture} from '@fm/capture'
 import {AnalyzerError, PartialResultError, type Matrix} from '@fm/model'
 import {publish, uuidV5, type PublishOptions} from '@fm/publish'
-import {graphJson, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '../../../tools/fake-analyzer/src/index.js'
+import {graphJson, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '@fm/fake-analyzer'
 
 const DUMP = 'fixtures/skydive/two-agents.json'
 const PASSWORD = 'pub-7c1d-secret'

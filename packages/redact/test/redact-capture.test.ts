@@ -7,7 +7,7 @@ import {analyze} from '@fm/analyze'
 import {readJsonDump} from '@fm/ingest'
 import {addressFamily} from '@fm/model'
 import type {Matrix, MatrixEntry} from '@fm/model'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 import {keyFromSecret, loadOrCreateKey, redactCapture, type MapKind} from '../src/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-redact-test-'))

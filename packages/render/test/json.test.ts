@@ -2,7 +2,7 @@ import {fc, test} from '@fast-check/vitest'
 import {describe, expect} from 'vitest'
 import type {Matrix} from '@fm/model'
 import {JsonArrayWriter, MatrixJsonWriter, matrixToJson} from '../src/index.js'
-import {syntheticMatrix} from '../../../apps/report/test/helpers/synthetic-matrix.js'
+import {syntheticMatrix} from '@fm/test-helpers'
 
 function streamed(m: Matrix): string {
   let out = ''

@@ -6,7 +6,7 @@ import type {DumpRecord, Socket} from '@fm/model'
 import {readJsonDump} from '@fm/ingest'
 import {Store} from '@fm/store'
 import {classifySockets} from '../src/classify-sockets.js'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-classify-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

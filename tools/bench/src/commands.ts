@@ -4,11 +4,12 @@
 // `fm` binary for every analyze format, baseline, check, diff and publish (into a fake analyzer on
 // loopback), one at a time, printing each command's wall time, peak RSS (of the fm process, from
 // /usr/bin/time), CPU time (user + system: wall time depends on what else runs), exit code and output size as a markdown table. Needs a build (the npm script builds first).
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
+import {FakeAnalyzerProcesses} from '@fm/fake-analyzer'
 import {benchDeployment} from './deployment.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -51,20 +52,8 @@ function measure(args: string[], out: string): {seconds: number; cpuSeconds: num
   return {seconds, cpuSeconds: user + sys, rssMB: kb / 1024, exit: r.status ?? -1, outMB, stderr: r.stderr}
 }
 
-/** A fake analyzer on a free loopback port, serving the bundled two-agent dump (publish writes into it). */
-async function fakeAnalyzer(): Promise<{child: ChildProcess; addr: string}> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tools/fake-analyzer/src/main.ts'), join(root, 'fixtures/skydive/two-agents.json'), '--port', '0'], {cwd: root, stdio: ['ignore', 'pipe', 'inherit']})
-  let text = ''
-  const addr = await new Promise<string>((ok, fail) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      text += c.toString()
-      const m = /at https?:\/\/([^\s]+)/.exec(text)
-      if (m) ok(m[1])
-    })
-    child.on('exit', (code) => fail(new Error(`fake analyzer exited with ${code}`)))
-  })
-  return {child, addr}
-}
+// A fake analyzer on a free loopback port, serving the bundled two-agent dump (publish writes into it).
+const fakes = new FakeAnalyzerProcesses('fixtures/skydive/two-agents.json')
 
 const rows: Row[] = []
 for (const hosts of sizes) {
@@ -74,7 +63,7 @@ for (const hosts of sizes) {
   const out = join(dir, `bench-out-${process.pid}`)
   const base = join(dir, `baseline-service-${process.pid}.yaml`)
   const baseHost = join(dir, `baseline-host-${process.pid}.yaml`)
-  const fake = await fakeAnalyzer()
+  const analyzer = await fakes.start()
   const commands: [string, string[]][] = [
     ['analyze csv', ['analyze', dump]],
     ['analyze wide-csv', ['analyze', dump, '--format', 'wide-csv']],
@@ -90,7 +79,7 @@ for (const hosts of sizes) {
     ['check host level --format junit', ['check', '-b', baseHost, dump, '--format', 'junit']],
     ['diff', ['diff', dump, dump, '--exit-code']],
     ['diff --level host --format json', ['diff', dump, dump, '--level', 'host', '--format', 'json']],
-    ['publish', ['publish', dump, '--analyzer', fake.addr, '--scope', `bench-${hosts}`]],
+    ['publish', ['publish', dump, '--analyzer', analyzer, '--scope', `bench-${hosts}`]],
   ]
   try {
     for (const [name, args] of commands) {
@@ -102,7 +91,7 @@ for (const hosts of sizes) {
       process.stderr.write(`  ${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), ${m.rssMB.toFixed(0)} MB peak RSS, exit ${m.exit}\n`)
     }
   } finally {
-    fake.child.kill('SIGTERM')
+    fakes.stopAll()
     rmSync(base, {force: true})
     rmSync(baseHost, {force: true})
   }

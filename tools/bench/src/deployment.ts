@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
-import {writeDeployment} from '../../gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 /**
  * The folder of the generated deployment of `hosts` hosts and `seed` under `data`

@@ -8,7 +8,7 @@ import {cpus, totalmem} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
-import {writeDeployment} from '../../gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 import {scoreCsv} from './score.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))

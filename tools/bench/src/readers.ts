@@ -11,7 +11,7 @@ import {closeSync, existsSync, openSync, readFileSync, statSync, writeSync} from
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
-import {writeDeployment} from '../../gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')

@@ -3,3 +3,4 @@ export {graphFromDump, graphJson, loadGraph, type FakeGraph, type Element, type 
 export {parseGremlin, runGremlin, GremlinError} from './gremlin.js'
 export {selfSignedCertificate} from './certificate.js'
 export {attachPublisher, type Publisher, type PublisherConnection, type PublisherFaults} from './publisher.js'
+export {FakeAnalyzerProcesses} from './processes.js'

@@ -1,1 +1,1 @@
-export {Lab, withLab, standardScenario, labUnavailable, LAB_RANGE, type LabOptions, type LabHost, type LabEndpoint, type LabListener, type LabConnection, type ListenOptions, type ConnectOptions, type ProbeResult} from './lab.js'
+export {Lab, withLab, standardScenario, labUnavailable, LAB_RANGE, AGENT as LAB_AGENT, type LabOptions, type LabHost, type LabEndpoint, type LabListener, type LabConnection, type ListenOptions, type ConnectOptions, type ProbeResult} from './lab.js'

@@ -7,7 +7,8 @@ import {fileURLToPath} from 'node:url'
 /** The private range every lab uses: it exists only on the lab's veths, behind a bridge with no address. */
 export const LAB_RANGE = '10.231.0.0/16'
 
-const AGENT = fileURLToPath(new URL('./agent.mjs', import.meta.url))
+/** The agent a lab host runs (`node AGENT NAME SPEC-JSON`, spec `{op: listen|connect|probe, protocol, address, port}`), for tests that start one outside a lab. */
+export const AGENT = fileURLToPath(new URL('./agent.mjs', import.meta.url))
 const NODE = realpathSync(process.execPath)
 /** Every lab's namespaces are named `fmlab-<creator pid>-<id>-<host>`: a later lab removes those of dead creators. */
 const PREFIX = 'fmlab-'

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
-import {FakeAnalyzerProcesses} from '../../../apps/fm/test/helpers/fake-analyzer-process.js'
+import {FakeAnalyzerProcesses} from '@fm/fake-analyzer'
 
 // The release artefacts of `npm run package`, installed and run the way a site without a
 // registry would: the tarball into an empty prefix with an empty npm cache, --offline and an

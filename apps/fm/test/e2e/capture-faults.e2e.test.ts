@@ -8,7 +8,7 @@ import {STATUS_CODES} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, afterEach, describe, expect, test} from 'vitest'
-import {selfSignedCertificate, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '../../../../tools/fake-analyzer/src/index.js'
+import {selfSignedCertificate, startFakeAnalyzer, type FakeAnalyzer, type FakeAnalyzerOptions} from '@fm/fake-analyzer'
 import {REPO_ROOT} from '../helpers/run-command.js'
 import {spawnFm, type SpawnOptions} from '../helpers/spawn-fm.js'
 

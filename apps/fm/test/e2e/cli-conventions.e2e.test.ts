@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {APP_ROOT, FM_BIN, REPO_ROOT, runFm} from '../helpers/run-command.js'
-import {FakeAnalyzerProcesses} from '../helpers/fake-analyzer-process.js'
+import {FakeAnalyzerProcesses} from '@fm/fake-analyzer'
 
 // oclif's conventions through the built binary: help, "did you mean", completion, flags that
 // cannot work together refused up front, report's default file, progress in logs, the prompt.

@@ -4,7 +4,7 @@ import {createServer} from 'node:net'
 import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, onTestFinished, test} from 'vitest'
-import {labUnavailable, standardScenario, withLab, type Lab, type LabConnection} from '@fm/lab'
+import {LAB_AGENT, labUnavailable, standardScenario, withLab, type Lab, type LabConnection} from '@fm/lab'
 import {APP_ROOT, FM_BIN, REPO_ROOT, runFm} from '../helpers/run-command.js'
 
 beforeAll(() => {
@@ -101,7 +101,7 @@ describe.skipIf(noLab !== null)('fm capture --ssh on a lab of network namespaces
 describe.skipIf(noLab !== null)('fm capture --local and a namespace only a process is in', () => {
   test('finds the namespace through the process (no ip netns name) and reads its sockets', async () => {
     // `unshare -n` gives the listener a namespace of its own that `ip netns list` does not show
-    const agent = join(REPO_ROOT, 'tools/lab/src/agent.mjs')
+    const agent = LAB_AGENT
     const child = spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, agent, 'hidden-srv', JSON.stringify({op: 'listen', protocol: 'tcp', address: '127.0.0.1', port: 7777})], {stdio: ['pipe', 'pipe', 'pipe']})
     onTestFinished(() => {
       child.kill('SIGKILL')

@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import {FM_BIN, REPO_ROOT} from '../helpers/run-command.js'
-import {writeDeployment} from '../../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-interrupt-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest'
 import {REPO_ROOT} from '../helpers/run-command.js'
 import {spawnFm} from '../helpers/spawn-fm.js'
-import {writeDeployment} from '../../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 const FIXTURE = join(REPO_ROOT, 'fixtures/skydive/two-agents.json')
 const dir = mkdtempSync(join(tmpdir(), 'fm-output-faults-'))

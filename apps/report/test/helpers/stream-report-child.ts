@@ -5,7 +5,7 @@
 // Usage: node --max-old-space-size=32 --import tsx stream-report-child.ts ENTRIES [hold]
 import type {MatrixEntry} from '@fm/model'
 import {reportAggregator} from '../../src/report-aggregator.js'
-import {syntheticEntries, syntheticHead} from './synthetic-matrix.js'
+import {syntheticEntries, syntheticHead} from '@fm/test-helpers'
 
 const entries = Number(process.argv[2])
 const hold = process.argv[3] === 'hold'

@@ -1,4 +1,4 @@
-import type {TestHost} from './deployment.js'
+import type {TestHost} from '@fm/test-helpers'
 
 /** One matching rule: a deployment and what fm must find in it. */
 export interface Case {

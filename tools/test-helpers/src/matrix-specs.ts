@@ -1,7 +1,12 @@
-import type {HostListening, MatrixEntry} from '@fm/model'
-import type {Observation} from '@fm/baseline'
+import type {CaptureInfo, HostListening, MatrixEntry} from '@fm/model'
 
-/** A matrix entry from a compact spec: `TCP curl@c1:10.232.1.2 -> nginx@web:10.232.1.10:80`. */
+/** What @fm/baseline and @fm/policy read (their `Observation`): captures and the entries seen in them. */
+export interface SpecObservation {
+  captures: CaptureInfo[]
+  entries: MatrixEntry[]
+}
+
+/** A matrix entry from a compact spec: `TCP web@h1:10.0.0.1 -> db@h2:10.0.0.2:5432`, seen in the given captures. */
 export function entry(spec: string, captureIds = [1], connections = 1): MatrixEntry {
   const m = /^(\w+) ([^@]+)@([^:]+):(\S+) -> ([^@]+)@([^:]+):(\S+):(\d+)$/.exec(spec)
   if (!m) throw new Error(`bad entry spec ${spec}`)
@@ -19,7 +24,7 @@ export function entry(spec: string, captureIds = [1], connections = 1): MatrixEn
 }
 
 /** An observation of `n` snapshots holding these entries. */
-export function observation(entries: MatrixEntry[], n = 1): Observation {
+export function observation(entries: MatrixEntry[], n = 1): SpecObservation {
   return {
     captures: Array.from({length: n}, (_, i) => ({id: i + 1, source: `snap-${i + 1}.json`, format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})),
     entries,

@@ -1,5 +1,5 @@
 import type {Matrix, MatrixEntry, MatrixHead, UnmatchedSocket} from '@fm/model'
-import {rng} from '../../../../tools/gen/src/rng.js'
+import {rng} from '@fm/gen'
 
 const SERVICES = [
   'nova-api', 'nova-compute', 'neutron-server', 'neutron-agent', 'keystone', 'glance-api', 'cinder-api', 'cinder-volume', 'heat-api', 'horizon',
