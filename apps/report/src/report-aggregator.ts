@@ -1,9 +1,8 @@
-import {cmp, compareEntries, type Ambiguity, type Endpoint, type MatrixEntry, type MatrixHead, type UnmatchedSocket} from '@fm/model'
+import {cmp, compareEntries, serviceName, type Ambiguity, type Endpoint, type MatrixEntry, type MatrixHead, type UnmatchedSocket} from '@fm/model'
 import {ambiguityAggregator} from './ambiguities.js'
 import {boundedTop} from './bounded-top.js'
 import {hostIndexAggregator} from './host-index.js'
 import {DEFAULT_LIMITS, type GridCell, type RemoteCount, type ReportData, type ReportLimits, type UnitGrid} from './report-data.js'
-import {serviceName} from './service-name.js'
 
 /** Takes the matrix piece by piece (as `analyze({onHead, onEntry, onUnmatched})` hands it over) and gives what the report draws. */
 export interface ReportAggregator {

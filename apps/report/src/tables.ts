@@ -1,8 +1,7 @@
-import type {MatrixEntry} from '@fm/model'
+import {serviceName, type MatrixEntry} from '@fm/model'
 import {dataTable, type TableCell} from './data-table.js'
 import {fmtBytes} from './dom.js'
 import type {ReportData} from './report-data.js'
-import {serviceName} from './service-name.js'
 
 const proc = (ep: MatrixEntry['client']): TableCell => ({text: serviceName(ep), title: ep.process || undefined})
 
@@ -31,7 +30,7 @@ export function unmatchedTable(document: Document, data: ReportData): HTMLElemen
     u.socket.protocol,
     endpoint(u.socket.localAddress, u.socket.localPort),
     endpoint(u.socket.remoteAddress, u.socket.remotePort),
-    {text: u.socket.name || serviceName({host: u.host, ip: '', process: u.socket.process, name: ''}), title: u.socket.process || undefined},
+    {text: serviceName(u.socket), title: u.socket.process || undefined},
     u.socket.state,
     u.reason,
   ])

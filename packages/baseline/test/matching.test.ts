@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest'
-import {globMatch, inAddressRange, isAddressRange, parseMinSeen, resolveMinSeen, serviceName} from '../src/index.js'
+import {globMatch, inAddressRange, isAddressRange, parseMinSeen, resolveMinSeen} from '../src/index.js'
 
 describe('globMatch', () => {
   test.for([
@@ -54,14 +54,6 @@ test.for([
   ['fd00::/x', false],
 ] as const)('isAddressRange(%s) is %s', ([r, want]) => {
   expect(isAddressRange(r)).toBe(want)
-})
-
-describe('serviceName', () => {
-  test('is the process name, else the executable file name, else ?', () => {
-    expect(serviceName({name: 'nova-api', process: '/usr/bin/python3.9'})).toBe('nova-api')
-    expect(serviceName({name: '', process: '/usr/sbin/sshd'})).toBe('sshd')
-    expect(serviceName({name: '', process: ''})).toBe('?')
-  })
 })
 
 describe('--min-seen', () => {

@@ -1,9 +1,4 @@
-import type {Matrix, MatrixEntry, MatrixStats} from '@fm/model'
-
-/** Strips control characters so a hostile name cannot move the cursor or recolour the terminal. */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?')
-}
+import {printable, type Matrix, type MatrixEntry, type MatrixStats} from '@fm/model'
 
 /** The table's column titles. */
 export const TABLE_HEAD = ['PROTO', 'SERVER', 'ADDRESS', 'PROCESS', 'CLIENT', 'ADDRESS', 'PROCESS', 'CONN', 'METHOD']
