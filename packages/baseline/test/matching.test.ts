@@ -1,3 +1,5 @@
+import {fc, test as prop} from '@fast-check/vitest'
+import {bytesToAddress} from '@fm/model'
 import {describe, expect, test} from 'vitest'
 import {globMatch, inAddressRange, isAddressRange, parseMinSeen, resolveMinSeen} from '../src/index.js'
 
@@ -25,6 +27,8 @@ describe('inAddressRange', () => {
     ['10.0.0.5', '10.0.0.5', true],
     ['fe80::1', 'fe80::/10', true],
     ['fec0::1', 'fe80::/10', false],
+    ['fe80::1%eth0', 'fe80::/10', true],
+    ['fe80::1%eth0', 'fe80::1%eth1', true],
     ['fd00:10::1a', 'fd00:10::/64', true],
     ['10.0.0.1', '::/0', false],
     ['0.0.0.0', '0.0.0.0/0', true],
@@ -40,6 +44,24 @@ describe('inAddressRange', () => {
     ['::1', '::ffff:0:0/96', false],
   ] as const)('%s in %s is %s', ([a, r, want]) => {
     expect(inAddressRange(a, r)).toBe(want)
+  })
+
+  const mapped = (b: Uint8Array): boolean => b.length === 16 && b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff
+  const address = fc.oneof(fc.uint8Array({minLength: 4, maxLength: 4}), fc.uint8Array({minLength: 16, maxLength: 16}))
+  prop.prop([address, fc.nat(), fc.nat()])('holds an address exactly when it shares the range\'s first prefix bits', (b, p, k) => {
+    const bits = b.length * 8
+    const prefix = p % (bits + 1)
+    const flip = k % bits
+    const other = Uint8Array.from(b)
+    other[flip >> 3] ^= 0x80 >> (flip & 7)
+    fc.pre(!mapped(b) && !mapped(other))
+    const range = `${bytesToAddress(b)}/${prefix}`
+    expect(inAddressRange(bytesToAddress(b), range)).toBe(true)
+    expect(inAddressRange(bytesToAddress(other), range)).toBe(flip >= prefix)
+    // the IPv4-mapped spelling of an IPv4 range is the same range
+    if (b.length === 4) expect(inAddressRange(bytesToAddress(other), `::ffff:${bytesToAddress(b)}/${prefix + 96}`)).toBe(flip >= prefix)
+    // a range never holds an address of the other family
+    expect(inAddressRange(b.length === 4 ? '::1' : '10.0.0.1', `${bytesToAddress(b)}/0`)).toBe(false)
   })
 })
 
