@@ -1,5 +1,5 @@
-import {createHash, X509Certificate} from 'node:crypto'
-import {createWriteStream, readFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {createWriteStream} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import {Transform} from 'node:stream'
@@ -8,6 +8,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {AnalyzerError, errnoOf, FmError, InterruptedError, OutputError, UsageError} from '@fm/model'
 import {analyzerEndpoint, type AnalyzerEndpoint} from './endpoint.js'
 import {networkError, RetryableError} from './network-error.js'
+import {readCaFile} from './read-ca-file.js'
 import {redactSecret, secretForms} from './redact-secret.js'
 import {speaksTls} from './speaks-tls.js'
 
@@ -305,29 +306,6 @@ export class AnalyzerClient {
 /** The answer Go's https server gives a plain-http request. */
 function plainHttpToHttps(body: string): boolean {
   return /client sent an http request to an https server/i.test(body)
-}
-
-/**
- * Reads the PEM file of CA certificates: one that holds none (a garbage or empty file, a key)
- * is refused here, not later as "self-signed certificate".
- */
-function readCaFile(file: string): Buffer {
-  let pem: Buffer
-  try {
-    pem = readFileSync(file)
-  } catch (e) {
-    throw new UsageError(`\`ca\` ${file}: cannot read (${errnoOf(e) || (e as Error).message})`)
-  }
-  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
-  for (const b of blocks) {
-    try {
-      new X509Certificate(b)
-    } catch {
-      throw new UsageError(`\`ca\` ${file}: a certificate in it cannot be read (not valid PEM)`)
-    }
-  }
-  if (blocks.length === 0) throw new UsageError(`\`ca\` ${file}: no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)`)
-  return pem
 }
 
 function retryable(message: string): RetryableError {
