@@ -5,7 +5,7 @@ import https from 'node:https'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, errnoOf, FmError, InterruptedError, OutputError, UsageError} from '@fm/model'
+import {AnalyzerError, errnoOf, FmError, InterruptedError, oneLine, OutputError, UsageError} from '@fm/model'
 import {analyzerEndpoint, type AnalyzerEndpoint} from './endpoint.js'
 import {networkError, RetryableError} from './network-error.js'
 import {readCaFile} from './read-ca-file.js'
@@ -151,7 +151,7 @@ export class AnalyzerClient {
     const status = res.statusCode ?? 0
     const raw = await readSome(res)
     if (status === 400 && plainHttpToHttps(raw)) return this.speaksHttps()
-    const text = this.redact(clean(raw))
+    const text = this.redact(oneLine(raw))
     const url = this.endpoint.url
     const reason = this.statusText(res)
     switch (status) {
@@ -284,7 +284,7 @@ export class AnalyzerClient {
 
   /** ` Not Found`: the analyzer's reason phrase, redacted, or nothing. */
   private statusText(res: http.IncomingMessage): string {
-    const t = clean(res.statusMessage ?? '')
+    const t = oneLine(res.statusMessage ?? '')
     return t ? ` ${this.redact(t)}` : ''
   }
 
@@ -333,8 +333,3 @@ async function readSome(res: http.IncomingMessage, limit = 4096): Promise<string
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
 }
 
-/** One printable line from an analyzer's error body. */
-function clean(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line
-}

@@ -10,3 +10,13 @@ const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${B
 export function printable(s: string): string {
   return s.replace(UNPRINTABLE, '?')
 }
+
+/**
+ * Someone else's message (an analyzer's error body, a transport's stderr) as one line of at most
+ * `max` characters: runs of control characters become one space, and a longer text ends in `...`.
+ */
+export function oneLine(s: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const t = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
+  return t.length > max ? `${t.slice(0, max - 3)}...` : t
+}

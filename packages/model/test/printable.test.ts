@@ -1,6 +1,6 @@
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
-import {printable} from '../src/index.js'
+import {oneLine, printable} from '../src/index.js'
 
 describe('printable', () => {
   test.for([
@@ -22,5 +22,22 @@ describe('printable', () => {
     const p = printable(s)
     expect(p.length).toBe(s.length)
     expect(p).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/)
+  })
+})
+
+describe('oneLine', () => {
+  test.for([
+    ['401 Unauthorized', '401 Unauthorized'],
+    ['  bad\r\n\r\nGremlin\tquery\n', 'bad Gremlin query'],
+    ['a\u001b[2Jb', 'a [2Jb'],
+    ['', ''],
+  ])('%j → %j', ([input, expected]) => {
+    expect(oneLine(input)).toBe(expected)
+  })
+
+  test('cuts a long text to the limit, ending in ...', () => {
+    expect(oneLine('x'.repeat(301))).toBe('x'.repeat(297) + '...')
+    expect(oneLine('x'.repeat(300))).toBe('x'.repeat(300))
+    expect(oneLine('abcdefghij', 8)).toBe('abcde...')
   })
 })
