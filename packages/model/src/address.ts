@@ -101,3 +101,8 @@ export function parseCidr(cidr: string): {address: string; prefix: number | null
   const prefix = slash >= 0 ? Number(cidr.slice(slash + 1)) : null
   return {address, prefix: prefix !== null && Number.isInteger(prefix) ? prefix : null}
 }
+
+/** `10.0.0.5:80`, and `[fd00::5]:80` for an IPv6 address (its colons would run into the port's). */
+export function hostPort(address: string, port: number | string): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`
+}

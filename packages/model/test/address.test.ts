@@ -1,6 +1,6 @@
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
-import {addressBytes, addressFamily, bytesToAddress, canonicalAddress, cmp, isLinkLocal, isLoopback, isWildcard, parseCidr} from '../src/index.js'
+import {addressBytes, addressFamily, bytesToAddress, canonicalAddress, cmp, hostPort, isLinkLocal, isLoopback, isWildcard, parseCidr} from '../src/index.js'
 
 describe('canonicalAddress', () => {
   test.for([
@@ -84,5 +84,17 @@ describe('addressBytes', () => {
     const text = bytesToAddress(b)
     expect(`[${text}]`).toBe(new URL(`http://[${groups.map((g) => g.toString(16)).join(':')}]/`).hostname)
     expect(canonicalAddress(text.toUpperCase())).toBe(text)
+  })
+})
+
+describe('hostPort', () => {
+  test.for([
+    ['10.0.0.5', 80, '10.0.0.5:80'],
+    ['fd00::5', 80, '[fd00::5]:80'],
+    ['fe80::1%eth0', '53', '[fe80::1%eth0]:53'],
+    ['analyzer.example', 8082, 'analyzer.example:8082'],
+    ['', 0, ':0'],
+  ] as const)('%s and %s → %s', ([a, p, want]) => {
+    expect(hostPort(a, p)).toBe(want)
   })
 })

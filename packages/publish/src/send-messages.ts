@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import {AnalyzerError, PartialResultError} from '@fm/model'
+import {AnalyzerError, hostPort, PartialResultError} from '@fm/model'
 import {networkError, readCaFile, type AnalyzerEndpoint} from '@fm/capture'
 import type {GraphMessage} from './plan-publish.js'
 
@@ -34,7 +34,7 @@ export async function sendMessages(messages: GraphMessage[] | MessageStream, o: 
   const total = Array.isArray(messages) ? messages.length : messages.total
   const texts = Array.isArray(messages) ? messages.map((m) => JSON.stringify(m)) : messages.texts
   const source = texts[Symbol.iterator]()
-  const url = `${o.endpoint.protocol === 'https:' ? 'wss' : 'ws'}://${o.endpoint.host.includes(':') ? `[${o.endpoint.host}]` : o.endpoint.host}:${o.endpoint.port}/ws/publisher`
+  const url = `${o.endpoint.protocol === 'https:' ? 'wss' : 'ws'}://${hostPort(o.endpoint.host, o.endpoint.port)}/ws/publisher`
   const ca = o.ca ? readCaFile(o.ca) : undefined
   const where = `${o.endpoint.url}/ws/publisher`
   const ws = new WebSocket(url, {

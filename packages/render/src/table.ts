@@ -1,4 +1,4 @@
-import {printable, type Matrix, type MatrixEntry, type MatrixStats} from '@fm/model'
+import {hostPort, printable, type Matrix, type MatrixEntry, type MatrixStats} from '@fm/model'
 
 /** The table's column titles. */
 export const TABLE_HEAD = ['PROTO', 'SERVER', 'ADDRESS', 'PROCESS', 'CLIENT', 'ADDRESS', 'PROCESS', 'CONN', 'METHOD']
@@ -9,7 +9,7 @@ const MAX_WIDTH = 40
 /** One entry's cells, as the table shows them (control characters made printable). */
 export function tableCells(e: MatrixEntry): string[] {
   return [
-    e.protocol, e.server.host, `${e.server.ip.includes(':') ? `[${e.server.ip}]` : e.server.ip}:${e.server.port}`, e.server.name || e.server.process,
+    e.protocol, e.server.host, hostPort(e.server.ip, e.server.port), e.server.name || e.server.process,
     e.client.host, e.client.ip, e.client.name || e.client.process, String(e.connections), e.methods.join(','),
   ].map(printable)
 }
