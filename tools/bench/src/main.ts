@@ -10,6 +10,7 @@ import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {benchDeployment} from './deployment.js'
+import {runFm} from './run-fm.js'
 import {scoreCsv} from './score.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -75,11 +76,9 @@ for (const hosts of sizes) {
   rmSync(naiveOut, {force: true})
 
   process.stderr.write(`${hosts} hosts: fm analyze...\n`)
-  const probeFile = join(dir, 'probe.json')
   const out = join(dir, 'fm.csv')
   rmSync(out, {force: true})
-  const run = node(['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), 'analyze', dump, '--output', out], {FM_BENCH_PROBE_FILE: probeFile})
-  const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as {maxRss: number; cpuMs: number}
+  const run = runFm(['analyze', dump, '--output', out], {probeFile: join(dir, 'probe.json')})
   const score = scoreCsv(readFileSync(out, 'utf8'), truthCsv)
 
   process.stderr.write(`${hosts} hosts: phases...\n`)
@@ -87,13 +86,13 @@ for (const hosts of sizes) {
 
   const parseMBps = parse.parseMs ? mb / (parse.parseMs / 1000) : null
   const parseCpuMBps = parse.parseCpuMs ? mb / (parse.parseCpuMs / 1000) : null
-  const analyzeMBps = mb / (run.ms / 1000)
-  const analyzeCpuMBps = mb / (probe.cpuMs / 1000)
+  const analyzeMBps = mb / run.s
+  const analyzeCpuMBps = mb / run.cpuS
   results.push({
     hosts, dumpMB: mb, sockets: truth.sockets,
     parseMBps, parseCpuMBps, parseRssMB: parse.maxRss ? parse.maxRss / 1e6 : null,
-    analyzeS: run.ms / 1000, analyzeCpuS: probe.cpuMs / 1000, analyzeMBps, analyzeCpuMBps,
-    ratio: parseMBps ? analyzeMBps / parseMBps : null, cpuRatio: parseCpuMBps ? analyzeCpuMBps / parseCpuMBps : null, rssMB: probe.maxRss / 1e6,
+    analyzeS: run.s, analyzeCpuS: run.cpuS, analyzeMBps, analyzeCpuMBps,
+    ratio: parseMBps ? analyzeMBps / parseMBps : null, cpuRatio: parseCpuMBps ? analyzeCpuMBps / parseCpuMBps : null, rssMB: run.rssMB,
     ingestMBps: mb / (phases.ingestMs / 1000), ingestS: phases.ingestMs / 1000, matchS: phases.matchMs / 1000,
     precision: score.precision, recall: score.recall,
     naive: naive.error || !naiveScore ? null : {s: naive.ms! / 1000, cpuS: naive.cpuMs! / 1000, rssMB: naive.maxRss! / 1e6, precision: naiveScore.precision, recall: naiveScore.recall},
