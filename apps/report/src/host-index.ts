@@ -1,8 +1,7 @@
-import {cmp, type MatrixEntry} from '@fm/model'
+import {cmp, serviceName, type MatrixEntry} from '@fm/model'
 import {dataTable, type TableCell} from './data-table.js'
 import {fmtInt, h} from './dom.js'
 import type {ReportData} from './report-data.js'
-import {serviceName} from './service-name.js'
 
 /** One line of a host's index card: a service and port it serves, or one it calls. */
 export interface HostLine {

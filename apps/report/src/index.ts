@@ -13,7 +13,6 @@ export {heatmapView, type HeatmapMetric, type HeatmapOptions} from './heatmap.js
 export {serviceMatrix, type AxisUnit, type GroupBy, type MatrixCell, type MatrixLevel, type ServiceMatrix, type ServiceMatrixOptions} from './service-matrix.js'
 export {summaryView} from './summary.js'
 export {foldTop} from './fold-top.js'
-export {serviceName} from './service-name.js'
 export {appendAll, deferMarkup, type Deferral} from './deferred-markup.js'
 export {hostIndexAggregator, hostIndexView, type HostCard, type HostIndex, type HostLine} from './host-index.js'
 export {ambiguitiesView, ambiguityAggregator, ambiguityReason, type AmbiguityCase, type AmbiguityCause, type AmbiguitySummary} from './ambiguities.js'

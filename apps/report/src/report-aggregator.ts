@@ -1,9 +1,8 @@
-import {cmp, compareEntries, type Ambiguity, type Endpoint, type MatrixEntry, type MatrixHead, type UnmatchedSocket} from '@fm/model'
+import {cmp, compareEntries, hostPort, serviceName, type Ambiguity, type Endpoint, type MatrixEntry, type MatrixHead, type UnmatchedSocket} from '@fm/model'
 import {ambiguityAggregator} from './ambiguities.js'
 import {boundedTop} from './bounded-top.js'
 import {hostIndexAggregator} from './host-index.js'
 import {DEFAULT_LIMITS, type GridCell, type RemoteCount, type ReportData, type ReportLimits, type UnitGrid} from './report-data.js'
-import {serviceName} from './service-name.js'
 
 /** Takes the matrix piece by piece (as `analyze({onHead, onEntry, onUnmatched})` hands it over) and gives what the report draws. */
 export interface ReportAggregator {
@@ -106,7 +105,7 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
       unmatchedTotal++
       if (firstUnmatched.length < limits.maxRows) firstUnmatched.push(u)
       const a = u.socket.remoteAddress
-      const k = `${u.socket.protocol} ${a.includes(':') ? `[${a}]` : a}:${u.socket.remotePort}`
+      const k = `${u.socket.protocol} ${hostPort(a, u.socket.remotePort)}`
       const r = remotes.get(k)
       if (r) r.n++
       else remotes.set(k, {n: 1, reason: u.reason})
@@ -186,7 +185,7 @@ function addToGrid(g: UnitGrid, row: string, col: string, e: MatrixEntry, bytes:
 function addGraphEdge(edges: Map<string, MatrixEntry>, e: MatrixEntry): void {
   const from = JSON.stringify([e.client.host, e.client.process, e.client.name])
   const to = JSON.stringify([e.server.host, e.server.process, e.server.name])
-  const label = `${e.protocol} : ${e.server.ip.includes(':') ? `[${e.server.ip}]` : e.server.ip}:${e.server.port}`
+  const label = `${e.protocol} : ${hostPort(e.server.ip, e.server.port)}`
   const k = JSON.stringify([from, to, label])
   const ed = edges.get(k)
   if (ed) ed.connections += e.connections

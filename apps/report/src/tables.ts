@@ -1,8 +1,7 @@
-import type {MatrixEntry} from '@fm/model'
+import {hostPort, serviceName, type MatrixEntry} from '@fm/model'
 import {dataTable, type TableCell} from './data-table.js'
 import {fmtBytes} from './dom.js'
 import type {ReportData} from './report-data.js'
-import {serviceName} from './service-name.js'
 
 const proc = (ep: MatrixEntry['client']): TableCell => ({text: serviceName(ep), title: ep.process || undefined})
 
@@ -25,13 +24,12 @@ export function edgesTable(document: Document, data: ReportData): HTMLElement {
 
 /** Client sockets that found no server, with the reason. */
 export function unmatchedTable(document: Document, data: ReportData): HTMLElement {
-  const endpoint = (a: string, p: number): string => (a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`)
   const rows = data.unmatched.first.map((u) => [
     u.host,
     u.socket.protocol,
-    endpoint(u.socket.localAddress, u.socket.localPort),
-    endpoint(u.socket.remoteAddress, u.socket.remotePort),
-    {text: u.socket.name || serviceName({host: u.host, ip: '', process: u.socket.process, name: ''}), title: u.socket.process || undefined},
+    hostPort(u.socket.localAddress, u.socket.localPort),
+    hostPort(u.socket.remoteAddress, u.socket.remotePort),
+    {text: serviceName(u.socket), title: u.socket.process || undefined},
     u.socket.state,
     u.reason,
   ])

@@ -1,7 +1,7 @@
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
 import type {Matrix, MatrixEntry} from '@fm/model'
-import {aggregateMatrix, foldTop, serviceMatrix, serviceName, type ReportData} from '@fm/report'
+import {aggregateMatrix, foldTop, serviceMatrix, type ReportData} from '@fm/report'
 import {syntheticMatrix} from '@fm/test-helpers'
 
 const entry = (client: [string, string], server: [string, string, number], connections = 1): MatrixEntry => ({
@@ -80,15 +80,5 @@ describe('foldTop', () => {
     const r = foldTop(new Map(totals as unknown as [string, number][]), keep)
     expect([...r.kept].sort()).toEqual(kept)
     expect(r.folded).toEqual(folded)
-  })
-})
-
-describe('serviceName', () => {
-  test.for([
-    [{name: 'nginx', process: '/usr/sbin/nginx'}, 'nginx'],
-    [{name: '', process: '/usr/sbin/nginx'}, 'nginx'],
-    [{name: '', process: ''}, '?'],
-  ] as const)('names %o as %s', ([ep, name]) => {
-    expect(serviceName({host: 'h', ip: '', ...ep})).toBe(name)
   })
 })

@@ -1,13 +1,7 @@
-/** Unicode's bidirectional controls (embeddings, overrides, isolates, marks): they reorder the text around them. */
-const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069'
-const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI}]`, 'g')
+import {BIDI_CONTROLS as BIDI, printable} from '@fm/model'
+
 const XML_BIDI = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI}]`, 'g')
 const YAML_UNSAFE = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029\\ufeff${BIDI}]`, 'g')
-
-/** Control and bidi characters become `?`, so a hostile process name cannot move a terminal's cursor or reorder text. */
-export function printable(s: string): string {
-  return s.replace(UNPRINTABLE, '?')
-}
 
 /**
  * A YAML double-quoted scalar (TAP diagnostics): JSON's escapes, plus `\uXXXX` for the bidi and

@@ -1,7 +1,6 @@
-import type {MatrixEntry} from '@fm/model'
+import {serviceName, type MatrixEntry} from '@fm/model'
 import {globLiteral, isGlob, isPathPattern} from './glob.js'
 import {ruleMatches} from './rule-matches.js'
-import {serviceName} from './service-name.js'
 import type {Rule} from './types.js'
 
 /**

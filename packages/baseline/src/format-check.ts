@@ -1,5 +1,6 @@
 import {edgeLabel} from './group-edges.js'
-import {mdText, printable, tapText, xmlText, yamlString} from './escape.js'
+import {printable} from '@fm/model'
+import {mdText, tapText, xmlText, yamlString} from './escape.js'
 import type {CheckedEdge, CheckReport, RuleResult} from './types.js'
 
 export type CheckFormat = 'text' | 'junit' | 'tap' | 'markdown' | 'json'

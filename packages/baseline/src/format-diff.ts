@@ -1,5 +1,6 @@
 import {edgeLabel} from './group-edges.js'
-import {mdText, printable} from './escape.js'
+import {printable} from '@fm/model'
+import {mdText} from './escape.js'
 import type {DiffReport, Edge, EdgeChange} from './types.js'
 
 export type DiffFormat = 'table' | 'markdown' | 'json'

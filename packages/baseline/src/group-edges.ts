@@ -1,5 +1,4 @@
-import {cmp, type MatrixEntry} from '@fm/model'
-import {serviceName} from './service-name.js'
+import {cmp, serviceName, type MatrixEntry} from '@fm/model'
 import type {Edge, Level} from './types.js'
 
 export interface GroupOptions {

@@ -1,9 +1,8 @@
-import type {Endpoint} from '@fm/model'
+import {serviceName, type Endpoint} from '@fm/model'
 import {isMap, isScalar, isSeq, type Node} from 'yaml'
 import {inAddressRange, isAddressRange} from './address-range.js'
 import {globMatch} from './glob.js'
 import {keyOf, strings, yamlDocument, type Fail} from './parse-baseline.js'
-import {serviceName} from './service-name.js'
 import type {Pattern} from './types.js'
 
 /** Names a group of hosts: every field given must match (`host` a glob on the host name, `address` CIDRs/addresses/globs on the end's address). */

@@ -1,7 +1,6 @@
-import {isLoopback, type Endpoint, type MatrixEntry} from '@fm/model'
+import {isLoopback, serviceName, type Endpoint, type MatrixEntry} from '@fm/model'
 import {inAddressRange} from './address-range.js'
 import {globMatch, isPathPattern} from './glob.js'
-import {serviceName} from './service-name.js'
 import type {Pattern, Rule} from './types.js'
 
 /**

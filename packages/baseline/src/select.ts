@@ -1,9 +1,8 @@
-import {cmp, UsageError, type Endpoint, type MatrixEntry} from '@fm/model'
+import {cmp, serviceName, UsageError, type Endpoint, type MatrixEntry} from '@fm/model'
 import {isAddressRange} from './address-range.js'
 import {GroupNames, type Groups} from './groups.js'
 import {parsePortRange} from './parse-baseline.js'
 import {ruleMatches} from './rule-matches.js'
-import {serviceName} from './service-name.js'
 import type {Rule} from './types.js'
 
 /**

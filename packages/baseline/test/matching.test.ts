@@ -1,5 +1,7 @@
+import {fc, test as prop} from '@fast-check/vitest'
+import {bytesToAddress} from '@fm/model'
 import {describe, expect, test} from 'vitest'
-import {globMatch, inAddressRange, isAddressRange, parseMinSeen, resolveMinSeen, serviceName} from '../src/index.js'
+import {globMatch, inAddressRange, isAddressRange, parseMinSeen, resolveMinSeen} from '../src/index.js'
 
 describe('globMatch', () => {
   test.for([
@@ -25,6 +27,8 @@ describe('inAddressRange', () => {
     ['10.0.0.5', '10.0.0.5', true],
     ['fe80::1', 'fe80::/10', true],
     ['fec0::1', 'fe80::/10', false],
+    ['fe80::1%eth0', 'fe80::/10', true],
+    ['fe80::1%eth0', 'fe80::1%eth1', true],
     ['fd00:10::1a', 'fd00:10::/64', true],
     ['10.0.0.1', '::/0', false],
     ['0.0.0.0', '0.0.0.0/0', true],
@@ -41,6 +45,24 @@ describe('inAddressRange', () => {
   ] as const)('%s in %s is %s', ([a, r, want]) => {
     expect(inAddressRange(a, r)).toBe(want)
   })
+
+  const mapped = (b: Uint8Array): boolean => b.length === 16 && b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff
+  const address = fc.oneof(fc.uint8Array({minLength: 4, maxLength: 4}), fc.uint8Array({minLength: 16, maxLength: 16}))
+  prop.prop([address, fc.nat(), fc.nat()])('holds an address exactly when it shares the range\'s first prefix bits', (b, p, k) => {
+    const bits = b.length * 8
+    const prefix = p % (bits + 1)
+    const flip = k % bits
+    const other = Uint8Array.from(b)
+    other[flip >> 3] ^= 0x80 >> (flip & 7)
+    fc.pre(!mapped(b) && !mapped(other))
+    const range = `${bytesToAddress(b)}/${prefix}`
+    expect(inAddressRange(bytesToAddress(b), range)).toBe(true)
+    expect(inAddressRange(bytesToAddress(other), range)).toBe(flip >= prefix)
+    // the IPv4-mapped spelling of an IPv4 range is the same range
+    if (b.length === 4) expect(inAddressRange(bytesToAddress(other), `::ffff:${bytesToAddress(b)}/${prefix + 96}`)).toBe(flip >= prefix)
+    // a range never holds an address of the other family
+    expect(inAddressRange(b.length === 4 ? '::1' : '10.0.0.1', `${bytesToAddress(b)}/0`)).toBe(false)
+  })
 })
 
 test.for([
@@ -54,14 +76,6 @@ test.for([
   ['fd00::/x', false],
 ] as const)('isAddressRange(%s) is %s', ([r, want]) => {
   expect(isAddressRange(r)).toBe(want)
-})
-
-describe('serviceName', () => {
-  test('is the process name, else the executable file name, else ?', () => {
-    expect(serviceName({name: 'nova-api', process: '/usr/bin/python3.9'})).toBe('nova-api')
-    expect(serviceName({name: '', process: '/usr/sbin/sshd'})).toBe('sshd')
-    expect(serviceName({name: '', process: ''})).toBe('?')
-  })
 })
 
 describe('--min-seen', () => {

@@ -1,13 +1,14 @@
-import {createHash, X509Certificate} from 'node:crypto'
-import {createWriteStream, readFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {createWriteStream} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {AnalyzerError, errnoOf, FmError, InterruptedError, OutputError, UsageError} from '@fm/model'
+import {AnalyzerError, errnoOf, FmError, InterruptedError, oneLine, OutputError, UsageError} from '@fm/model'
 import {analyzerEndpoint, type AnalyzerEndpoint} from './endpoint.js'
 import {networkError, RetryableError} from './network-error.js'
+import {readCaFile} from './read-ca-file.js'
 import {redactSecret, secretForms} from './redact-secret.js'
 import {speaksTls} from './speaks-tls.js'
 
@@ -150,7 +151,7 @@ export class AnalyzerClient {
     const status = res.statusCode ?? 0
     const raw = await readSome(res)
     if (status === 400 && plainHttpToHttps(raw)) return this.speaksHttps()
-    const text = this.redact(clean(raw))
+    const text = this.redact(oneLine(raw))
     const url = this.endpoint.url
     const reason = this.statusText(res)
     switch (status) {
@@ -283,7 +284,7 @@ export class AnalyzerClient {
 
   /** ` Not Found`: the analyzer's reason phrase, redacted, or nothing. */
   private statusText(res: http.IncomingMessage): string {
-    const t = clean(res.statusMessage ?? '')
+    const t = oneLine(res.statusMessage ?? '')
     return t ? ` ${this.redact(t)}` : ''
   }
 
@@ -305,29 +306,6 @@ export class AnalyzerClient {
 /** The answer Go's https server gives a plain-http request. */
 function plainHttpToHttps(body: string): boolean {
   return /client sent an http request to an https server/i.test(body)
-}
-
-/**
- * Reads the PEM file of CA certificates: one that holds none (a garbage or empty file, a key)
- * is refused here, not later as "self-signed certificate".
- */
-function readCaFile(file: string): Buffer {
-  let pem: Buffer
-  try {
-    pem = readFileSync(file)
-  } catch (e) {
-    throw new UsageError(`\`ca\` ${file}: cannot read (${errnoOf(e) || (e as Error).message})`)
-  }
-  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
-  for (const b of blocks) {
-    try {
-      new X509Certificate(b)
-    } catch {
-      throw new UsageError(`\`ca\` ${file}: a certificate in it cannot be read (not valid PEM)`)
-    }
-  }
-  if (blocks.length === 0) throw new UsageError(`\`ca\` ${file}: no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)`)
-  return pem
 }
 
 function retryable(message: string): RetryableError {
@@ -355,8 +333,3 @@ async function readSome(res: http.IncomingMessage, limit = 4096): Promise<string
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
 }
 
-/** One printable line from an analyzer's error body. */
-function clean(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line
-}

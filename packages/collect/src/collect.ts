@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {hostname as machineName} from 'node:os'
 import {join} from 'node:path'
-import {AnalyzerError, InterruptedError, PartialResultError, UsageError} from '@fm/model'
+import {AnalyzerError, InterruptedError, oneLine, PartialResultError, UsageError} from '@fm/model'
 import {CAPTURE_FORMAT, CAPTURE_VERSION, type CaptureManifest, type CaptureResponse, type RecordCounts} from '@fm/ingest'
 import {sumCounts, writeCaptureFolder} from '@fm/capture'
 import {bundleToGraph} from './bundle-graph.js'
@@ -228,9 +228,3 @@ function runCollector(argv: string[], script: string, timeoutMs: number, maxByte
   })
 }
 
-/** One printable line of at most 300 characters (transport messages are the host's text). */
-function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  const t = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
-  return t.length > 300 ? `${t.slice(0, 297)}...` : t
-}

@@ -9,30 +9,50 @@ export function canonicalAddress(raw: string): string {
   const zone = lower.indexOf('%')
   const bare = zone >= 0 ? lower.slice(0, zone) : lower
   if (!isIPv6(bare)) return a
-  const groups = expandIPv6(bare)
-  // ::ffff:a.b.c.d and its hex spelling ::ffff:0a00:0005
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `${groups[6] >> 8}.${groups[6] & 255}.${groups[7] >> 8}.${groups[7] & 255}`
-  }
-  return compressIPv6(groups) + (zone >= 0 ? lower.slice(zone) : '')
+  const b = addressBytes(bare)
+  if (!b) return a
+  return bytesToAddress(b) + (zone >= 0 ? lower.slice(zone) : '')
 }
 
-function expandIPv6(a: string): number[] {
-  let text = a
-  const tail: number[] = []
-  const lastColon = text.lastIndexOf(':')
-  const last = text.slice(lastColon + 1)
+/**
+ * The bytes of an IPv4 (4 bytes) or IPv6 (16 bytes) address text, any spelling (`::ffff:10.0.0.5`,
+ * `FE80:0:0::1`), or null for any other text. A zone (`%eth0`) must be removed first.
+ */
+export function addressBytes(text: string): Uint8Array | null {
+  if (isIPv4(text)) return Uint8Array.from(text.split('.').map(Number))
+  if (!isIPv6(text)) return null
+  let t = text.toLowerCase()
+  const lastColon = t.lastIndexOf(':')
+  const last = t.slice(lastColon + 1)
   if (isIPv4(last)) {
+    // `::ffff:10.0.0.5`: the dotted tail is the last two groups
     const p = last.split('.').map(Number)
-    tail.push((p[0] << 8) | p[1], (p[2] << 8) | p[3])
-    text = text.slice(0, lastColon + 1) + '0'
+    t = `${t.slice(0, lastColon + 1)}${((p[0] << 8) | p[1]).toString(16)}:${((p[2] << 8) | p[3]).toString(16)}`
   }
-  const [head, rest] = text.split('::') as [string, string | undefined]
-  const h = head ? head.split(':').map((x) => parseInt(x, 16)) : []
-  const r = rest !== undefined && rest !== '' ? rest.split(':').map((x) => parseInt(x, 16)) : []
-  if (tail.length) (rest !== undefined ? r : h).pop()
-  const fill = rest !== undefined ? 8 - h.length - r.length - tail.length : 0
-  return [...h, ...Array(fill).fill(0), ...r, ...tail]
+  const [head, rest] = t.split('::') as [string, string | undefined]
+  const h = head ? head.split(':').filter((x) => x !== '').map((x) => parseInt(x, 16)) : []
+  const r = rest !== undefined && rest !== '' ? rest.split(':').filter((x) => x !== '').map((x) => parseInt(x, 16)) : []
+  const fill = rest !== undefined ? 8 - h.length - r.length : 0
+  const groups = [...h, ...Array<number>(fill).fill(0), ...r]
+  if (groups.length !== 8) return null
+  const out = new Uint8Array(16)
+  groups.forEach((g, i) => {
+    out[2 * i] = g >> 8
+    out[2 * i + 1] = g & 255
+  })
+  return out
+}
+
+/**
+ * The canonical text of 4 or 16 address bytes: IPv6 lower-case compressed, and an IPv4-mapped
+ * IPv6 address (`::ffff:a.b.c.d`) as its IPv4 address, as everywhere in fm.
+ */
+export function bytesToAddress(b: Uint8Array): string {
+  if (b.length === 4) return Array.from(b).join('.')
+  if (b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return Array.from(b.subarray(12)).join('.')
+  const groups: number[] = []
+  for (let i = 0; i < 16; i += 2) groups.push((b[i] << 8) | b[i + 1])
+  return compressIPv6(groups)
 }
 
 function compressIPv6(g: number[]): string {
@@ -80,4 +100,9 @@ export function parseCidr(cidr: string): {address: string; prefix: number | null
   if (addressFamily(address) === 0) return null
   const prefix = slash >= 0 ? Number(cidr.slice(slash + 1)) : null
   return {address, prefix: prefix !== null && Number.isInteger(prefix) ? prefix : null}
+}
+
+/** `10.0.0.5:80`, and `[fd00::5]:80` for an IPv6 address (its colons would run into the port's). */
+export function hostPort(address: string, port: number | string): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`
 }

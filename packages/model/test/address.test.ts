@@ -1,5 +1,6 @@
+import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
-import {addressFamily, canonicalAddress, cmp, isLinkLocal, isLoopback, isWildcard, parseCidr} from '../src/index.js'
+import {addressBytes, addressFamily, bytesToAddress, canonicalAddress, cmp, hostPort, isLinkLocal, isLoopback, isWildcard, parseCidr} from '../src/index.js'
 
 describe('canonicalAddress', () => {
   test.for([
@@ -51,5 +52,49 @@ describe('cmp', () => {
     expect([...words].sort(cmp)).toEqual(byCodePoint)
     expect(cmp('\u{1f600}', '\uffff')).toBeGreaterThan(0)
     expect(cmp('same', 'same')).toBe(0)
+  })
+})
+
+describe('addressBytes', () => {
+  test.for([
+    ['10.0.0.5', [10, 0, 0, 5]],
+    ['::ffff:10.0.0.5', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 0, 5]],
+    ['2001:db8::1', [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]],
+    ['::', Array(16).fill(0)],
+    ['fe80::1:2', [0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2]],
+  ] as [string, number[]][])('reads %s', ([text, b]) => {
+    expect(Array.from(addressBytes(text)!)).toEqual(b)
+  })
+
+  test.for(['', 'host-1', '10.0.0', '1::2::3'])('is null for %j', (text) => {
+    expect(addressBytes(text)).toBeNull()
+  })
+
+  prop.prop([fc.uint8Array({minLength: 16, maxLength: 16})])('bytesToAddress and addressBytes round-trip IPv6', (b) => {
+    const text = bytesToAddress(b)
+    const back = addressBytes(text)!
+    expect(back.length === 4 ? Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...back]) : back).toEqual(b)
+  })
+
+  // runs of zero groups make the compression interesting: bias the groups towards 0
+  const group = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({min: 0, max: 0xffff}))
+  prop.prop([fc.array(group, {minLength: 8, maxLength: 8})])('bytesToAddress compresses IPv6 as the WHATWG URL parser does (RFC 5952)', (groups) => {
+    fc.pre(!(groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)) // IPv4-mapped: fm prints the IPv4 address
+    const b = Uint8Array.from(groups.flatMap((g) => [g >> 8, g & 255]))
+    const text = bytesToAddress(b)
+    expect(`[${text}]`).toBe(new URL(`http://[${groups.map((g) => g.toString(16)).join(':')}]/`).hostname)
+    expect(canonicalAddress(text.toUpperCase())).toBe(text)
+  })
+})
+
+describe('hostPort', () => {
+  test.for([
+    ['10.0.0.5', 80, '10.0.0.5:80'],
+    ['fd00::5', 80, '[fd00::5]:80'],
+    ['fe80::1%eth0', '53', '[fe80::1%eth0]:53'],
+    ['analyzer.example', 8082, 'analyzer.example:8082'],
+    ['', 0, ':0'],
+  ] as const)('%s and %s → %s', ([a, p, want]) => {
+    expect(hostPort(a, p)).toBe(want)
   })
 })

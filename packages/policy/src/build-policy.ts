@@ -1,5 +1,5 @@
-import {cmp, isLoopback, isWildcard, type HostListening, type MatrixEntry} from '@fm/model'
-import {firstMatchingRule, serviceName, type Baseline, type Observation} from '@fm/baseline'
+import {cmp, isLoopback, isWildcard, serviceName, type HostListening, type MatrixEntry} from '@fm/model'
+import {firstMatchingRule, type Baseline, type Observation} from '@fm/baseline'
 import {arrivesOnLoopback} from './arrives-on-loopback.js'
 import {netText, normalizeNets, parseNet, widen, type Net} from './cidr.js'
 import type {AcceptRule, HostPolicy, Policy, PolicyMode, Reason, ServicePolicy, Unallowed} from './types.js'

@@ -1,4 +1,4 @@
-import {addressFamily, canonicalAddress} from '@fm/model'
+import {addressBytes, addressFamily, bytesToAddress, canonicalAddress} from '@fm/model'
 
 /** An address range: a family, its first address as a number, and a prefix length. */
 export interface Net {
@@ -22,13 +22,18 @@ export function parseNet(text: string): Net | null {
     if (!/^\d{1,3}$/.test(p) || Number(p) > bits) return null
     prefix = Number(p)
   }
-  return {family, base: mask(toNumber(addr, family), family, prefix), prefix}
+  return {family, base: mask(toNumber(addr), family, prefix), prefix}
 }
 
 /** `10.0.0.5` for a single address, `10.0.0.0/24` otherwise. */
 export function netText(n: Net): string {
-  const a = fromNumber(n.base, n.family)
+  const a = netAddress(n)
   return n.prefix === BITS[n.family] ? a : `${a}/${n.prefix}`
+}
+
+/** The range's first address (`10.0.0.0` for `10.0.0.0/24`). */
+export function netAddress(n: Net): string {
+  return fromNumber(n.base, n.family)
 }
 
 /** True when the address (or range) `inner` lies inside `outer`. */
@@ -63,18 +68,12 @@ function mask(v: bigint, family: 4 | 6, prefix: number): bigint {
   return (v >> host) << host
 }
 
-function toNumber(addr: string, family: 4 | 6): bigint {
-  if (family === 4) return addr.split('.').reduce((acc, p) => (acc << 8n) | BigInt(Number(p)), 0n)
-  const [head, tail] = addr.includes('::') ? addr.split('::') : [addr, undefined]
-  const h = head ? head.split(':') : []
-  const t = tail ? tail.split(':') : []
-  const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t]
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n)
+function toNumber(addr: string): bigint {
+  return addressBytes(addr)!.reduce((acc, x) => (acc << 8n) | BigInt(x), 0n)
 }
 
 function fromNumber(v: bigint, family: 4 | 6): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.')
-  const groups: string[] = []
-  for (let i = 7; i >= 0; i--) groups.push(((v >> BigInt(i * 16)) & 0xffffn).toString(16))
-  return canonicalAddress(groups.join(':'))
+  const b = new Uint8Array(BITS[family] / 8)
+  for (let i = b.length - 1, x = v; i >= 0; i--, x >>= 8n) b[i] = Number(x & 255n)
+  return bytesToAddress(b)
 }

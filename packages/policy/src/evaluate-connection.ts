@@ -1,5 +1,6 @@
+import {BlockList} from 'node:net'
 import {arrivesOnLoopback} from './arrives-on-loopback.js'
-import {netContains, netText, parseNet, type Net} from './cidr.js'
+import {netAddress, netText, parseNet, type Net} from './cidr.js'
 import type {ParsedRule, ParsedRuleset} from './types.js'
 
 /** A new inbound connection, as the server host's kernel sees its first packet. */
@@ -36,7 +37,8 @@ export function evaluateConnection(rs: ParsedRuleset | undefined, c: Connection)
   const protocol = c.protocol.toUpperCase()
   const inList = (list: string[], a: Net): boolean => {
     const m = matcher(list)
-    return m.exact.has(netText(a)) || m.ranges.some((n) => netContains(n, a))
+    const text = netText(a)
+    return m.exact.has(text) || m.ranges[a.family].check(text, a.family === 4 ? 'ipv4' : 'ipv6')
   }
   let logged = false
   for (const r of rs.rules) {
@@ -54,18 +56,27 @@ export function evaluateConnection(rs: ParsedRuleset | undefined, c: Connection)
   return {verdict: rs.fallthrough, logged, rule: null, why: `no rule decides: the chain ${rs.fallthrough === 'accept' ? 'accepts' : 'drops'} it`}
 }
 
-/** An address list made once per list: single addresses in a set, ranges apart, so a rule with thousands of clients costs one lookup. */
-const matchers = new WeakMap<string[], {exact: Set<string>; ranges: Net[]}>()
+interface ListMatcher {
+  exact: Set<string>
+  /** One BlockList per family: a single one would let an IPv6 range hold IPv4 addresses (as ::ffff:a.b.c.d). */
+  ranges: Record<4 | 6, BlockList>
+}
 
-function matcher(list: string[]): {exact: Set<string>; ranges: Net[]} {
+/**
+ * An address list made once per list: single addresses in a set (a BlockList tries its rules one
+ * by one), ranges in BlockLists, so a rule with thousands of clients costs one lookup.
+ */
+const matchers = new WeakMap<string[], ListMatcher>()
+
+function matcher(list: string[]): ListMatcher {
   let m = matchers.get(list)
   if (m) return m
-  m = {exact: new Set(), ranges: []}
+  m = {exact: new Set(), ranges: {4: new BlockList(), 6: new BlockList()}}
   for (const x of list) {
     const n = parseNet(x)
     if (!n) continue
     if (n.prefix === (n.family === 4 ? 32 : 128)) m.exact.add(netText(n))
-    else m.ranges.push(n)
+    else m.ranges[n.family].addSubnet(netAddress(n), n.prefix, n.family === 4 ? 'ipv4' : 'ipv6')
   }
   matchers.set(list, m)
   return m

@@ -1,5 +1,7 @@
+import {fc, test as prop} from '@fast-check/vitest'
+import {bytesToAddress} from '@fm/model'
 import {describe, expect, test} from 'vitest'
-import {buildPolicy, evaluateConnection, parseIptables, parseNftables, policyFiles, type Connection, type ParsedRuleset} from '../src/index.js'
+import {buildPolicy, evaluateConnection, netContains, parseIptables, parseNet, parseNftables, policyFiles, type Connection, type ParsedRuleset} from '../src/index.js'
 import {entry, listening, observation} from '@fm/test-helpers'
 
 // One web server observed with two clients on TCP/80 (IPv4 and IPv6) and one on UDP/53; sshd listens, unused.
@@ -81,5 +83,30 @@ describe('evaluateConnection follows the rules fm wrote, in order', () => {
     const v4 = rulesets('enforce').iptables
     const only4: ParsedRuleset = {...v4, families: [4], rules: v4.rules.filter((r) => r.family === 4)}
     expect(evaluateConnection(only4, c('TCP c9:fd00:232::3 -> web:fd00:232::10:80'))).toMatchObject({verdict: 'accept', why: 'IPv6 is not filtered (no file for it)'})
+  })
+})
+
+describe('a rule\'s address list', () => {
+  // addresses around a few networks, so that ranges hold some of them
+  const address = fc.oneof(
+    fc.uint8Array({minLength: 4, maxLength: 4}).map(bytesToAddress),
+    fc.uint8Array({minLength: 16, maxLength: 16}).map(bytesToAddress),
+    fc.tuple(fc.constantFrom('10.232.', '172.17.', 'fd00:232::', 'fe80::'), fc.nat(600)).map(([p, n]) => (p.includes(':') ? `${p}${n.toString(16)}` : `${p}${n >> 8}.${n & 255}`)),
+  )
+  const entryText = fc.oneof(address, fc.tuple(address, fc.nat(128)).map(([a, p]) => `${a}/${p}`), fc.constant('not-an-address'))
+  prop.prop([fc.array(entryText, {maxLength: 8}), address, fc.boolean()])('holds a client exactly when one of its entries contains it, whatever the families', (sources, clientIp, asDestination) => {
+    const rs: ParsedRuleset = {
+      host: 'web', files: ['web.nft'], families: [4, 6], fallthrough: 'drop',
+      rules: [{file: 'web.nft', line: 1, ...(asDestination ? {destinations: sources} : {sources}), verdict: 'accept', log: false}],
+    }
+    const serverIp = asDestination ? clientIp : '10.232.1.10'
+    const v = evaluateConnection(rs, {protocol: 'TCP', clientHost: 'c', clientIp: asDestination ? '10.232.1.2' : clientIp, serverHost: 'web', serverIp, port: 80})
+    const a = parseNet(clientIp)!
+    // the reference: the range arithmetic normalizeNets relies on
+    const held = sources.some((s) => {
+      const n = parseNet(s)
+      return n !== null && netContains(n, a)
+    })
+    expect(v.verdict).toBe(held ? 'accept' : 'drop')
   })
 })

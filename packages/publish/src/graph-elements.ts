@@ -1,4 +1,4 @@
-import {entryKey, type Matrix, type MatrixEntry} from '@fm/model'
+import {entryKey, hostPort, serviceName, type Matrix, type MatrixEntry} from '@fm/model'
 import {uuidV5} from './uuid-v5.js'
 
 /** Metadata.Manager of every element fm publishes: how fm finds its own elements again. */
@@ -28,13 +28,12 @@ export interface MatrixGraph {
 
 /** The part of a service's identity a node stands for: host and process. */
 function serviceOf(host: string, process: string, name: string): Record<string, unknown> {
-  const label = name || process.split('/').pop() || '?'
-  return {Name: `${label}@${host}`, Type: 'fm-service', ServiceHost: host, Process: process, ProcessName: name}
+  return {Name: `${serviceName({name, process})}@${host}`, Type: 'fm-service', ServiceHost: host, Process: process, ProcessName: name}
 }
 
 function edgeMetadata(e: MatrixEntry): Record<string, unknown> {
   const meta: Record<string, unknown> = {
-    Name: `${e.protocol} ${e.server.ip.includes(':') ? `[${e.server.ip}]` : e.server.ip}:${e.server.port}`,
+    Name: `${e.protocol} ${hostPort(e.server.ip, e.server.port)}`,
     RelationType: 'fm-connection',
     Protocol: e.protocol,
     ServerIP: e.server.ip,

@@ -1,7 +1,6 @@
-import {readFileSync} from 'node:fs'
 import WebSocket from 'ws'
-import {AnalyzerError, errnoOf, PartialResultError, UsageError} from '@fm/model'
-import {networkError, type AnalyzerEndpoint} from '@fm/capture'
+import {AnalyzerError, hostPort, PartialResultError} from '@fm/model'
+import {networkError, readCaFile, type AnalyzerEndpoint} from '@fm/capture'
 import type {GraphMessage} from './plan-publish.js'
 
 export interface SendOptions {
@@ -35,15 +34,8 @@ export async function sendMessages(messages: GraphMessage[] | MessageStream, o: 
   const total = Array.isArray(messages) ? messages.length : messages.total
   const texts = Array.isArray(messages) ? messages.map((m) => JSON.stringify(m)) : messages.texts
   const source = texts[Symbol.iterator]()
-  const url = `${o.endpoint.protocol === 'https:' ? 'wss' : 'ws'}://${o.endpoint.host.includes(':') ? `[${o.endpoint.host}]` : o.endpoint.host}:${o.endpoint.port}/ws/publisher`
-  let ca: Buffer | undefined
-  if (o.ca) {
-    try {
-      ca = readFileSync(o.ca)
-    } catch (e) {
-      throw new UsageError(`\`ca\` ${o.ca}: cannot read (${errnoOf(e) || (e as Error).message})`)
-    }
-  }
+  const url = `${o.endpoint.protocol === 'https:' ? 'wss' : 'ws'}://${hostPort(o.endpoint.host, o.endpoint.port)}/ws/publisher`
+  const ca = o.ca ? readCaFile(o.ca) : undefined
   const where = `${o.endpoint.url}/ws/publisher`
   const ws = new WebSocket(url, {
     headers: {'X-Host-ID': o.hostId, 'X-Client-Type': 'fm', 'X-Client-Protocol': 'json', 'X-Persistence-Policy': 'Persistent', 'User-Agent': 'fm-publish', ...o.auth},

@@ -1,5 +1,6 @@
 import {createCipheriv, type Cipher} from 'node:crypto'
-import {ipBytes, bytesToIp, samePrefix} from './ip-bytes.js'
+import {addressBytes, bytesToAddress} from '@fm/model'
+import {samePrefix} from './ip-bytes.js'
 
 /**
  * A range whose addresses must stay in it: `value` keeps every address of it unchanged
@@ -72,8 +73,8 @@ export class CryptoPan {
 
   /** Anonymises an IPv4 or IPv6 address text; the result is canonical (IPv6 compressed). Throws RangeError for other text. */
   anonymize(text: string): string {
-    const b = ipBytes(text)
+    const b = addressBytes(text)
     if (!b) throw new RangeError(`not an IP address: ${JSON.stringify(text)}`)
-    return bytesToIp(this.anonymizeBytes(b))
+    return bytesToAddress(this.anonymizeBytes(b))
   }
 }

@@ -1,5 +1,5 @@
 export {CryptoPan, type FixedRange} from './crypto-pan.js'
-export {ipBytes, bytesToIp, commonPrefixLength} from './ip-bytes.js'
+export {commonPrefixLength} from './ip-bytes.js'
 export {keyFromSecret, loadOrCreateKey, type RedactKey} from './key.js'
 export {Pseudonymizer, SYSTEM_PATHS, type MapKind, type RedactOptions} from './pseudonymizer.js'
 export {redactRecord, OUTPUT_FILES, type OutputFile, type RedactedRecord} from './redact-record.js'

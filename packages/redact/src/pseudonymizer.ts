@@ -1,8 +1,7 @@
 import {createHmac} from 'node:crypto'
 import {BlockList} from 'node:net'
-import {UsageError} from '@fm/model'
+import {addressBytes, bytesToAddress, UsageError} from '@fm/model'
 import {CryptoPan, type FixedRange} from './crypto-pan.js'
-import {bytesToIp, ipBytes} from './ip-bytes.js'
 import type {RedactKey} from './key.js'
 
 /** What a redaction keeps in the clear. */
@@ -72,11 +71,11 @@ export class Pseudonymizer {
   private readonly hmacKey: Buffer
 
   constructor(key: RedactKey, private readonly opts: RedactOptions = {}) {
-    const fixed: FixedRange[] = FIXED_RANGES.map(([a, prefix, keep]) => ({bytes: ipBytes(a)!, prefix, keep}))
+    const fixed: FixedRange[] = FIXED_RANGES.map(([a, prefix, keep]) => ({bytes: addressBytes(a)!, prefix, keep}))
     for (const cidr of opts.keepAddresses ?? []) {
       const r = parseKeptRange(cidr)
       fixed.push({bytes: r.bytes, prefix: r.prefix, keep: 'value'})
-      this.keepAddresses.addSubnet(bytesToIp(r.bytes), r.prefix, r.bytes.length === 4 ? 'ipv4' : 'ipv6')
+      this.keepAddresses.addSubnet(bytesToAddress(r.bytes), r.prefix, r.bytes.length === 4 ? 'ipv4' : 'ipv6')
     }
     this.pan = new CryptoPan(key.cryptoPan, {fixed})
     this.keepHosts = new Set(opts.keepHosts ?? [])
@@ -125,12 +124,12 @@ export class Pseudonymizer {
     return this.memoised('address', a, () => {
       const zone = a.indexOf('%')
       const bare = zone >= 0 ? a.slice(0, zone) : a
-      const b = ipBytes(bare)
+      const b = addressBytes(bare)
       if (!b) return this.hash('address', a, 'addr-')
       const z = zone >= 0 ? `%${this.interfaceName(a.slice(zone + 1))}` : ''
-      if (this.keepAddresses.check(bare, b.length === 4 ? 'ipv4' : 'ipv6')) return bytesToIp(b) + z
+      if (this.keepAddresses.check(bare, b.length === 4 ? 'ipv4' : 'ipv6')) return bytesToAddress(b) + z
       const mapped = b.length === 16 && b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff
-      return bytesToIp(this.pan.anonymizeBytes(mapped ? b.subarray(12) : b)) + z
+      return bytesToAddress(this.pan.anonymizeBytes(mapped ? b.subarray(12) : b)) + z
     })
   }
 
@@ -195,7 +194,7 @@ export class Pseudonymizer {
 /** Reads one kept address or CIDR; a UsageError names it when it is neither. */
 function parseKeptRange(cidr: string): {bytes: Uint8Array; prefix: number} {
   const slash = cidr.indexOf('/')
-  const b = ipBytes(slash >= 0 ? cidr.slice(0, slash) : cidr)
+  const b = addressBytes(slash >= 0 ? cidr.slice(0, slash) : cidr)
   const max = b ? b.length * 8 : 0
   const prefix = slash >= 0 ? Number(cidr.slice(slash + 1)) : max
   if (!b || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (slash >= 0 && !/^\d+$/.test(cidr.slice(slash + 1)))) {

@@ -1,7 +1,7 @@
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
-import {isLinkLocal, isLoopback, isWildcard} from '@fm/model'
-import {commonPrefixLength, ipBytes, keyFromSecret, Pseudonymizer} from '../src/index.js'
+import {addressBytes, isLinkLocal, isLoopback, isWildcard} from '@fm/model'
+import {commonPrefixLength, keyFromSecret, Pseudonymizer} from '../src/index.js'
 
 const KEY = keyFromSecret(Buffer.alloc(32, 7))
 const OTHER = keyFromSecret(Buffer.alloc(32, 8))
@@ -115,7 +115,7 @@ describe('Pseudonymizer.address', () => {
   const v6 = fc.uint8Array({minLength: 16, maxLength: 16}).map((b) => Array.from({length: 8}, (_, i) => ((b[2 * i] << 8) | b[2 * i + 1]).toString(16)).join(':'))
   // by the bytes, not the text: `ff::` is 00ff::, no multicast address (ff00::/8 is)
   const multicast = (a: string): boolean => {
-    const b = ipBytes(a)!
+    const b = addressBytes(a)!
     return b.length === 16 ? b[0] === 0xff : b[0] >= 224 && b[0] < 240
   }
   const bare = new Pseudonymizer(KEY)
@@ -130,8 +130,8 @@ describe('Pseudonymizer.address', () => {
       expect(isWildcard(r)).toBe(isWildcard(c))
       expect(multicast(r)).toBe(multicast(c))
     }
-    const [bx, by] = [ipBytes(rx)!, ipBytes(ry)!]
-    const [ox, oy] = [ipBytes(ipBytesText(x))!, ipBytes(ipBytesText(y))!]
+    const [bx, by] = [addressBytes(rx)!, addressBytes(ry)!]
+    const [ox, oy] = [addressBytes(ipBytesText(x))!, addressBytes(ipBytesText(y))!]
     if (bx.length === by.length && ox.length === oy.length) expect(commonPrefixLength(bx, by)).toBe(commonPrefixLength(ox, oy))
   }
 

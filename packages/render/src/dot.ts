@@ -1,4 +1,4 @@
-import {cmp, type Matrix, type MatrixEntry} from '@fm/model'
+import {cmp, hostPort, type Matrix, type MatrixEntry} from '@fm/model'
 
 /** A dot ID: always a quoted string, so any host or process name is valid. */
 export function dotId(s: string): string {
@@ -25,7 +25,7 @@ export interface DotEdge {
 export function dotParts(e: MatrixEntry): {from: DotNode; to: DotNode; edge: DotEdge} {
   const from = {host: e.client.host, id: JSON.stringify([e.client.host, e.client.process, e.client.name])}
   const to = {host: e.server.host, id: JSON.stringify([e.server.host, e.server.process, e.server.name])}
-  const label = `${e.protocol} : ${e.server.ip.includes(':') ? `[${e.server.ip}]` : e.server.ip}:${e.server.port}`
+  const label = `${e.protocol} : ${hostPort(e.server.ip, e.server.port)}`
   return {from, to, edge: {from: from.id, to: to.id, label, n: e.connections}}
 }
 

@@ -1,5 +1,5 @@
 export {CSV_HEADER, csvField, csvHeader, csvRow, matrixToCsv, UNMATCHED_CSV_HEADER, unmatchedCsvRow, unmatchedToCsv, AMBIGUITY_CSV_HEADER, AMBIGUITY_WHY, ambiguityCsvRow} from './csv.js'
 export {dotId, dotLines, dotParts, matrixToDot, type DotEdge, type DotNode} from './dot.js'
 export {JsonArrayWriter, MatrixJsonWriter, matrixToJson} from './json.js'
-export {matrixToTable, printable, TABLE_HEAD, TableWidths, tableCells, tableLine, tableSummary} from './table.js'
+export {matrixToTable, TABLE_HEAD, TableWidths, tableCells, tableLine, tableSummary} from './table.js'
 export {GRAPHVIZ_ENGINES, renderDot, type GraphvizEngine, type RenderDotOptions} from './graphviz.js'

@@ -1,9 +1,4 @@
-import type {Matrix, MatrixEntry, MatrixStats} from '@fm/model'
-
-/** Strips control characters so a hostile name cannot move the cursor or recolour the terminal. */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?')
-}
+import {hostPort, printable, type Matrix, type MatrixEntry, type MatrixStats} from '@fm/model'
 
 /** The table's column titles. */
 export const TABLE_HEAD = ['PROTO', 'SERVER', 'ADDRESS', 'PROCESS', 'CLIENT', 'ADDRESS', 'PROCESS', 'CONN', 'METHOD']
@@ -14,7 +9,7 @@ const MAX_WIDTH = 40
 /** One entry's cells, as the table shows them (control characters made printable). */
 export function tableCells(e: MatrixEntry): string[] {
   return [
-    e.protocol, e.server.host, `${e.server.ip.includes(':') ? `[${e.server.ip}]` : e.server.ip}:${e.server.port}`, e.server.name || e.server.process,
+    e.protocol, e.server.host, hostPort(e.server.ip, e.server.port), e.server.name || e.server.process,
     e.client.host, e.client.ip, e.client.name || e.client.process, String(e.connections), e.methods.join(','),
   ].map(printable)
 }

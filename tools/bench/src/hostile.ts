@@ -5,11 +5,11 @@
 //              (the form fm baseline writes) and by the YAML parser (one single-quoted value added)
 //   long name  `fm analyze` of the bundled dump with one host named by an M MB string, and of the
 //              same dump with the string in a field fm skips
-import {spawnSync} from 'node:child_process'
-import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
+import {runFm} from './run-fm.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
@@ -19,10 +19,8 @@ mkdirSync(dir, {recursive: true})
 const fixture = join(root, 'fixtures/skydive/two-agents.json')
 
 function measure(args: string[]): {status: number | null; maxRss: number; cpuMs: number} {
-  const probe = join(dir, 'probe.json')
-  rmSync(probe, {force: true})
-  const r = spawnSync(process.execPath, ['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), ...args], {env: {...process.env, FM_BENCH_PROBE_FILE: probe}, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26})
-  return {status: r.status, ...(JSON.parse(readFileSync(probe, 'utf8')) as {maxRss: number; cpuMs: number})}
+  const r = runFm(args, {probeFile: join(dir, 'probe.json'), allowFailure: true, ignoreStdout: true})
+  return {status: r.status, maxRss: r.rssMB * 1e6, cpuMs: r.cpuS * 1000}
 }
 const row = (what: string, file: string, m: ReturnType<typeof measure>): string =>
   `| ${what} | ${(statSync(file).size / 1e6).toFixed(1)} MB | exit ${m.status} | ${(m.cpuMs / 1000).toFixed(1)} s | ${Math.round(m.maxRss / 1e6)} MB |`

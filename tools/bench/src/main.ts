@@ -1,14 +1,16 @@
 // npm run bench [-- --sizes 1000,5000,20000 --seed 1 --data bench-data]   (or BENCH_SIZES=1000,5000)
 // For each size: generates the deployment (once, cached in the data folder), times plain JSON.parse
-// of the dump, runs the built `fm analyze` for wall time and peak RSS, times analyze()'s phases,
-// and scores the CSV against the ground truth. Needs a build (`npm run bench` builds first).
+// of the dump and the naive JSON.parse + Map join (naive-join.ts), runs the built `fm analyze` for
+// wall time and peak RSS, times analyze()'s phases, and scores both CSVs against the ground
+// truth. Needs a build (`npm run bench` builds first).
 import {spawnSync} from 'node:child_process'
-import {existsSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus, totalmem} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
-import {writeDeployment} from '@fm/gen'
+import {benchDeployment} from './deployment.js'
+import {runFm} from './run-fm.js'
 import {scoreCsv} from './score.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -42,6 +44,8 @@ interface Result {
   matchS: number
   precision: number
   recall: number
+  /** The naive JSON.parse + Map join; null where the file does not fit in one string. */
+  naive: {s: number; cpuS: number; rssMB: number; precision: number; recall: number} | null
 }
 
 function node(args: string[], env: NodeJS.ProcessEnv = {}): {stdout: string; ms: number} {
@@ -55,41 +59,43 @@ function node(args: string[], env: NodeJS.ProcessEnv = {}): {stdout: string; ms:
 const tsx = ['--import', 'tsx']
 const results: Result[] = []
 for (const hosts of sizes) {
-  const dir = join(values.data, `h${hosts}-s${seed}`)
-  const truthFile = join(dir, 'truth.json')
-  if (!existsSync(truthFile)) {
-    process.stderr.write(`generating ${hosts} hosts into ${dir}...\n`)
-    writeDeployment({hosts, seed}, dir)
-  }
-  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as {sockets: number}
+  const dir = benchDeployment(values.data, hosts, seed)
+  const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as {sockets: number}
+  const truthCsv = readFileSync(join(dir, 'matrix.csv'), 'utf8')
   const dump = join(dir, 'dump.json')
   const bytes = statSync(dump).size
   const mb = bytes / 1e6
   process.stderr.write(`${hosts} hosts, ${mb.toFixed(1)} MB: JSON.parse...\n`)
   const parse = JSON.parse(node([...tsx, join(here, 'parse-child.ts'), dump]).stdout) as {parseMs?: number; parseCpuMs?: number; maxRss?: number; error?: string}
 
+  process.stderr.write(`${hosts} hosts: naive JSON.parse + Map join...\n`)
+  const naiveOut = join(dir, 'naive.csv')
+  rmSync(naiveOut, {force: true})
+  const naive = JSON.parse(node([...tsx, join(here, 'naive-child.ts'), dump, naiveOut]).stdout) as {ms?: number; cpuMs?: number; maxRss?: number; error?: string}
+  const naiveScore = naive.error ? null : scoreCsv(readFileSync(naiveOut, 'utf8'), truthCsv)
+  rmSync(naiveOut, {force: true})
+
   process.stderr.write(`${hosts} hosts: fm analyze...\n`)
-  const probeFile = join(dir, 'probe.json')
   const out = join(dir, 'fm.csv')
   rmSync(out, {force: true})
-  const run = node(['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), 'analyze', dump, '--output', out], {FM_BENCH_PROBE_FILE: probeFile})
-  const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as {maxRss: number; cpuMs: number}
-  const score = scoreCsv(readFileSync(out, 'utf8'), readFileSync(join(dir, 'matrix.csv'), 'utf8'))
+  const run = runFm(['analyze', dump, '--output', out], {probeFile: join(dir, 'probe.json')})
+  const score = scoreCsv(readFileSync(out, 'utf8'), truthCsv)
 
   process.stderr.write(`${hosts} hosts: phases...\n`)
   const phases = JSON.parse(node([...tsx, join(here, 'phases-child.ts'), dump]).stdout) as {ingestMs: number; matchMs: number}
 
   const parseMBps = parse.parseMs ? mb / (parse.parseMs / 1000) : null
   const parseCpuMBps = parse.parseCpuMs ? mb / (parse.parseCpuMs / 1000) : null
-  const analyzeMBps = mb / (run.ms / 1000)
-  const analyzeCpuMBps = mb / (probe.cpuMs / 1000)
+  const analyzeMBps = mb / run.s
+  const analyzeCpuMBps = mb / run.cpuS
   results.push({
     hosts, dumpMB: mb, sockets: truth.sockets,
     parseMBps, parseCpuMBps, parseRssMB: parse.maxRss ? parse.maxRss / 1e6 : null,
-    analyzeS: run.ms / 1000, analyzeCpuS: probe.cpuMs / 1000, analyzeMBps, analyzeCpuMBps,
-    ratio: parseMBps ? analyzeMBps / parseMBps : null, cpuRatio: parseCpuMBps ? analyzeCpuMBps / parseCpuMBps : null, rssMB: probe.maxRss / 1e6,
+    analyzeS: run.s, analyzeCpuS: run.cpuS, analyzeMBps, analyzeCpuMBps,
+    ratio: parseMBps ? analyzeMBps / parseMBps : null, cpuRatio: parseCpuMBps ? analyzeCpuMBps / parseCpuMBps : null, rssMB: run.rssMB,
     ingestMBps: mb / (phases.ingestMs / 1000), ingestS: phases.ingestMs / 1000, matchS: phases.matchMs / 1000,
     precision: score.precision, recall: score.recall,
+    naive: naive.error || !naiveScore ? null : {s: naive.ms! / 1000, cpuS: naive.cpuMs! / 1000, rssMB: naive.maxRss! / 1e6, precision: naiveScore.precision, recall: naiveScore.recall},
   })
 }
 
@@ -105,6 +111,19 @@ const lines = [
     `| ${r.hosts} | ${f(r.dumpMB)} | ${r.sockets} | ${f(r.parseMBps)} (${f(r.parseCpuMBps)}) | ${f(r.parseRssMB, 0)} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | ${f(r.analyzeMBps)} (${f(r.analyzeCpuMBps)}) | ${f(r.ratio, 2)} (${f(r.cpuRatio, 2)}) | ${f(r.rssMB, 0)} | ${f(r.ingestMBps)} | ${f(r.ingestS, 2)} | ${f(r.matchS, 2)} | ${f(r.precision * 100, 2)}% | ${f(r.recall * 100, 2)}% |`,
   ),
 ]
+const pct = (n: number): string => `${f(n * 100, 2)}%`
+lines.push(
+  '',
+  'Against the naive baseline (JSON.parse of the whole file + a Map keyed by the mirror tuple, naive-join.ts; its time excludes Node\'s start-up, fm\'s includes it). Speed ratio: naive time ÷ fm time (above 1: fm is faster); RSS ratio: fm ÷ naive.',
+  '',
+  '| hosts | fm analyze s | naive s | speed fm/naive | fm RSS MB | naive RSS MB | RSS fm/naive | fm precision / recall | naive precision / recall |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...results.map((r) => {
+    const n = r.naive
+    if (!n) return `| ${r.hosts} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | cannot (string too long) | – | ${f(r.rssMB, 0)} | – | – | ${pct(r.precision)} / ${pct(r.recall)} | – |`
+    return `| ${r.hosts} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | ${f(n.s, 2)} (${f(n.cpuS, 2)}) | ${f(n.s / r.analyzeS, 2)} (${f(n.cpuS / r.analyzeCpuS, 2)}) | ${f(r.rssMB, 0)} | ${f(n.rssMB, 0)} | ${f(r.rssMB / n.rssMB, 2)} | ${pct(r.precision)} / ${pct(r.recall)} | ${pct(n.precision)} / ${pct(n.recall)} |`
+  }),
+)
 for (let i = 1; i < results.length; i++) {
   const a = results[i - 1]
   const b = results[i]

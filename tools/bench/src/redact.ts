@@ -10,6 +10,7 @@ import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {benchDeployment} from './deployment.js'
+import {runFm, type FmRun} from './run-fm.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
@@ -26,18 +27,7 @@ const dir = benchDeployment(values.data, hosts, seed)
 const dump = join(dir, 'dump.json')
 const mb = statSync(dump).size / 1e6
 
-/** Runs the built fm with the RSS probe: wall seconds, CPU seconds, peak RSS in MB. */
-function fm(args: string[]): {s: number; cpuS: number; rssMB: number; stdout: string} {
-  const probe = join(dir, 'redact-probe.json')
-  const t = performance.now()
-  const r = spawnSync(process.execPath, ['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), ...args], {
-    cwd: root, env: {...process.env, FM_BENCH_PROBE_FILE: probe}, encoding: 'utf8', maxBuffer: 64 << 20,
-  })
-  const s = (performance.now() - t) / 1000
-  if (r.status !== 0) throw new Error(`fm ${args.join(' ')} failed (${r.status}): ${r.stderr}`)
-  const p = JSON.parse(readFileSync(probe, 'utf8')) as {maxRss: number; cpuMs: number}
-  return {s, cpuS: p.cpuMs / 1000, rssMB: p.maxRss / 1e6, stdout: r.stdout}
-}
+const fm = (args: string[]): FmRun => runFm(args, {probeFile: join(dir, 'redact-probe.json')})
 
 const out = join(dir, 'redacted')
 const key = join(dir, 'redact.key')

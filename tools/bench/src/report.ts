@@ -4,7 +4,6 @@
 // format, and prints wall time, CPU time and peak RSS of each, and the output's size and SHA-256
 // (the HTML footer's timestamp left out), so two builds can be compared byte for byte:
 // run it on each with --out A and --out B, then `cmp -s`.  Needs a build (the script builds first).
-import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus, totalmem} from 'node:os'
@@ -12,6 +11,7 @@ import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {benchDeployment} from './deployment.js'
+import {runFm} from './run-fm.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
@@ -39,19 +39,9 @@ interface Run {
   sha256: string
 }
 
-/** Runs the built fm with the RSS probe preloaded; returns wall time and what the probe saw. */
 function fm(args: string[], probeFile: string): {wallS: number; cpuS: number; rssMB: number} {
-  const t = performance.now()
-  const r = spawnSync(process.execPath, ['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), ...args], {
-    cwd: root,
-    env: {...process.env, FM_BENCH_PROBE_FILE: probeFile},
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  })
-  const wallS = (performance.now() - t) / 1000
-  if (r.status !== 0) throw new Error(`fm ${args.join(' ')} failed (${r.status}): ${r.stderr}`)
-  const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as {maxRss: number; cpuMs: number}
-  return {wallS, cpuS: probe.cpuMs / 1000, rssMB: probe.maxRss / 1e6}
+  const r = runFm(args, {probeFile})
+  return {wallS: r.s, cpuS: r.cpuS, rssMB: r.rssMB}
 }
 
 function digest(file: string): string {

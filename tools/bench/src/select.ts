@@ -3,13 +3,13 @@
 // built `fm analyze` on its dump: the whole CSV (the baseline, in the same run), `--host`,
 // `--server`, and `--groups FILE --by group`, each with its peak RSS and CPU time, and checks the
 // selections against the generator's ground truth (matrix.csv). Needs a build.
-import {spawnSync} from 'node:child_process'
 import {readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {benchDeployment} from './deployment.js'
+import {runFm} from './run-fm.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
@@ -28,18 +28,11 @@ const mb = statSync(dump).size / 1e6
 
 /** Runs the built fm with the RSS probe: wall seconds, CPU seconds, peak RSS in MB, stdout lines. */
 function fm(args: string[]): {s: number; cpuS: number; rssMB: number; lines: string[]} {
-  const probe = join(dir, 'select-probe.json')
   const out = join(dir, 'select-out.txt')
-  const t = performance.now()
-  const r = spawnSync(process.execPath, ['-r', join(here, 'rss-probe.cjs'), join(root, 'apps/fm/bin/run.js'), ...args, '--output', out], {
-    cwd: root, env: {...process.env, FM_BENCH_PROBE_FILE: probe}, encoding: 'utf8',
-  })
-  const s = (performance.now() - t) / 1000
-  if (r.status !== 0) throw new Error(`fm ${args.join(' ')} failed (${r.status}): ${r.stderr}`)
-  const p = JSON.parse(readFileSync(probe, 'utf8')) as {maxRss: number; cpuMs: number}
+  const r = runFm([...args, '--output', out], {probeFile: join(dir, 'select-probe.json')})
   const lines = readFileSync(out, 'utf8').split('\r\n').filter(Boolean)
   rmSync(out, {force: true})
-  return {s, cpuS: p.cpuMs / 1000, rssMB: p.maxRss / 1e6, lines}
+  return {s: r.s, cpuS: r.cpuS, rssMB: r.rssMB, lines}
 }
 
 const truth = readFileSync(join(dir, 'matrix.csv'), 'utf8').split('\r\n').filter(Boolean).slice(1)

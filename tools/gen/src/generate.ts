@@ -1,3 +1,5 @@
+import {cmp, socketKey} from '@fm/model'
+import {csvField} from '@fm/render'
 import {Deployment, DOCKER_BRIDGE, DOCKER_CONTAINER, PROCS, type Conn, type DeploymentOptions, type Expect} from './model.js'
 import {hash32, rng, uuid} from './rng.js'
 
@@ -39,15 +41,6 @@ export interface GeneratedDeployment {
 
 const T0 = 1_764_000_000_000
 const HEADER = 'protocol,server,server_ip,port,server_proc,server_procname,client,client_ip,client_proc,client_procname'
-
-/** One CSV field quoted as fm's CSV writer does (generated names never need it; kept for safety). */
-function csvField(v: string | number): string {
-  let s = String(v)
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n']/.test(s) || s !== String(v) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 interface Row {
   fields: (string | number)[]
@@ -202,11 +195,6 @@ function* flowChunks(dep: Deployment, enabled: boolean): Generator<string> {
   yield first ? ']\n' : '\n]\n'
 }
 
-function socketKey(host: string, proto: string, la: string, lp: number, ra: string, rp: number, pid: number): string {
-  const ep = (a: string, p: number): string => (a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`)
-  return `${host}|${proto}|${ep(la, lp)}>${ep(ra, rp)}|${pid}`
-}
-
 function computeTruth(dep: Deployment, withFlows: boolean): {rows: Row[]; unmatched: string[]; summary: TruthSummary} {
   const rows = new Map<string, Row>()
   const unmatched: {key: string; reason: string; line: string}[] = []
@@ -228,7 +216,7 @@ function computeTruth(dep: Deployment, withFlows: boolean): {rows: Row[]; unmatc
         summary.unmatched[c.expect]++
         const pid = dep.pid(i, c.clientProc)
         unmatched.push({
-          key: socketKey(h.name, c.protocol, c.clientIp, c.clientPort, c.serverIp, c.serverPort, pid),
+          key: socketKey(h.name, {protocol: c.protocol, localAddress: c.clientIp, localPort: c.clientPort, remoteAddress: c.serverIp, remotePort: c.serverPort, pid}),
           reason: c.expect,
           line: [c.expect, h.name, c.protocol, c.clientIp, c.clientPort, c.serverIp, c.serverPort, c.clientState, cp.path, cp.name, pid].map(csvField).join(',') + '\r\n',
         })

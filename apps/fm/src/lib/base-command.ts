@@ -1,6 +1,5 @@
 import {Command} from '@oclif/core'
-import {FmError, OutputError} from '@fm/model'
-import {printable} from '@fm/render'
+import {FmError, OutputError, printable} from '@fm/model'
 import {EXIT, presentError} from './errors.js'
 import {progressFlags, progressReporter, type Progress} from './progress.js'
 

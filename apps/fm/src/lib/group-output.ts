@@ -1,5 +1,6 @@
 import {GROUP_CSV_HEADER, groupRowFields, type GroupRow} from '@fm/baseline'
-import {csvField, printable} from '@fm/render'
+import {printable} from '@fm/model'
+import {csvField} from '@fm/render'
 
 /** The matrix between groups (`fm analyze --by group`) as CSV, table or JSON. */
 export function groupRowsOutput(rows: GroupRow[], format: string, summary: string | null): string {
