@@ -18,10 +18,10 @@ module.exports = {
   forbidden: [
     {
       name: 'no-relative-import-across-projects',
-      comment: "A relative import leaves its project (packages/x, apps/x, tools/x): import the other project by its package name (@fm/<name>) and declare it in package.json; shared test helpers, the generator and the fake analyzer are workspace packages too. Committed data under fixtures/ is fine.",
+      comment: "A relative import leaves its project (packages/x, apps/x, tools/x): import the other project by its package name (@fm/<name>) and declare it in package.json; shared test helpers, the generator and the fake analyzer are workspace packages too. Committed data under fixtures/ and a project's vitest.config.ts using the shared vitest.shared.ts are fine.",
       severity: 'error',
       from: {path: '^(packages|apps|tools)/([^/]+)/'},
-      to: {dependencyTypes: ['local'], dependencyTypesNot: ['aliased'], pathNot: ['^$1/$2/', '^fixtures/']},
+      to: {dependencyTypes: ['local'], dependencyTypesNot: ['aliased'], pathNot: ['^$1/$2/', '^fixtures/', '^vitest[.]shared[.]ts$']},
     },
     {
       name: 'no-deep-import',
