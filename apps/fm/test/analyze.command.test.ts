@@ -30,9 +30,9 @@ describe('fm analyze writes CSV entry by entry from the store', () => {
       {name: 'srv', addrs: ['10.0.0.2/24'], sockets: ['TCP 0.0.0.0:80 0.0.0.0:0 LISTEN nginx']},
       ...names.map((n, i) => ({name: `h${n}`, addrs: [`10.0.1.${i + 1}/24`], sockets: [`TCP 10.0.1.${i + 1}:4000${i} 10.0.0.2:80 ESTABLISHED x`]})),
     ]
-    const dump = graphDump(hosts) as {Nodes: {Metadata: {Sockets?: {Name: string; Process: string}[]}}[]}[]
+    const dump = graphDump(hosts)
     let i = 0
-    for (const n of dump[0].Nodes) for (const s of n.Metadata.Sockets ?? []) if (s.Name === 'x') [s.Name, s.Process] = [names[i], `/opt/${names[i++]}`]
+    for (const n of dump[0].Nodes) for (const s of (n.Metadata as {Sockets?: {Name: string; Process: string}[]}).Sockets ?? []) if (s.Name === 'x') [s.Name, s.Process] = [names[i], `/opt/${names[i++]}`]
     const file = writeTemp('dump.json', dump)
     const streamed = await runCommand(Analyze, [file, '--format', 'wide-csv'])
     expect(streamed.error).toBeUndefined()

@@ -56,7 +56,7 @@ describe('fm capture, then fm analyze', () => {
   test('--json returns the manifest and the path', async () => {
     const out = outPath()
     const url = await fake()
-    const json = await runCommand<{path: string; format: string; analyzer: string}>(Capture, ['--analyzer', url, '--out', out, '--json'])
+    const json = await runCommand(Capture, ['--analyzer', url, '--out', out, '--json'])
     expect(json.result).toMatchObject({path: out, format: 'fm-capture', analyzer: `http://${url}`})
   })
 })
@@ -72,7 +72,7 @@ describe('fm capture errors', () => {
     {name: '--insecure without --ssl', args: ['--insecure'], exit: 2, message: '--insecure only applies to https: add --ssl'},
     {name: 'a bad --at', args: ['--at', "x') .Drop("], exit: 2, message: 'is not a time'},
     {name: 'a bad --every', args: ['--every', 'often', '--count', '2'], exit: 2, message: '"often" is not an interval'},
-  ])('$name: exit $exit, "$message", and no capture folder', async ({server, args, env, exit, message}) => {
+  ])('$name: exit $exit, "$message", and no capture folder', {timeout: 20_000}, async ({server, args, env, exit, message}) => {
     const url = await fake(server)
     if (env) process.env.FM_PASSWORD = env
     const out = outPath()
@@ -81,7 +81,7 @@ describe('fm capture errors', () => {
     expect(r.stderr).toContain(message)
     expect(existsSync(out)).toBe(false)
     expect(readdirSync(work).filter((f) => f.includes('.partial-'))).toEqual([])
-  }, 20_000)
+  })
 
   test('a connection refused is exit 3 with a suggestion', async () => {
     const fa = await startFakeAnalyzer({graph: DUMP})

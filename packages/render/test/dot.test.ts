@@ -26,7 +26,7 @@ describe('matrixToDot', () => {
     const svg = graphviz.layout(dot, 'svg', 'dot')
     expect(svg).toContain('<svg')
     // every process name survives as a node label: one node per distinct client and server
-    const json = JSON.parse(graphviz.layout(dot, 'json0', 'dot')) as {objects: {label?: string; name: string}[]}
+    const json = JSON.parse(graphviz.layout(dot, 'json', 'dot')) as {objects: {label?: string; name: string}[]}
     const labels = json.objects.map((o) => o.label)
     // Graphviz keeps escapes in labels as written, except \" which it unquotes
     const asGraphvizSays = (x: string): string => dotId(x).slice(1, -1).replace(/\\"/g, '"')

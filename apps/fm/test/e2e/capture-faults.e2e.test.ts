@@ -181,7 +181,7 @@ describe('TLS mistakes say what is wrong', () => {
 })
 
 describe('a capture target that cannot be one fails before the analyzer is asked anything: exit 2', () => {
-  test.for([
+  test.for<readonly [string, () => string, RegExp]>([
     ['a dangling symbolic link', () => {
       const link = join(work, 'dangling')
       symlinkSync(join(work, 'nowhere'), link)
@@ -194,7 +194,7 @@ describe('a capture target that cannot be one fails before the analyzer is asked
       return join(file, 'cap')
     }, /^Error: cannot create \S+a-file\/cap: \S+a-file is not a folder$/m],
     ['a path in a missing folder', () => join(work, 'missing', 'cap'), /^Error: cannot create \S+missing\/cap: folder \S+missing does not exist$/m],
-  ] as const)('--out %s', async ([, target, message]) => {
+  ])('--out %s', async ([, target, message]) => {
     const fa = await fake()
     const r = await capture(fa, ['--out', target()])
     expect(r.stderr).toMatch(message)

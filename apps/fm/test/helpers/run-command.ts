@@ -17,7 +17,8 @@ export interface CommandRun<T> {
   result?: T
 }
 
-type CommandClass<T> = {run(argv?: string[], opts?: string): Promise<T>} & typeof Command
+/** A command class whose instances' run() resolves to T (oclif's static run() then resolves to T too). */
+type CommandClass<T> = typeof Command & (new (...args: ConstructorParameters<typeof Command>) => Command & {run(): Promise<T>})
 
 /**
  * Runs a command class in-process from source through @oclif/test (its captureOutput, the
@@ -29,7 +30,7 @@ type CommandClass<T> = {run(argv?: string[], opts?: string): Promise<T>} & typeo
 export async function runCommand<T>(cmd: CommandClass<T>, argv: string[]): Promise<CommandRun<T>> {
   const exitCode = process.exitCode
   try {
-    const r = await captureOutput<T>(() => cmd.run(argv, APP_ROOT), {stripAnsi: false})
+    const r = await captureOutput<T>(async () => await cmd.run(argv, APP_ROOT), {stripAnsi: false})
     const error = r.error as (Error & {oclif?: {exit?: number}}) | undefined
     if (!error) return {stdout: r.stdout, stderr: r.stderr, result: r.result, exitCode: 0}
     // what oclif's error handler would print, outside a test: the message, unless fm printed it and exited
