@@ -2,7 +2,8 @@ import {fc, test as prop} from '@fast-check/vitest'
 import {JSDOM} from 'jsdom'
 import {describe, expect, test} from 'vitest'
 import type {Ambiguity, MatrixEntry} from '@fm/model'
-import {aggregateMatrix, ambiguityAggregator, ambiguityReason, hostIndexAggregator, reportAggregator, reportHtml, serviceName, type HostIndex} from '@fm/report'
+import {aggregateMatrix, ambiguityAggregator, ambiguityReason, hostIndexAggregator, reportAggregator, reportHtml, type HostIndex} from '@fm/report'
+import {serviceName} from '@fm/model'
 import {syntheticEntries, syntheticHead, syntheticMatrix} from '@fm/test-helpers'
 
 const entry = (client: string, server: string, service: string, port: number, connections: number, clientName = 'curl', protocol = 'TCP'): MatrixEntry => ({

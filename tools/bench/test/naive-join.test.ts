@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, expect, test} from 'vitest'
-import {writeDeployment} from '../../gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 import {naiveJoin} from '../src/naive-join.js'
 import {scoreCsv} from '../src/score.js'
 
