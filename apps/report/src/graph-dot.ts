@@ -144,8 +144,8 @@ function foldedEdge(e: Folded): GraphModel['edges'][number] {
 }
 
 /**
- * Writes the model as dot. Each edge is drawn through a small plaintext node that carries its
- * label (class `edge-label`): nodes never overlap in any of the engines, so neither do labels,
+ * Writes the model as dot. Each edge is drawn through a small borderless white box that carries
+ * its label (class `edge-label`; the box is Graphviz's own measure of the text): nodes never overlap in any of the engines, so neither do labels,
  * and a self-loop's or a flat edge's label cannot land on a node as Graphviz's own edge labels
  * do. Ids are `n0`, `n1`, ... and `l0`, ... (names from dumps stay in labels, quoted).
  */
@@ -169,7 +169,7 @@ function writeDot(model: GraphModel, title: string, engine: GraphvizEngine): str
     const tip = `${from.label}${from.cluster !== null ? ` on ${from.cluster}` : ''} → ${to.label}${to.cluster !== null ? ` on ${to.cluster}` : ''}`
     let list = labelsIn.get(where)
     if (!list) labelsIn.set(where, (list = []))
-    list.push(`${l} [label=${dotId(e.label)}, tooltip=${dotId(tip)}, shape=plaintext, style="", class="edge-label", fontsize=10, fontcolor="#3a4a5c", width=0, height=0, margin="0.04,0.02"];`)
+    list.push(`${l} [label=${dotId(e.label)}, tooltip=${dotId(tip)}, shape=box, style=filled, fillcolor="#ffffff", color="#ffffff", class="edge-label", fontsize=10, fontcolor="#3a4a5c", width=0, height=0, margin="0.04,0.02"];`)
     const pen = Math.round(10 * (1 + Math.log10(Math.max(1, e.n)))) / 10
     edgeLines.push(`  ${id.get(e.from)} -> ${l} [arrowhead=none, penwidth=${pen}];`, `  ${l} -> ${id.get(e.to)} [penwidth=${pen}];`)
   })
