@@ -105,7 +105,7 @@ export function reportAggregator(given: Partial<ReportLimits> = {}, opts: {group
         else addGraphEdge(graphEdges, e)
       }
       top.push(e)
-      hostIndex.add(e, clientUnit?.clientGroup ?? null, clientUnit?.serverGroup ?? null)
+      hostIndex.add(e, clientUnit?.clientGroup, clientUnit?.serverGroup)
     },
     onAmbiguity(a: Ambiguity): void {
       ambiguities.add(a)
