@@ -81,6 +81,17 @@ describe('the built fm selects entries of a generated deployment', {timeout: 180
     const connections = rows.reduce((n, row) => n + Number(row.split(',')[6]), 0)
     expect(connections).toBe(truthSummary.matched.socket + truthSummary.matched.listener)
 
+    // the same rows as a graph: a cluster per group, a node per service of a group, an edge per row
+    const dot = runFm(['analyze', dump, '--groups', groupsFile, '--by', 'group', '--format', 'dot'])
+    expect([dot.status, dot.stderr]).toEqual([0, ''])
+    const edgeLines = dot.stdout.split('\n').filter((l) => l.includes(' -> '))
+    expect(edgeLines).toHaveLength(rows.length)
+    const clusters = [...dot.stdout.matchAll(/subgraph "cluster_\d+" \{\n {4}label=("(?:[^"\\]|\\.)*");/g)].map((m) => JSON.parse(m[1]) as string)
+    expect(new Set(clusters)).toEqual(new Set(rows.flatMap((row) => [row.split(',')[1], row.split(',')[4]])))
+    const [one] = rows
+    const f = one.split(',')
+    expect(edgeLines).toContain(`  ${JSON.stringify(JSON.stringify([f[4], '', f[5]]))} -> ${JSON.stringify(JSON.stringify([f[1], '', f[2]]))} [label="${f[0]} : ${f[3]}${Number(f[6]) > 1 ? ` (${f[6]})` : ''}"];`)
+
     // a group name is a host name to the filters, and services are renamed without --by group
     const sel = runFm(['analyze', dump, '--groups', groupsFile, '--host', 'controllers', '--server', 'rabbitmq'])
     expect(sel.status).toBe(0)
