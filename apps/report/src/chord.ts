@@ -80,7 +80,8 @@ export function chordData(report: ReportData, maxGroups = report.limits.maxGroup
  */
 export function chordView(document: Document, report: ReportData): SVGSVGElement {
   const data = chordData(report)
-  const size = 660
+  // room for a 22-character label straight up or down (service @ group names are long)
+  const size = 780
   const outer = 200
   const inner = outer - 14
   const svg = s(document, 'svg', {

@@ -170,7 +170,7 @@ function writeDot(model: GraphModel, title: string, engine: GraphvizEngine): str
     let list = labelsIn.get(where)
     if (!list) labelsIn.set(where, (list = []))
     list.push(`${l} [label=${dotId(e.label)}, tooltip=${dotId(tip)}, shape=box, style=filled, fillcolor="#ffffff", color="#ffffff", class="edge-label", fontsize=10, fontcolor="#3a4a5c", width=0, height=0, margin="0.04,0.02"];`)
-    const pen = Math.round(10 * (1 + Math.log10(Math.max(1, e.n)))) / 10
+    const pen = Math.round(10 * (1 + 0.6 * Math.log10(Math.max(1, e.n)))) / 10
     edgeLines.push(`  ${id.get(e.from)} -> ${l} [arrowhead=none, penwidth=${pen}];`, `  ${l} -> ${id.get(e.to)} [penwidth=${pen}];`)
   })
   const nodeLine = (n: GraphModel['nodes'][number]): string => {

@@ -142,7 +142,7 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
   )
   progress('writing the tables')
   document.body.append(
-    h(document, 'header', {}, h(document, 'h1', {}, title), h(document, 'p', {}, `${fmtInt(hosts)} host${hosts === 1 ? '' : 's'}${g ? ` in ${fmtInt(g.groups)} group${g.groups === 1 ? '' : 's'} (and ${fmtInt(g.hostsAlone)} alone)` : ''}, ${fmtInt(data.entries)} matrix rows, ${fmtInt(data.head.captures.length)} capture${data.head.captures.length === 1 ? '' : 's'}`)),
+    h(document, 'header', {}, h(document, 'h1', {}, title), h(document, 'p', {}, `${fmtInt(hosts)} host${hosts === 1 ? '' : 's'}${g ? ` (${fmtInt(g.hostsGrouped + g.hostsMixed)} in ${fmtInt(g.groups)} group${g.groups === 1 ? '' : 's'}, ${fmtInt(g.hostsAlone)} in none)` : ''}, ${fmtInt(data.entries)} matrix rows, ${fmtInt(data.head.captures.length)} capture${data.head.captures.length === 1 ? '' : 's'}`)),
     h(document, 'nav', {'aria-label': 'sections'}, [['summary', 'Summary'], ['matrix', 'Matrix'], ['chord', 'Services'], ['graph', 'Graph'], ['edges', 'Connections'], ['hosts', 'Hosts'], ['unmatched-section', 'Unmatched'], ['ambiguities-section', 'Ambiguities'], ['coverage', 'Coverage']].map(([id, label]) => h(document, 'a', {href: `#${id}`}, label))),
     h(
       document,
