@@ -30,7 +30,8 @@ interface GraphModel {
 
 /** The name a group's cluster shows: the pool of hosts no rule names has no name of its own. */
 export function groupLabel(group: string, aloneHosts?: number): string {
-  return group === ALONE ? `in no group${aloneHosts === undefined ? '' : ` (${fmtInt(aloneHosts)} host${aloneHosts === 1 ? '' : 's'})`}` : group
+  // short: it is a band label of the heatmap too (16 characters)
+  return group === ALONE ? `no group${aloneHosts === undefined ? '' : ` (${fmtInt(aloneHosts)})`}` : group
 }
 
 /**
