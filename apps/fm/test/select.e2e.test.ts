@@ -122,6 +122,22 @@ describe('the built fm selects entries of a generated deployment', {timeout: 180
     expect((JSON.parse(diff.stdout) as {different: boolean}).different).toBe(false)
   })
 
+  test('fm report --groups draws the views between groups; circo says on stderr that it draws no clusters', () => {
+    const groupsFile = join(dir, 'report-groups.yaml')
+    writeFileSync(groupsFile, 'version: 1\nhosts:\n  - {group: controllers, host: "ctrl-*"}\n  - {group: computes, host: "cmp-*"}\n')
+    const out = join(dir, 'groups-report.html')
+    const r = runFm(['report', dump, '--groups', groupsFile, '--out', out])
+    expect([r.status, r.stderr]).toEqual([0, ''])
+    const html = readFileSync(out, 'utf8')
+    expect(html).toContain('<h2>Groups, services and connections</h2>')
+    expect(html).toMatch(/<p class="groups-note" id="groups-note">Groups \(--groups\): of the \d+ hosts at either end of a connection, \d+ hosts in 2 groups, 0 alone/)
+    const svgOut = join(dir, 'groups-graph.svg')
+    const circo = runFm(['report', dump, '--groups', groupsFile, '--format', 'render', '--engine', 'circo', '--out', svgOut])
+    expect(circo.status).toBe(0)
+    expect(circo.stderr).toBe('note: circo lays nodes out freely and keeps no clusters of hosts apart: none is drawn, and each node names its host (or group) on a second line instead.\n')
+    expect(readFileSync(svgOut, 'utf8')).not.toContain('class="cluster"')
+  })
+
   test('baseline, check and diff at --level group name groups, and need --groups', () => {
     const groupsFile = join(dir, 'level-groups.yaml')
     writeFileSync(groupsFile, 'version: 1\nhosts:\n  - {group: controllers, host: "ctrl-*"}\n  - {group: computes, host: "cmp-*"}\n')
