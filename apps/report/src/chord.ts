@@ -80,7 +80,7 @@ export function chordData(report: ReportData, maxGroups = report.limits.maxGroup
  */
 export function chordView(document: Document, report: ReportData): SVGSVGElement {
   const data = chordData(report)
-  // room for a 22-character label straight up or down (service @ group names are long)
+  // room for a 26-character label straight up or down (service @ group names are long)
   const size = 780
   const outer = 200
   const inner = outer - 14
@@ -136,7 +136,7 @@ export function chordView(document: Document, report: ReportData): SVGSVGElement
           document,
           'text',
           {transform: `rotate(${deg}) translate(${outer + 6},0)${flip ? ' rotate(180)' : ''}`, 'text-anchor': flip ? 'end' : 'start', dy: '0.35em'},
-          truncate(data.names[g.index], 22),
+          truncate(data.names[g.index], 26),
         ),
         s(document, 'title', {}, `${data.names[g.index]}: ${fmtInt(asClient)} connections as client, ${fmtInt(asServer)} as server`),
       ),

@@ -25,7 +25,7 @@ try {
   const loadS = (performance.now() - started) / 1000
   await page.screenshot({path: join(out, `${name}-top.png`)})
   // a full page of 20,000 host rows is taller than Chromium can paint: cut at 16,000 px
-  const height = await page.evaluate(() => document.documentElement.scrollHeight)
+  const height = await page.evaluate('document.documentElement.scrollHeight') as number
   await page.screenshot({path: join(out, `${name}-full.png`), fullPage: height <= 16_000, clip: height > 16_000 ? {x: 0, y: 0, width: 1400, height: 16_000} : undefined})
   for (const id of await page.locator('main > section').evaluateAll((els) => els.map((e) => e.id))) {
     const section = page.locator(`section#${id}`)
