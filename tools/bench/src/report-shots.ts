@@ -16,12 +16,12 @@ const browser = await chromium.launch({executablePath: '/usr/bin/chromium', args
 try {
   const page = await browser.newPage({viewport: {width: 1400, height: 900}})
   // a 20,000-host page takes a while to paint on a loaded machine
-  page.setDefaultTimeout(180_000)
+  page.setDefaultTimeout(600_000)
   const errors: string[] = []
   page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())))
   page.on('pageerror', (e) => void errors.push(e.message))
   const started = performance.now()
-  await page.goto(pathToFileURL(resolve(file)).href, {waitUntil: 'load', timeout: 120_000})
+  await page.goto(pathToFileURL(resolve(file)).href, {waitUntil: 'load', timeout: 600_000})
   const loadS = (performance.now() - started) / 1000
   await page.screenshot({path: join(out, `${name}-top.png`)})
   // a full page of 20,000 host rows is taller than Chromium can paint: cut at 16,000 px
