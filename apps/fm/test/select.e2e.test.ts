@@ -81,6 +81,17 @@ describe('the built fm selects entries of a generated deployment', {timeout: 180
     const connections = rows.reduce((n, row) => n + Number(row.split(',')[6]), 0)
     expect(connections).toBe(truthSummary.matched.socket + truthSummary.matched.listener)
 
+    // the same rows as a graph: a cluster per group, a node per service of a group, an edge per row
+    const dot = runFm(['analyze', dump, '--groups', groupsFile, '--by', 'group', '--format', 'dot'])
+    expect([dot.status, dot.stderr]).toEqual([0, ''])
+    const edgeLines = dot.stdout.split('\n').filter((l) => l.includes(' -> '))
+    expect(edgeLines).toHaveLength(rows.length)
+    const clusters = [...dot.stdout.matchAll(/subgraph "cluster_\d+" \{\n {4}label=("(?:[^"\\]|\\.)*");/g)].map((m) => JSON.parse(m[1]) as string)
+    expect(new Set(clusters)).toEqual(new Set(rows.flatMap((row) => [row.split(',')[1], row.split(',')[4]])))
+    const [one] = rows
+    const f = one.split(',')
+    expect(edgeLines).toContain(`  ${JSON.stringify(JSON.stringify([f[4], '', f[5]]))} -> ${JSON.stringify(JSON.stringify([f[1], '', f[2]]))} [label="${f[0]} : ${f[3]}${Number(f[6]) > 1 ? ` (${f[6]})` : ''}"];`)
+
     // a group name is a host name to the filters, and services are renamed without --by group
     const sel = runFm(['analyze', dump, '--groups', groupsFile, '--host', 'controllers', '--server', 'rabbitmq'])
     expect(sel.status).toBe(0)
@@ -109,6 +120,22 @@ describe('the built fm selects entries of a generated deployment', {timeout: 180
     const diff = runFm(['diff', dump, dump, '--server', 'mysqld', '--format', 'json'])
     expect(diff.status).toBe(0)
     expect((JSON.parse(diff.stdout) as {different: boolean}).different).toBe(false)
+  })
+
+  test('fm report --groups draws the views between groups; circo says on stderr that it draws no clusters', () => {
+    const groupsFile = join(dir, 'report-groups.yaml')
+    writeFileSync(groupsFile, 'version: 1\nhosts:\n  - {group: controllers, host: "ctrl-*"}\n  - {group: computes, host: "cmp-*"}\n')
+    const out = join(dir, 'groups-report.html')
+    const r = runFm(['report', dump, '--groups', groupsFile, '--out', out])
+    expect([r.status, r.stderr]).toEqual([0, ''])
+    const html = readFileSync(out, 'utf8')
+    expect(html).toContain('<h2>Groups, services and connections</h2>')
+    expect(html).toMatch(/<p class="groups-note" id="groups-note">Groups \(--groups\): of the \d+ hosts at either end of a connection, \d+ hosts in 2 groups, 0 alone/)
+    const svgOut = join(dir, 'groups-graph.svg')
+    const circo = runFm(['report', dump, '--groups', groupsFile, '--format', 'render', '--engine', 'circo', '--out', svgOut])
+    expect(circo.status).toBe(0)
+    expect(circo.stderr).toBe('note: circo lays nodes out freely and keeps no clusters of hosts apart: none is drawn, and each node names its host (or group) on a second line instead.\n')
+    expect(readFileSync(svgOut, 'utf8')).not.toContain('class="cluster"')
   })
 
   test('baseline, check and diff at --level group name groups, and need --groups', () => {

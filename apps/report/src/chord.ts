@@ -2,6 +2,7 @@ import {arc, chordDirected, descending, pathRound, ribbonArrow, schemeTableau10,
 import {cmp} from '@fm/model'
 import {fmtInt, h, round, s, stableId, truncate} from './dom.js'
 import {foldTop} from './fold-top.js'
+import {groupLabel} from './graph-dot.js'
 import type {ReportData} from './report-data.js'
 
 export interface ChordData {
@@ -40,22 +41,33 @@ export function chordLegend(document: Document, report: ReportData): HTMLElement
   )
 }
 
-/** Connections between services (process names, across hosts), the busiest `maxGroups` kept, the rest as "other". */
+/**
+ * Connections between services (process names, across hosts), the busiest `maxGroups` kept, the
+ * rest as "other". With groups, between services of groups (`nova-api @ controllers`).
+ */
 export function chordData(report: ReportData, maxGroups = report.limits.maxGroups): ChordData {
-  const grid = report.serviceGrid
+  const g = report.groups
+  const grid = (g && (report.processGrid ?? g.pooledProcessGrid)) || report.serviceGrid
+  const byGroup = grid !== report.serviceGrid
+  const alone = g ? g.hostsAlone + g.hostsMixed : 0
+  const display = (k: string): string => {
+    if (!byGroup) return k
+    const [group, service] = JSON.parse(k) as [string, string]
+    return `${service} @ ${groupLabel(group, alone)}`
+  }
   const totals = new Map<string, number>()
   const add = (k: string, n: number): void => void totals.set(k, (totals.get(k) ?? 0) + n)
   for (const [k, n] of grid.rows) add(k, n)
   for (const [k, n] of grid.cols) add(k, n)
   const fold = foldTop(totals, Math.max(1, maxGroups - 1))
-  const keys = [...fold.kept].sort(cmp)
+  const keys = [...fold.kept].sort((a, b) => cmp(display(a), display(b)))
   if (fold.folded.length) keys.push(OTHER)
   const index = new Map(keys.map((k, i) => [k, i]))
   const at = (k: string): number => index.get(fold.kept.has(k) ? k : OTHER)!
   const flows = keys.map(() => keys.map(() => 0))
   for (const [client, byServer] of grid.cells) for (const [server, c] of byServer) flows[at(client)][at(server)] += c.connections
   return {
-    names: keys.map((k) => (k === OTHER ? `other (${fmtInt(fold.folded.length)})` : k)),
+    names: keys.map((k) => (k === OTHER ? `other (${fmtInt(fold.folded.length)})` : display(k))),
     ids: keys.map((k) => (k === OTHER ? 'g-other' : stableId('g', k))),
     flows,
     folded: fold.folded.length,
@@ -68,7 +80,8 @@ export function chordData(report: ReportData, maxGroups = report.limits.maxGroup
  */
 export function chordView(document: Document, report: ReportData): SVGSVGElement {
   const data = chordData(report)
-  const size = 660
+  // room for a 26-character label straight up or down (service @ group names are long)
+  const size = 780
   const outer = 200
   const inner = outer - 14
   const svg = s(document, 'svg', {
@@ -123,7 +136,7 @@ export function chordView(document: Document, report: ReportData): SVGSVGElement
           document,
           'text',
           {transform: `rotate(${deg}) translate(${outer + 6},0)${flip ? ' rotate(180)' : ''}`, 'text-anchor': flip ? 'end' : 'start', dy: '0.35em'},
-          truncate(data.names[g.index], 22),
+          truncate(data.names[g.index], 26),
         ),
         s(document, 'title', {}, `${data.names[g.index]}: ${fmtInt(asClient)} connections as client, ${fmtInt(asServer)} as server`),
       ),

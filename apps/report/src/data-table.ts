@@ -27,8 +27,8 @@ export interface TableSpec {
   idPrefix?: string
   /** Cells hold several lines (newlines kept). */
   lines?: boolean
-  /** The filter matches this column only (default: the whole row). */
-  matchColumn?: number
+  /** The filter matches these columns only (default: the whole row). */
+  matchColumn?: number | number[]
 }
 
 /**
@@ -51,13 +51,14 @@ export function dataTable(document: Document, t: TableSpec): HTMLElement {
       )
     }
   })())
-  const shown = t.rows.length < t.total ? `the first ${fmtInt(t.rows.length)} of ${fmtInt(t.total)} rows` : `${fmtInt(t.total)} row${t.total === 1 ? '' : 's'}`
+  // the kept rows named as the filter's note names them: "the 1,000 busiest rows (of 17,553)"
+  const shown = t.rows.length < t.total ? `the ${fmtInt(t.rows.length)} ${t.kept ?? 'rows kept'} (of ${fmtInt(t.total)})` : `${fmtInt(t.total)} row${t.total === 1 ? '' : 's'}`
   return h(
     document,
     'div',
     {class: 'table-block'},
     h(document, 'div', {class: 'table-tools'},
-      h(document, 'input', {type: 'search', class: 'filter', 'data-table': t.id, 'data-kept': t.rows.length, 'data-total': t.total, 'data-kind': t.kept ?? 'rows kept', 'data-cmd': t.command, 'data-col': t.matchColumn, placeholder: 'filter rows…', 'aria-label': `filter ${t.caption}`, hidden: true}),
+      h(document, 'input', {type: 'search', class: 'filter', 'data-table': t.id, 'data-kept': t.rows.length, 'data-total': t.total, 'data-kind': t.kept ?? 'rows kept', 'data-cmd': t.command, 'data-col': t.matchColumn === undefined ? undefined : [t.matchColumn].flat().join(' '), placeholder: 'filter rows…', 'aria-label': `filter ${t.caption}`, hidden: true}),
       h(document, 'span', {class: 'muted'}, `${shown}${t.rows.length < t.total && t.more ? `; ${t.more}` : ''}`),
     ),
     // the script fills it while a search is typed: how many rows match, and where the rest are

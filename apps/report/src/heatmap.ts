@@ -13,6 +13,7 @@ export interface HeatmapOptions {
 const CHAR = 6.6 // average glyph width of the 11px sans-serif labels
 const LABEL_CHARS = 26
 const GROUP_CHARS = 16
+const BOLD_CHAR = 7.2 // the band labels are bold
 
 /**
  * The clients × servers heatmap as an SVG element: rows are clients, columns servers, banded by
@@ -71,7 +72,7 @@ export function heatmapView(document: Document, sm: ServiceMatrix, opts: Heatmap
       const w = (g.end - g.start) * cell
       bands.append(
         s(document, 'rect', {class: 'band', x, y: 20, width: w, height: top - 20 + gridH, fill: i % 2 ? '#eef2f7' : '#f8f9fb'}),
-        s(document, 'text', {class: 'group-label', 'font-weight': 600, fill: '#3a4a5c', x: round(x + 3), y: 32}, s(document, 'title', {}, g.name || 'other'), truncate(g.name || 'other', Math.max(1, Math.floor(w / CHAR)))),
+        s(document, 'text', {class: 'group-label', 'font-weight': 600, fill: '#3a4a5c', x: round(x + 3), y: 32}, s(document, 'title', {}, g.name || 'other'), truncate(g.name || 'other', Math.max(1, Math.floor((w - 6) / BOLD_CHAR)))),
       )
     })
   }

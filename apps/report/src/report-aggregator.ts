@@ -1,8 +1,9 @@
+import {GroupMatrix, type GroupNames} from '@fm/baseline'
 import {cmp, compareEntries, hostPort, serviceName, type Ambiguity, type Endpoint, type MatrixEntry, type MatrixHead, type UnmatchedSocket} from '@fm/model'
 import {ambiguityAggregator} from './ambiguities.js'
 import {boundedTop} from './bounded-top.js'
 import {hostIndexAggregator} from './host-index.js'
-import {DEFAULT_LIMITS, type GridCell, type RemoteCount, type ReportData, type ReportLimits, type UnitGrid} from './report-data.js'
+import {ALONE, DEFAULT_LIMITS, type GridCell, type GroupLevel, type RemoteCount, type ReportData, type ReportLimits, type UnitGrid} from './report-data.js'
 
 /** Takes the matrix piece by piece (as `analyze({onHead, onEntry, onUnmatched})` hands it over) and gives what the report draws. */
 export interface ReportAggregator {
@@ -23,13 +24,14 @@ export interface ReportAggregator {
  * while its processes fit `maxNodes`, the busiest `maxRows` entries in a bounded heap, the first
  * `maxRows` unmatched sockets, unmatched sockets counted per remote endpoint, the host index
  * (what each of the first `maxHosts` hosts by name serves and calls) and the ambiguities grouped
- * into cases.
+ * into cases. With `groups` (a groups file's names) the heatmap, chord and graph are at group ×
+ * service level (see GroupLevel), the host index and the tables stay per host.
  * @example
  * const agg = reportAggregator()
  * await analyze({inputs, onHead: agg.onHead, onEntry: agg.onEntry, onUnmatched: agg.onUnmatched, onAmbiguity: agg.onAmbiguity})
  * const html = await reportHtml(agg.result())
  */
-export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggregator {
+export function reportAggregator(given: Partial<ReportLimits> = {}, opts: {groups?: GroupNames | null} = {}): ReportAggregator {
   const limits: ReportLimits = {...DEFAULT_LIMITS, ...given}
   limits.maxUnits = Math.max(2, limits.maxUnits)
   let head: MatrixHead | null = null
@@ -52,6 +54,8 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
   const remotes = new Map<string, {n: number; reason: string}>()
   const hostIndex = hostIndexAggregator(limits.maxHosts, limits.maxHostLines)
   const ambiguities = ambiguityAggregator(limits.maxAmbiguities)
+  const grouping = opts.groups ? groupLevelAggregator(opts.groups, limits) : null
+  if (grouping) graphEdges = null
 
   const addProcess = (ep: Endpoint): void => {
     let names = programs.get(ep.process)
@@ -89,14 +93,18 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
       const clientService = serviceName(e.client)
       const serverService = serviceName(e.server)
       addToGrid(serviceGrid, clientService, serverService, e, bytes)
-      if (processGrid && !addToGrid(processGrid, JSON.stringify([e.client.host, clientService]), JSON.stringify([e.server.host, serverService]), e, bytes, limits.maxUnits)) processGrid = null
-      if (hostGrid && !addToGrid(hostGrid, e.client.host, e.server.host, e, bytes, limits.maxUnits)) hostGrid = null
+      // with groups, the host-level views are at group level: a host no rule names stays itself
+      const clientUnit = grouping ? grouping.add(e, clientService, serverService, bytes) : null
+      const clientHost = clientUnit?.client ?? e.client.host
+      const serverHost = clientUnit?.server ?? e.server.host
+      if (processGrid && !addToGrid(processGrid, JSON.stringify([clientHost, clientService]), JSON.stringify([serverHost, serverService]), e, bytes, limits.maxUnits)) processGrid = null
+      if (hostGrid && !addToGrid(hostGrid, clientHost, serverHost, e, bytes, limits.maxUnits)) hostGrid = null
       if (graphEdges) {
         if (processCount > limits.maxNodes) graphEdges = null
         else addGraphEdge(graphEdges, e)
       }
       top.push(e)
-      hostIndex.add(e)
+      hostIndex.add(e, clientUnit?.clientGroup, clientUnit?.serverGroup)
     },
     onAmbiguity(a: Ambiguity): void {
       ambiguities.add(a)
@@ -123,6 +131,7 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
         hostGrid,
         serviceGrid,
         graphEdges: graphEdges && [...graphEdges.values()],
+        groups: grouping?.result() ?? null,
         topEntries: top.sorted(),
         unmatched: {total: unmatchedTotal, first: [...firstUnmatched], remotes: topRemotes(remotes, limits.maxRemotes), remoteCount: remotes.size},
         hostIndex: hostIndex.result(hostPrograms.size),
@@ -136,7 +145,7 @@ export function reportAggregator(given: Partial<ReportLimits> = {}): ReportAggre
         for (const row of g.cells.values()) for (const c of row.values()) for (const p of c.ports.values()) n += 1 + p.size
         return n
       }
-      return hostPrograms.size + programCount + processCount + grid(processGrid) + grid(hostGrid) + grid(serviceGrid) + (graphEdges?.size ?? 0) + top.size + firstUnmatched.length + remotes.size + hostIndex.held() + ambiguities.held()
+      return hostPrograms.size + programCount + processCount + grid(processGrid) + grid(hostGrid) + grid(serviceGrid) + (graphEdges?.size ?? 0) + top.size + firstUnmatched.length + remotes.size + hostIndex.held() + ambiguities.held() + (grouping?.held(grid) ?? 0)
     },
   }
 }
@@ -152,6 +161,69 @@ function busiestFirst(a: MatrixEntry, b: MatrixEntry): number {
     cmp(a.client.ip, b.client.ip) ||
     compareEntries(a, b)
   )
+}
+
+/**
+ * What the group-level views add while entries stream: the pooled grids, the rows between groups
+ * (by GroupMatrix, the rules of `fm analyze --by group`) with hosts in no group as themselves and
+ * pooled, each dropped once its (group, service) nodes pass `maxNodes`, and per host whether its
+ * ends are named.
+ */
+function groupLevelAggregator(names: GroupNames, limits: ReportLimits) {
+  let pooledProcessGrid: UnitGrid | null = emptyGrid()
+  let pooledHostGrid: UnitGrid | null = emptyGrid()
+  let rows: GroupMatrix | null = new GroupMatrix(names)
+  let pooledRows: GroupMatrix | null = new GroupMatrix(names, {alone: ALONE})
+  const nodes = new Set<string>()
+  const pooledNodes = new Set<string>()
+  const groupNames = new Set<string>()
+  // per host: 1 an end a rule names, 2 an end none names
+  const hostFlags = new Map<string, number>()
+  const flag = (host: string, group: string | null): void => void hostFlags.set(host, (hostFlags.get(host) ?? 0) | (group === null ? 2 : 1))
+  const fits = (set: Set<string>, a: string, b: string): boolean => {
+    set.add(a)
+    set.add(b)
+    return set.size <= limits.maxNodes
+  }
+  return {
+    add(e: MatrixEntry, clientService: string, serverService: string, bytes: number | null) {
+      const clientGroup = names.host(e.client)
+      const serverGroup = names.host(e.server)
+      flag(e.client.host, clientGroup)
+      flag(e.server.host, serverGroup)
+      if (clientGroup !== null) groupNames.add(clientGroup)
+      if (serverGroup !== null) groupNames.add(serverGroup)
+      const client = clientGroup ?? e.client.host
+      const server = serverGroup ?? e.server.host
+      const pc = clientGroup ?? ALONE
+      const ps = serverGroup ?? ALONE
+      if (pooledProcessGrid && !addToGrid(pooledProcessGrid, JSON.stringify([pc, clientService]), JSON.stringify([ps, serverService]), e, bytes, limits.maxUnits)) pooledProcessGrid = null
+      if (pooledHostGrid && !addToGrid(pooledHostGrid, pc, ps, e, bytes, limits.maxUnits)) pooledHostGrid = null
+      if (rows) {
+        if (fits(nodes, JSON.stringify([client, clientService]), JSON.stringify([server, serverService]))) rows.add(e)
+        else (rows = null), nodes.clear()
+      }
+      if (pooledRows) {
+        if (fits(pooledNodes, JSON.stringify([pc, clientService]), JSON.stringify([ps, serverService]))) pooledRows.add(e)
+        else (pooledRows = null), pooledNodes.clear()
+      }
+      return {client, server, clientGroup, serverGroup}
+    },
+    result(): GroupLevel {
+      let hostsGrouped = 0
+      let hostsAlone = 0
+      let hostsMixed = 0
+      for (const f of hostFlags.values()) {
+        if (f === 1) hostsGrouped++
+        else if (f === 2) hostsAlone++
+        else hostsMixed++
+      }
+      return {groups: groupNames.size, hostsGrouped, hostsAlone, hostsMixed, pooledProcessGrid, pooledHostGrid, rows: rows?.sorted() ?? null, pooledRows: pooledRows?.sorted() ?? null}
+    },
+    held(grid: (g: UnitGrid | null) => number): number {
+      return grid(pooledProcessGrid) + grid(pooledHostGrid) + (rows?.size ?? 0) + (pooledRows?.size ?? 0) + nodes.size + pooledNodes.size + groupNames.size + hostFlags.size
+    },
+  }
 }
 
 function emptyGrid(): UnitGrid {

@@ -1,3 +1,4 @@
+import type {GroupRow} from '@fm/baseline'
 import type {MatrixEntry, MatrixHead, UnmatchedSocket} from '@fm/model'
 import type {AmbiguitySummary} from './ambiguities.js'
 import type {HostIndex} from './host-index.js'
@@ -14,15 +15,17 @@ export interface ReportLimits {
   maxRows: number
   /** Rows of the most frequent unmatched remote endpoints. */
   maxRemotes: number
-  /** Hosts of the host index (the first by name). */
+  /** Hosts the host index holds (the first by name). */
   maxHosts: number
+  /** Page bytes the host index may take: lines per host are cut to fit, then hosts (see hostIndexFit). */
+  maxHostIndexBytes: number
   /** Lines per host and side (serves, calls) of the host index. */
   maxHostLines: number
   /** Rows of the largest ambiguity cases. */
   maxAmbiguities: number
 }
 
-export const DEFAULT_LIMITS: ReportLimits = {maxUnits: 60, maxGroups: 20, maxNodes: 120, maxRows: 1000, maxRemotes: 15, maxHosts: 5000, maxHostLines: 6, maxAmbiguities: 25}
+export const DEFAULT_LIMITS: ReportLimits = {maxUnits: 60, maxGroups: 20, maxNodes: 120, maxRows: 1000, maxRemotes: 15, maxHosts: 25_000, maxHostIndexBytes: 6 * 2 ** 20, maxHostLines: 6, maxAmbiguities: 25}
 
 /** Connections from one client unit to one server unit (processes, hosts or services). */
 export interface GridCell {
@@ -66,14 +69,16 @@ export interface ReportData {
   hosts: number
   /** Distinct processes (host, executable, name) at either end of an entry. */
   processes: number
-  /** Units are `JSON.stringify([host, service])`; null when either side has more than `maxUnits`. */
+  /** Units are `JSON.stringify([host, service])` (with groups: `[group, service]`); null when either side has more than `maxUnits`. */
   processGrid: UnitGrid | null
-  /** Units are hosts; null when either side has more than `maxUnits`. */
+  /** Units are hosts (with groups: groups); null when either side has more than `maxUnits`. */
   hostGrid: UnitGrid | null
   /** Units are services (process names, summed over hosts); never cut. */
   serviceGrid: UnitGrid
-  /** One entry per edge of the host-clustered graph, connections summed; null past `maxNodes` processes. */
+  /** One entry per edge of the host-clustered graph, connections summed; null past `maxNodes` processes (and with groups). */
   graphEdges: MatrixEntry[] | null
+  /** With a groups file (`fm report --groups`): the views at group × service level; null without. */
+  groups: GroupLevel | null
   /** The busiest `maxRows` entries, in the order the table shows them. */
   topEntries: MatrixEntry[]
   unmatched: {
@@ -89,4 +94,31 @@ export interface ReportData {
   hostIndex: HostIndex
   /** The ambiguities grouped into cases, the largest `maxAmbiguities`. */
   ambiguities: AmbiguitySummary
+}
+
+/** The unit of the hosts no group rule names, in the pooled views (never a host or group name: those hold no NUL). */
+export const ALONE = '\u0000alone'
+
+/**
+ * The report at group × service level. Grids keep a host no rule names as itself while the views
+ * stay within their limits, and pool all such hosts into one unit (`ALONE`) past that, so the
+ * views stay bounded however many hosts the rules leave out.
+ */
+export interface GroupLevel {
+  /** Distinct group names given to an end. */
+  groups: number
+  /** Hosts every end of which a rule names. */
+  hostsGrouped: number
+  /** Hosts no rule names at any end: each stays itself. */
+  hostsAlone: number
+  /** Hosts named at some ends only (an `address:` rule misses their loopback or IPv6 ends). */
+  hostsMixed: number
+  /** `[group | ALONE, service]` units; null past `maxUnits`. */
+  pooledProcessGrid: UnitGrid | null
+  /** Group units, `ALONE` for every host in none; null past `maxUnits`. */
+  pooledHostGrid: UnitGrid | null
+  /** The matrix between groups as `fm analyze --by group` prints it (hosts in no group as themselves); null past `maxNodes` (group, service) nodes. */
+  rows: GroupRow[] | null
+  /** The same rows with the hosts in no group pooled into `ALONE`; null past `maxNodes` nodes. */
+  pooledRows: GroupRow[] | null
 }

@@ -25,6 +25,8 @@ export interface ReportOptions {
   metric?: HeatmapMetric
   /** For `render`: the picture as SVG (default) or PNG. */
   picture?: 'svg' | 'png'
+  /** Told the graph's notes when no page shows them (`dot`, `render`): e.g. that circo draws no clusters. */
+  onNote?: (line: string) => void
   /** Shown in the footer; omitted when not given, so tests stay deterministic. */
   generatedAt?: string
   onProgress?: (step: string) => void
@@ -40,11 +42,15 @@ export async function buildReport(data: ReportData, format: ReportFormat, opts: 
   switch (format) {
     case 'svg':
       return matrixSvg(data, opts)
-    case 'dot':
-      return graphDot(data, {title: opts.title}).dot
+    case 'dot': {
+      const gd = graphDot(data, {title: opts.title, engine: opts.engine})
+      for (const n of gd.notes) opts.onNote?.(n)
+      return gd.dot
+    }
     case 'render': {
       opts.onProgress?.('laying out the graph')
-      const {dot} = graphDot(data, {title: opts.title})
+      const {dot, notes} = graphDot(data, {title: opts.title, engine: opts.engine})
+      for (const n of notes) opts.onNote?.(n)
       return opts.picture === 'png' ? renderDot(dot, {engine: opts.engine, fontname: GRAPH_FONT, format: 'png'}) : renderDot(dot, {engine: opts.engine, fontname: GRAPH_FONT})
     }
     default:
@@ -97,33 +103,46 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
 
   progress('aggregating the matrix')
   const sm = serviceMatrix(data, {groupBy: opts.groupBy})
-  const levelText = {process: 'processes grouped by host', host: 'hosts', service: 'services (process names, summed over hosts)'}[sm.level]
+  const levelText = sm.groups
+    ? {process: 'services grouped by group of hosts', host: 'groups of hosts', service: ''}[sm.level]
+    : {process: 'processes grouped by host', host: 'hosts', service: 'services (process names, summed over hosts)'}[sm.level]
+  const g = data.groups
+  // how the rules split the hosts, said wherever the views are by group
+  const groupsNote = g
+    ? h(document, 'p', {class: 'groups-note', id: 'groups-note'}, `Groups (--groups): of the ${fmtInt(g.hostsGrouped + g.hostsAlone + g.hostsMixed)} hosts at either end of a connection, ${fmtInt(g.hostsGrouped)} host${g.hostsGrouped === 1 ? '' : 's'} in ${fmtInt(g.groups)} group${g.groups === 1 ? '' : 's'}, ${fmtInt(g.hostsAlone)} alone (no rule names them: each stays itself)${g.hostsMixed ? `, ${fmtInt(g.hostsMixed)} named at some ends only (an address rule misses their other addresses)` : ''}.`)
+    : null
   progress('drawing the matrix and the chord diagram')
   const matrix = section(
     'matrix',
     'Who talks to whom',
-    h(document, 'p', {class: 'muted'}, `Rows are clients, columns are the servers they connect to, as ${levelText}. Hover a cell for its connections and ports.`),
+    groupsNote,
+    h(document, 'p', {class: 'muted'}, `Rows are clients, columns are the servers they connect to, as ${levelText || 'services (process names, summed over hosts)'}. Hover a cell for its connections and ports.`),
     ...notes(sm.notes),
     h(document, 'div', {class: 'figure'}, part(heatmapView(document, sm, {metric: opts.metric}))),
   )
+  const chordByGroup = Boolean(g && (data.processGrid ?? g.pooledProcessGrid))
   const chord = section(
     'chord',
-    'Services',
-    h(document, 'p', {class: 'muted'}, 'Each arc is a service (process name) sized by its connections; ribbons run from the client service to the server service, coloured by the client.'),
+    chordByGroup ? 'Services of groups' : 'Services',
+    h(document, 'p', {class: 'muted'}, chordByGroup ? 'Each arc is a service of a group of hosts (service @ group) sized by its connections; ribbons run from the client to the server, coloured by the client.' : 'Each arc is a service (process name) sized by its connections; ribbons run from the client service to the server service, coloured by the client.'),
     h(document, 'div', {class: 'figure two-col'}, part(chordView(document, data)), data.entries ? chordLegend(document, data) : null),
   )
   progress('laying out the graph')
-  const gd = graphDot(data, {title})
+  const gd = graphDot(data, {title, engine: opts.engine})
   const graph = section(
     'graph',
-    gd.level === 'process' ? 'Hosts, processes and connections' : 'Services and connections',
-    h(document, 'p', {class: 'muted'}, gd.level === 'process' ? 'Hosts as boxes, processes as nodes, edges labelled PROTO : ADDR:PORT (connections), laid out by Graphviz.' : 'Services as nodes, edges labelled PROTO : ports (connections), laid out by Graphviz.'),
+    {process: 'Hosts, processes and connections', group: 'Groups, services and connections', service: 'Services and connections'}[gd.level],
+    h(document, 'p', {class: 'muted'}, {
+      process: 'Hosts as boxes, processes as nodes, edges labelled PROTO : ADDR:PORT (connections), laid out by Graphviz.',
+      group: 'Groups of hosts as boxes (a host no rule names is a box of its own), their services as nodes, edges labelled PROTO : ports (connections), laid out by Graphviz.',
+      service: 'Services as nodes, edges labelled PROTO : ports (connections), laid out by Graphviz.',
+    }[gd.level]),
     ...notes(gd.notes),
     h(document, 'div', {class: 'figure graph'}, data.entries ? part(graphView(document, await renderDot(gd.dot, {engine: opts.engine, fontname: GRAPH_FONT}))) : h(document, 'p', {}, 'No matched connections.')),
   )
   progress('writing the tables')
   document.body.append(
-    h(document, 'header', {}, h(document, 'h1', {}, title), h(document, 'p', {}, `${fmtInt(hosts)} host${hosts === 1 ? '' : 's'}, ${fmtInt(data.entries)} matrix rows, ${fmtInt(data.head.captures.length)} capture${data.head.captures.length === 1 ? '' : 's'}`)),
+    h(document, 'header', {}, h(document, 'h1', {}, title), h(document, 'p', {}, `${fmtInt(hosts)} host${hosts === 1 ? '' : 's'}${g ? ` (${fmtInt(g.hostsGrouped + g.hostsMixed)} in ${fmtInt(g.groups)} group${g.groups === 1 ? '' : 's'}, ${fmtInt(g.hostsAlone)} in none)` : ''}, ${fmtInt(data.entries)} matrix rows, ${fmtInt(data.head.captures.length)} capture${data.head.captures.length === 1 ? '' : 's'}`)),
     h(document, 'nav', {'aria-label': 'sections'}, [['summary', 'Summary'], ['matrix', 'Matrix'], ['chord', 'Services'], ['graph', 'Graph'], ['edges', 'Connections'], ['hosts', 'Hosts'], ['unmatched-section', 'Unmatched'], ['ambiguities-section', 'Ambiguities'], ['coverage', 'Coverage']].map(([id, label]) => h(document, 'a', {href: `#${id}`}, label))),
     h(
       document,

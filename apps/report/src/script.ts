@@ -30,7 +30,7 @@ export const REPORT_SCRIPT = `(() => {
     if (!table) continue;
     input.hidden = false;
     const note = document.querySelector('p.filter-note[data-for="' + table.id + '"]');
-    const col = input.dataset.col === undefined ? -1 : Number(input.dataset.col);
+    const cols = input.dataset.col === undefined ? null : input.dataset.col.split(' ').map(Number);
     const kept = Number(input.dataset.kept);
     const total = Number(input.dataset.total);
     const int = (n) => n.toLocaleString('en-US');
@@ -41,7 +41,7 @@ export const REPORT_SCRIPT = `(() => {
       const q = raw.toLowerCase();
       let shown = 0;
       for (const tr of table.tBodies[0].rows) {
-        const text = col >= 0 && tr.cells[col] ? tr.cells[col].textContent : tr.textContent;
+        const text = cols ? cols.map((c) => tr.cells[c] ? tr.cells[c].textContent : '').join(' ') : tr.textContent;
         tr.hidden = q !== '' && !text.toLowerCase().includes(q);
         if (!tr.hidden) shown++;
       }

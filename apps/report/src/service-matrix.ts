@@ -1,7 +1,8 @@
 import {cmp} from '@fm/model'
 import {fmtInt, stableId} from './dom.js'
 import {foldTop} from './fold-top.js'
-import type {ReportData} from './report-data.js'
+import {groupLabel} from './graph-dot.js'
+import {ALONE, type ReportData} from './report-data.js'
 
 export type GroupBy = 'host' | 'service'
 /** What one row or column stands for: a process on a host, a whole host, or a service across hosts. */
@@ -34,6 +35,8 @@ export interface MatrixCell {
 export interface ServiceMatrix {
   groupBy: GroupBy
   level: MatrixLevel
+  /** With groups: host units are groups (hosts no rule names as themselves, or pooled into one unit). */
+  groups: 'groups' | 'pooled' | null
   /** Why the level differs from what was asked, or what was folded; null when nothing was. */
   notes: string[]
   rows: AxisUnit[]
@@ -61,21 +64,28 @@ export function serviceMatrix(data: ReportData, opts: ServiceMatrixOptions = {})
   const notes: string[] = []
   let level: MatrixLevel = 'service'
   let grid = data.serviceGrid
+  let groups: ServiceMatrix['groups'] = data.groups ? 'groups' : null
+  const g = data.groups
   if (groupBy === 'host') {
     if (data.processGrid) [level, grid] = ['process', data.processGrid]
     else if (data.hostGrid) [level, grid] = ['host', data.hostGrid]
+    else if (g?.pooledProcessGrid) [level, grid, groups] = ['process', g.pooledProcessGrid, 'pooled']
+    else if (g?.pooledHostGrid) [level, grid, groups] = ['host', g.pooledHostGrid, 'pooled']
+    else if (g) notes.push(`The groups and their services do not fit a readable matrix (at most ${maxUnits} rows and columns): drawn by service instead.`)
     else notes.push(`${fmtInt(data.hosts)} hosts do not fit a readable matrix (at most ${maxUnits} rows and columns): drawn by service instead.`)
+    if (g && groups === 'pooled') notes.push(`${fmtInt(g.hostsAlone + g.hostsMixed)} hosts no rule names (at some end) do not fit the matrix as themselves: they are drawn together as “${groupLabel(ALONE)}”.`)
   }
+  const alone = g ? g.hostsAlone + g.hostsMixed : undefined
 
   const rowTotals = grid.rows
   const colTotals = grid.cols
   const rowFold = foldTop(rowTotals, maxUnits - 1)
   const colFold = foldTop(colTotals, maxUnits - 1)
   for (const [fold, side] of [[rowFold, 'client'], [colFold, 'server']] as const) {
-    if (fold.folded.length) notes.push(`${fmtInt(fold.folded.length)} ${side} ${level === 'host' ? 'hosts' : 'services'} beyond the busiest ${maxUnits - 1} are folded into “other”.`)
+    if (fold.folded.length) notes.push(`${fmtInt(fold.folded.length)} ${side} ${level === 'host' ? (groups ? 'groups' : 'hosts') : 'services'} beyond the busiest ${maxUnits - 1} are folded into “other”.`)
   }
-  const rows = axis(rowTotals, rowFold, level, 'r')
-  const cols = axis(colTotals, colFold, level, 'c')
+  const rows = axis(rowTotals, rowFold, level, 'r', alone)
+  const cols = axis(colTotals, colFold, level, 'c', alone)
   const rowIndex = new Map(rows.map((u, i) => [u.key, i]))
   const colIndex = new Map(cols.map((u, i) => [u.key, i]))
   const fold = (key: string, f: {kept: Set<string>}): string => (f.kept.has(key) ? key : OTHER_KEY)
@@ -105,17 +115,18 @@ export function serviceMatrix(data: ReportData, opts: ServiceMatrixOptions = {})
     maxConnections = Math.max(maxConnections, c.connections)
     maxBytes = Math.max(maxBytes, c.bytes ?? 0)
   }
-  return {groupBy, level, notes, rows, cols, cells: list, hasTraffic: data.hasTraffic, maxConnections, maxBytes}
+  return {groupBy, level, groups: level === 'service' ? null : groups, notes, rows, cols, cells: list, hasTraffic: data.hasTraffic, maxConnections, maxBytes}
 }
 
 function add(map: Map<string, number>, key: string, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n)
 }
 
-function axis(totals: Map<string, number>, fold: {kept: Set<string>; folded: string[]}, level: MatrixLevel, prefix: string): AxisUnit[] {
+function axis(totals: Map<string, number>, fold: {kept: Set<string>; folded: string[]}, level: MatrixLevel, prefix: string, alone?: number): AxisUnit[] {
   const units: AxisUnit[] = [...fold.kept].map((key) => {
     const [group, label] = level === 'process' ? (JSON.parse(key) as [string, string]) : ['', key]
-    return {key, id: stableId(prefix, key), label, group, total: totals.get(key)!, folded: 0}
+    // the pool of hosts no group rule names is shown by what it is (its key is no name)
+    return {key, id: stableId(prefix, key), label: level === 'host' ? groupLabel(label, alone) : label, group: level === 'process' ? groupLabel(group, alone) : group, total: totals.get(key)!, folded: 0}
   })
   units.sort((a, b) => cmp(a.group, b.group) || cmp(a.label, b.label) || cmp(a.key, b.key))
   if (fold.folded.length) {

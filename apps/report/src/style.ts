@@ -11,6 +11,8 @@ nav a { color: var(--accent); text-decoration: none; margin-right: 18px; font-we
 nav a:hover { text-decoration: underline; }
 main { padding: 8px 32px 48px; max-width: 1400px; }
 section { margin: 28px 0; }
+/* a jump to #section or to a host's row lands below the sticky nav, not under it */
+section, [id] { scroll-margin-top: 48px; }
 h2 { font-size: 18px; margin: 0 0 6px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .muted, .note { color: var(--muted); }
@@ -52,6 +54,7 @@ svg.fm-graph { max-width: 100%; height: auto; }
 .two-col { display: flex; flex-wrap: wrap; gap: 32px; align-items: flex-start; }
 .bars .bar-cell { width: 240px; }
 .bars .bar { display: block; height: 12px; background: #d9822b; border-radius: 2px; }
+.groups-note { margin: 6px 0; padding: 6px 10px; background: #eef4fb; border-left: 3px solid var(--accent); font-size: 13px; }
 .filter-note { margin: 4px 0; font-size: 13px; font-weight: 600; color: #8a4b0f; }
 table.lines td { white-space: pre-line; }
 .host-list { columns: 4 200px; padding-left: 18px; font-size: 13px; }

@@ -1,8 +1,13 @@
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import type {Browser} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
-import {aggregateMatrix, reportHtml} from '@fm/report'
+import {analyze} from '@fm/analyze'
+import {entrySelector, parseGroups} from '@fm/baseline'
+import {aggregateMatrix, reportAggregator, reportHtml} from '@fm/report'
+import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
 import {launchChromium, watch} from './helpers/chromium.js'
 import {REPO, reportOf} from './helpers/fixtures.js'
 import {syntheticMatrix} from '@fm/test-helpers'
@@ -31,7 +36,7 @@ describe('the report of the real two-agent dump in Chromium', () => {
     await page.goto(url, {waitUntil: 'load'})
     expect(await page.locator('svg.fm-matrix rect.cell').count()).toBe(6)
     expect(await page.locator('svg.fm-chord .ribbon').count()).toBe(3)
-    expect(await page.locator('svg.fm-graph g.node').count()).toBe(6)
+    expect(await page.locator('svg.fm-graph g.node:not(.edge-label)').count()).toBe(6)
     await page.screenshot({path: `${ARTIFACTS}/two-agents.png`, fullPage: true})
 
     // the inline script: sort by connections (ascending, then descending), filter, highlight
@@ -144,5 +149,54 @@ describe('the report of a 5,000-host deployment in Chromium', () => {
     expect(loadMs).toBeLessThan(10_000)
     expect(log).toEqual({requests: [url], consoleErrors: [], pageErrors: [], dialogs: []})
     await page.close()
+  })
+})
+
+describe('the report of a generated cloud with a groups file in Chromium', () => {
+  test('draws the views by group and service, and the host index finds a grouped host, a host in no group, and a group', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fm-browser-groups-'))
+    try {
+      const w = writeDeployment({hosts: 60, seed: 11}, join(dir, 'gen'))
+      const yaml = 'version: 1\nhosts:\n  - {group: controllers, host: "ctrl-*"}\n  - {group: early, host: "cmp-0000?"}\nservices:\n  - {service: rabbitmq, process: "*/beam.smp"}\n'
+      const sel = entrySelector({groups: parseGroups(yaml, 'groups.yaml')})
+      const agg = reportAggregator({}, {groups: sel.names})
+      await analyze({inputs: [w.dump], evidenceLimit: 0, lists: false, select: sel.select, onHead: agg.onHead, onEntry: agg.onEntry, onUnmatched: agg.onUnmatched, onAmbiguity: agg.onAmbiguity})
+      const data = agg.result()
+      const early = data.hostIndex.hosts.filter((c) => c.group === 'early').length
+      const url = await writeReport('generated-60-groups', reportHtml(data, {title: 'groups'}))
+      const page = await browser.newPage({viewport: {width: 1280, height: 900}})
+      const log = watch(page)
+      await page.goto(url, {waitUntil: 'load'})
+      expect(await page.locator('#groups-note').textContent()).toMatch(/^Groups \(--groups\): of the \d+ hosts at either end of a connection, \d+ hosts in 2 groups, \d+ alone/)
+      expect(await page.locator('#graph h2').textContent()).toBe('Groups, services and connections')
+      const clusters = await page.locator('svg.fm-graph g.cluster > text').allTextContents()
+      expect(clusters).toEqual(expect.arrayContaining(['controllers', 'early']))
+      expect(await page.locator('svg.fm-graph g.node:not(.edge-label)', {hasText: 'rabbitmq'}).count()).toBeGreaterThan(0)
+      expect(await page.locator('svg.fm-matrix .row-label', {hasText: 'controllers'}).count()).toBe(1)
+      expect(await page.locator('svg.fm-chord .group text', {hasText: '@ controllers'}).count()).toBeGreaterThan(0)
+
+      const filter = page.locator('input.filter[data-table="host-index"]')
+      const found = page.locator('#host-index tbody tr:visible')
+      await filter.fill('cmp-00003')
+      expect(await found.count()).toBe(1)
+      expect(await found.locator('td').nth(1).textContent()).toBe('early')
+      expect(await found.locator('td').nth(3).textContent()).toContain('rabbitmq:5672/TCP → ctrl-')
+      await filter.fill('cmp-00042')
+      expect(await found.count()).toBe(1)
+      expect(await found.locator('td').nth(1).textContent()).toBe('—')
+      await filter.fill('early')
+      expect(early).toBeGreaterThan(5)
+      expect(await found.count()).toBe(early)
+      await page.locator('#hosts').screenshot({path: `${ARTIFACTS}/generated-60-groups-host-index.png`})
+      // a jump to a section lands its heading below the sticky nav
+      await filter.fill('')
+      await page.locator('nav a[href="#graph"]').click()
+      const [nav, heading] = await Promise.all([page.locator('nav').boundingBox(), page.locator('#graph h2').boundingBox()])
+      expect(heading!.y).toBeGreaterThanOrEqual(nav!.y + nav!.height)
+      expect(log).toEqual({requests: [url], consoleErrors: [], pageErrors: [], dialogs: []})
+      await page.close()
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })

@@ -51,7 +51,9 @@ describe('the views of the real two-agent dump', () => {
     const svg = graphView(newDocument(), await renderDot(dot, {}))
     expect(level).toBe('process')
     expect(svg.querySelectorAll('g.cluster')).toHaveLength(2)
-    expect(svg.querySelectorAll('g.node')).toHaveLength(6)
-    expect(svg.querySelectorAll('g.edge')).toHaveLength(10)
+    expect(svg.querySelectorAll('g.node:not(.edge-label)')).toHaveLength(6)
+    // each of the 10 edges is drawn through a node carrying its label: two halves each
+    expect(svg.querySelectorAll('g.node.edge-label')).toHaveLength(10)
+    expect(svg.querySelectorAll('g.edge')).toHaveLength(20)
   })
 })

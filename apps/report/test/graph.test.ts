@@ -30,7 +30,7 @@ describe('graphDot', () => {
   test('keeps the original host-clustered graph while it stays readable', () => {
     const g = graphDot(aggregateMatrix(syntheticMatrix({hosts: 3, seed: 1})))
     expect(g.level).toBe('process')
-    expect(g.dot).toContain('subgraph "cluster_0"')
+    expect(g.dot).toContain('subgraph cluster_0 {')
     expect(g.notes).toEqual([])
   })
 
@@ -38,7 +38,9 @@ describe('graphDot', () => {
     const g = graphDot(aggregateMatrix(syntheticMatrix({hosts: 500, seed: 1}), {maxNodes: 50}), {maxServices: 10, maxEdges: 20})
     expect(g.level).toBe('service')
     expect(g.dot).not.toContain('subgraph')
-    expect(g.dot.match(/ -> /g)).toHaveLength(20)
+    // each edge is drawn through its label node: two halves
+    expect(g.dot.match(/ -> /g)).toHaveLength(40)
+    expect(g.dot.match(/class="edge-label"/g)).toHaveLength(20)
     expect(g.dot).toContain('"other (41 services)"')
     expect(g.notes).toEqual([
       expect.stringMatching(/^\d{1,3}(,\d{3})* processes do not fit a readable host-clustered graph \(at most 50\): drawn by service, summed over hosts\.$/),

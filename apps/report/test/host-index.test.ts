@@ -115,7 +115,7 @@ describe('the host index', () => {
     expect(new Set(rows.map((r) => r.id)).size).toBe(10)
     const again = new JSDOM(await reportHtml(data)).window.document
     expect([...again.querySelectorAll('#host-index tbody tr')].map((r) => r.id)).toEqual(rows.map((r) => r.id))
-    expect(document.querySelector('#hosts .note')?.textContent).toBe('The index lists the first 10 of 40 hosts by name (the report\'s budget); `fm analyze --host NAME` lists every row of any host.')
+    expect(document.querySelector('#hosts .note')?.textContent).toBe(`The index lists the first 10 of 40 hosts by name (to ${data.hostIndex.hosts[9].host}): the page's budget for the index is 6 MiB and the report holds at most 10 hosts. \`fm analyze --host NAME\` lists every row of any host left out; \`fm analyze --format csv\` every row.`)
     const input = document.querySelector('input.filter[data-table="host-index"]')!
     expect({kept: input.getAttribute('data-kept'), total: input.getAttribute('data-total'), col: input.getAttribute('data-col')}).toEqual({kept: '10', total: '40', col: '0'})
   })

@@ -64,7 +64,7 @@ describe('reportAggregator', () => {
     agg.onHead(syntheticHead(200))
     for (const e of syntheticEntries({entries: 100_000, services: 8})) agg.onEntry(e)
     const {document} = new JSDOM(await reportHtml(agg.result())).window
-    expect(document.querySelector('#edges-section .table-tools span')?.textContent).toBe('the first 1,000 of 100,000 rows; `fm analyze --format csv` lists them all')
+    expect(document.querySelector('#edges-section .table-tools span')?.textContent).toBe('the 1,000 busiest rows (of 100,000); `fm analyze --format csv` lists them all')
     expect(document.querySelector('#matrix .note')?.textContent).toMatch(/^200 hosts do not fit a readable matrix/)
     expect(document.querySelector('#graph .note')?.textContent).toMatch(/^1,600 processes do not fit/)
     expect(document.querySelectorAll('svg.fm-matrix rect.cell').length).toBeGreaterThan(0)

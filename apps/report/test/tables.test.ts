@@ -21,10 +21,10 @@ describe('edgesTable', () => {
     expect(el.querySelector('tbody td:last-child')?.getAttribute('data-v')).toMatch(/^\d+$/)
   })
 
-  test('keeps the first rows only and says where the rest is', () => {
+  test('keeps the busiest rows only and says so, and where the rest is', () => {
     const el = edgesTable(newDocument(), aggregateMatrix(syntheticMatrix({hosts: 30}), {maxRows: 10}))
     expect(el.querySelectorAll('tbody tr')).toHaveLength(10)
-    expect(el.querySelector('.table-tools span')?.textContent).toMatch(/^the first 10 of \d+ rows; `fm analyze --format csv` lists them all$/)
+    expect(el.querySelector('.table-tools span')?.textContent).toMatch(/^the 10 busiest rows \(of \d+\); `fm analyze --format csv` lists them all$/)
   })
 })
 

@@ -135,11 +135,22 @@ export const GROUP_CSV_HEADER = ['protocol', 'server_group', 'server_service', '
 export class GroupMatrix {
   private readonly rows = new Map<string, GroupRow>()
 
-  constructor(private readonly names: GroupNames | null) {}
+  /** `alone`: the group of an end no host rule names (default: its own host name); the report pools such hosts under one name. */
+  constructor(private readonly names: GroupNames | null, private readonly opts: {alone?: string} = {}) {}
+
+  /** Rows held so far. */
+  get size(): number {
+    return this.rows.size
+  }
+
+  /** The group of an end: its rule's group, else `alone`, else its host. */
+  groupOf(end: Pick<Endpoint, 'host' | 'ip'>): string {
+    return this.names?.host(end) ?? this.opts.alone ?? end.host
+  }
 
   add(e: MatrixEntry): void {
-    const serverGroup = this.names?.host(e.server) ?? e.server.host
-    const clientGroup = this.names?.host(e.client) ?? e.client.host
+    const serverGroup = this.groupOf(e.server)
+    const clientGroup = this.groupOf(e.client)
     const serverService = serviceName(e.server)
     const clientService = serviceName(e.client)
     const key = JSON.stringify([e.protocol, serverGroup, serverService, e.server.port, clientGroup, clientService])

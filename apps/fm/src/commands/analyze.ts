@@ -37,6 +37,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     {description: 'What compute-17 talks to, either way', command: '<%= config.bin %> <%= command.id %> dump.json --host compute-17 --format table'},
     {description: 'Who talks to mysql over TCP', command: '<%= config.bin %> <%= command.id %> dump.json --server mysqld --protocol TCP'},
     {description: 'The matrix between groups of hosts and services', command: '<%= config.bin %> <%= command.id %> dump.json --groups groups.yaml --by group'},
+    {description: 'The same as a Graphviz graph: a cluster per group, a node per service of a group', command: '<%= config.bin %> <%= command.id %> dump.json --groups groups.yaml --by group --format dot | dot -Tsvg > groups.svg'},
     {description: 'One step, like the original tool: capture from a live analyzer into a temporary folder and analyze it', command: 'FM_PASSWORD=... <%= config.bin %> <%= command.id %> --analyzer 10.0.0.1:8082 --username admin --at -10m --duration 60'},
   ]
 
@@ -68,7 +69,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     }),
     ...matchFlags,
     ...selectFlags,
-    by: Flags.string({summary: 'Level of the rows: host (each matrix entry) or group (summed between the groups and services of --groups; csv, json or table).', options: ['host', 'group'], default: 'host'}),
+    by: Flags.string({summary: 'Level of the rows: host (each matrix entry) or group (summed between the groups and services of --groups; csv, json, table or dot).', options: ['host', 'group'], default: 'host'}),
     ...analyzerFlags,
     ...captureQueryFlags,
     ...redactFlags,
@@ -90,7 +91,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     // --by group sums the entries into rows between groups as they stream: only the rows are held
     const byGroup = flags.by === 'group' ? new GroupMatrix(selection?.names ?? null) : undefined
     if (selection && (flags['list-no-peers'] || flags['list-ambiguities'])) throw new UsageError('selection flags and --groups pick matrix entries: --list-no-peers and --list-ambiguities list sockets, whole')
-    if (byGroup && (flags['list-no-peers'] || flags['list-ambiguities'] || !['csv', 'json', 'table'].includes(flags.format) || this.jsonEnabled())) throw new UsageError('--by group prints csv, json or table rows', ['fm analyze DUMP --groups groups.yaml --by group --format table'])
+    if (byGroup && (flags['list-no-peers'] || flags['list-ambiguities'] || !['csv', 'json', 'table', 'dot'].includes(flags.format) || this.jsonEnabled())) throw new UsageError('--by group prints csv, json, table or dot', ['fm analyze DUMP --groups groups.yaml --by group --format table'])
     let out: ChunkedOutput | undefined
     const output = (): ChunkedOutput => (out ??= new ChunkedOutput(flags.output))
     const stream = needs.stream && !byGroup ? matrixStream(needs.stream, (text) => output().write(text)) : undefined

@@ -26,13 +26,16 @@ export default class Report extends FmCommand {
 
 Large deployments are aggregated so the page stays readable and small: processes within hosts when they fit, else hosts, else services with the quietest folded into "other".
 
+With --groups FILE the heatmap, chord and graph are between groups of hosts and their services (the rules of fm analyze --by group): a host no rule names stays itself while the views fit, and past that the hosts in no group are drawn together; the page says how many hosts are in groups and how many alone. The host index and the tables stay per host.
+
 --format svg writes the matrix alone, dot the graph's dot source, render the graph picture laid out with --engine (SVG, or PNG when --out ends in .png); none needs a display.`
 
   static examples = [
     {description: 'The HTML report of the bundled dump', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json --out report.html'},
     {description: 'With no --out: two-agents.report.html in the current folder', command: '<%= config.bin %> <%= command.id %> fixtures/skydive/two-agents.json'},
     {description: 'Rows and columns by service rather than by host', command: '<%= config.bin %> <%= command.id %> dump.json --out report.html --group-by service --title "prod, Monday"'},
-    {description: 'The graph picture alone, circular layout, as PNG', command: '<%= config.bin %> <%= command.id %> dump.json --format render --engine circo --out graph.png'},
+    {description: 'The heatmap, chord and graph between groups of hosts and their services (see README "Groups")', command: '<%= config.bin %> <%= command.id %> dump.json --groups fixtures/groups/cloud.yaml --out report.html'},
+    {description: 'The graph picture alone, circular layout (no host clusters: each node names its host), as PNG', command: '<%= config.bin %> <%= command.id %> dump.json --format render --engine circo --out graph.png'},
     {description: 'From a database kept by fm analyze --db', command: '<%= config.bin %> <%= command.id %> flows.db --out report.html'},
     {description: 'Redacted on the fly (see fm redact), to share outside the site', command: '<%= config.bin %> <%= command.id %> dump.json --redact --key site-a.key --out report.html'},
   ]
@@ -50,7 +53,7 @@ Large deployments are aggregated so the page stays readable and small: processes
     title: Flags.string({summary: 'Title of the report.'}),
     'group-by': Flags.string({summary: 'Rows and columns of the matrix: processes grouped by host, or services.', options: ['host', 'service'], default: 'host'}),
     format: Flags.string({char: 'f', summary: 'html: the report; svg: the matrix alone; dot: the graph source; render: the graph picture.', options: ['html', 'svg', 'dot', 'render'], default: 'html'}),
-    engine: Flags.string({summary: 'Graphviz layout engine for the graph.', options: ['dot', 'circo', 'neato'], default: 'dot'}),
+    engine: Flags.string({summary: 'Graphviz layout engine for the graph.', description: 'Only dot draws clusters of hosts (or groups): circo ignores them and neato draws their boxes over each other, so with those each node names its host (or group) on a second line instead, and fm says so on the page or on stderr.', options: ['dot', 'circo', 'neato'], default: 'dot'}),
     'use-flows': Flags.boolean({summary: 'Use the flows of the inputs: more connections, and bytes/packets per edge.'}),
     'color-by': Flags.string({summary: 'What the matrix colour shows; bytes needs flows (--use-flows).', options: ['connections', 'bytes'], default: 'connections'}),
     ...matchFlags,
@@ -69,7 +72,8 @@ Large deployments are aggregated so the page stays readable and small: processes
     const progress = this.progress()
     // The matrix, the unmatched sockets and the ambiguities stream into the report's aggregate,
     // which keeps only what the page draws; no list is ever built.
-    const agg = reportAggregator()
+    // with --groups, the heatmap, chord and graph are at group × service level
+    const agg = reportAggregator({}, {groups: selection?.names})
     // Ctrl-C stops the analysis at its next step and removes its temporary database (exit 130)
     await withInterrupt((signal) => withRedactedInputs(argv as string[], flags, {toolVersion: this.config.version, signal, onProgress: progress}, (inputs) => analyze({
       inputs,
@@ -90,6 +94,7 @@ Large deployments are aggregated so the page stays readable and small: processes
     })))
     noteSelection(selection)
     const report = agg.result()
+    const notes: string[] = []
     const data = await buildReport(report, format, {
       title: flags.title,
       groupBy: flags['group-by'] as 'host' | 'service',
@@ -98,8 +103,10 @@ Large deployments are aggregated so the page stays readable and small: processes
       picture: png ? 'png' : 'svg',
       generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       onProgress: progress,
+      onNote: (line) => notes.push(line),
     })
     progress.done()
+    for (const n of notes) process.stderr.write(`note: ${n}\n`)
     writeAtomic(target.out, data)
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
     this.log(`wrote ${target.defaulted ? resolve(target.out) : target.out} (${format}${png ? ', png' : ''}, ${(bytes / 1024).toFixed(1)} KiB)${target.defaulted ? ': no --out given, so named after the input in the current folder' : ''}`)

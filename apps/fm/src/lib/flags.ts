@@ -55,7 +55,7 @@ export const selectFlags = {
   'server-address': selectFlag('server-address'),
   groups: Flags.string({
     summary: 'Name groups of hosts and services with this YAML file (version: 1; see README "Groups").',
-    description: 'Host rules ({group, host: glob} or {group, address: CIDR}) and service rules ({service, process: glob on the path} or {service, name: glob}); the first matching rule wins. Services are renamed in every output; selection flags accept group names where they accept host names.',
+    description: 'Host rules ({group, host: glob} or {group, address: CIDR}) and service rules ({service, process: glob on the path} or {service, name: glob}); the first matching rule wins. Services are renamed in every output; selection flags accept group names where they accept host names; fm analyze --by group and fm report draw the matrix between groups.',
     helpValue: 'FILE',
     helpGroup: 'SELECT',
   }),
