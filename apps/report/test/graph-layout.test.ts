@@ -6,7 +6,7 @@ import {analyze} from '@fm/analyze'
 import {entrySelector, parseGroups} from '@fm/baseline'
 import {renderDot, type GraphvizEngine} from '@fm/render'
 import {graphDot, reportAggregator, type ReportData} from '@fm/report'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 import {fixture, newDocument, reportOf} from './helpers/fixtures.js'
 
 // The graph picture of the README's own examples (the bundled dump with each engine, the

@@ -6,7 +6,7 @@ import {afterAll, describe, expect, test} from 'vitest'
 import {analyze} from '@fm/analyze'
 import {entrySelector, parseCsv, parseGroups, type GroupRow} from '@fm/baseline'
 import {reportAggregator, reportHtml, type ReportData, type ReportLimits} from '@fm/report'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 // The report at group × service level against the generator's ground truth: its rows between
 // groups are exactly the truth's rows summed by the rules of the groups file, which this test
