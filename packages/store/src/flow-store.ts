@@ -98,6 +98,7 @@ export class FlowStore {
       ),
       result: db.prepare('INSERT INTO flow_results (flow_id, connection_id, reason) VALUES (?, ?, ?)'),
       unmatched: db.prepare('DELETE FROM unmatched WHERE client_id = ?'),
+      textId: db.prepare('SELECT id FROM texts WHERE text = ?').pluck(),
     }
   }
 
@@ -122,18 +123,23 @@ export class FlowStore {
     return this.db.prepare(query('flow-end-sockets')).all({capture: captureId}) as FlowEndSocketRow[]
   }
 
+  /** The id of a text (-1, matching nothing, when no socket or address holds it). */
+  private textId(text: string): number {
+    return (this.stmts.textId.get(text) as number | undefined) ?? -1
+  }
+
   owners(captureId: number, addr: string): FlowHostRow[] {
-    return this.stmts.owners.all({capture: captureId, addr}) as FlowHostRow[]
+    return this.stmts.owners.all({capture: captureId, addr: this.textId(addr)}) as FlowHostRow[]
   }
 
   /** Listeners serving (protocol, addr, port) on a host owning addr. */
   listeners(captureId: number, protocol: string, addr: string, port: number, family: number): FlowListenerRow[] {
-    return this.stmts.listeners.all({capture: captureId, protocol, addr, port, family}) as FlowListenerRow[]
+    return this.stmts.listeners.all({capture: captureId, protocol: this.textId(protocol), addr: this.textId(addr), port, family, loop: 0}) as FlowListenerRow[]
   }
 
   /** Listeners serving a loopback (protocol, addr, port), on `host` when given. */
   loopbackListeners(captureId: number, protocol: string, addr: string, port: number, family: number, host: number | null): FlowListenerRow[] {
-    return this.stmts.loopbackListeners.all({capture: captureId, protocol, addr, port, family, host}) as FlowListenerRow[]
+    return this.stmts.loopbackListeners.all({capture: captureId, protocol: this.textId(protocol), addr: this.textId(addr), port, family, loop: 1, host}) as FlowListenerRow[]
   }
 
   /** Replaces the flow results of a capture: its connections, each flow's fate, and unmatched clients flows explained. */

@@ -1,11 +1,16 @@
 import {readFileSync, readdirSync} from 'node:fs'
+import {expandRules} from './rules.js'
 
 // src/ and dist/ both sit one level below the package root, next to sql/.
 const root = new URL('../sql/', import.meta.url)
 
-/** The text of `sql/queries/<name>.sql`. */
+const queries = new Map<string, string>()
+
+/** The text of `sql/queries/<name>.sql`, its rule fragments expanded (rules.ts). */
 export function query(name: string): string {
-  return readFileSync(new URL(`queries/${name}.sql`, root), 'utf8')
+  let text = queries.get(name)
+  if (text === undefined) queries.set(name, (text = expandRules(readFileSync(new URL(`queries/${name}.sql`, root), 'utf8'))))
+  return text
 }
 
 /** Numbered migrations, in order. */
