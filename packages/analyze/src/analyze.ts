@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {asOutputError, cmp, InputError, InterruptedError, OutputError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {inputName, readCapture, sniffDump, STDIN, type ReadProgress} from '@fm/ingest'
-import {copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
+import {copyFmDatabase, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
 import {emptyFlowStats, matchFlows} from './match-flows.js'
 import {readPacked} from './read-packed.js'
@@ -163,7 +163,7 @@ async function matrixFromDatabase(file: string, states: string[] | 'any' | undef
     await copyFmDatabase(file, temp)
     const store = new Store(temp, {bulk: true})
     try {
-      store.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates;')
+      store.clearResults()
       return await matchAll(store, states, opts)
     } finally {
       store.close()
@@ -176,7 +176,7 @@ async function matrixFromDatabase(file: string, states: string[] | 'any' | undef
 /** Matches every capture of the store and reads the matrix back. */
 async function matchAll(store: Store, given: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {
   const signal = opts.signal
-  const flowStore = new FlowStore(store.db)
+  const flowStore = store.flows()
   flowStore.attachFlowOnlyCaptures()
   flowStore.clearAll()
   const flowStats = opts.useFlows ? emptyFlowStats() : undefined
@@ -198,8 +198,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0, ...(snap ? snap.unmatched : store.unmatchedReasons())}
   const counts = snap ? {hosts: snap.hosts, hostsWithoutSockets: snap.hostsWithoutSockets, sockets: snap.sockets, listeners: snap.listeners, serverSide: snap.serverSide, clientSide: snap.clientSide} : store.counts()
   const matched = {socket: 0, listener: 0, flow: 0}
-  const byMethod = snap ? Object.entries(snap.matched).map(([method, n]) => ({method, n})) : (store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: string; n: number}[])
-  for (const row of byMethod) matched[row.method as keyof typeof matched] = row.n
+  for (const [method, n] of Object.entries(snap ? snap.matched : store.matchesByMethod())) matched[method as keyof typeof matched] = n
   if (flowStats) matched.flow += flowStats.flowConnections
   const head: MatrixHead = {
     schemaVersion: 1,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type {MatrixEntry} from '@fm/model'
-import {query} from './sql.js'
-import {splitStatements, type MatrixRow} from './store.js'
+import {query, splitStatements} from './sql.js'
+import type {MatrixRow} from './store.js'
 
 /** Bytes and packets each way, first and last seen (ms). */
 type Traffic = NonNullable<MatrixEntry['traffic']>

@@ -21,3 +21,12 @@ export function migrations(): {version: number; sql: string}[] {
     .sort()
     .map((f) => ({version: Number(f.slice(0, f.indexOf('_'))), sql: readFileSync(new URL(f, dir), 'utf8')}))
 }
+
+/** Splits a .sql file into statements (no semicolons inside string literals in our files). */
+export function splitStatements(sql: string): string[] {
+  return sql
+    .replace(/--[^\n]*/g, '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}

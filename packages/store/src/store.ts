@@ -2,8 +2,9 @@ import {availableParallelism} from 'node:os'
 import Database from 'better-sqlite3'
 import {addressFamily, InputError, isLinkLocal, isLoopback, socketKey, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
 import {packRecords, SOCKET_FIELDS, type PackedBatch, type PackedRecord} from './packed.js'
+import {FlowStore} from './flow-store.js'
 import {expandRules, FIXED_TEXTS} from './rules.js'
-import {migrations, query} from './sql.js'
+import {migrations, query, splitStatements} from './sql.js'
 
 type DB = Database.Database
 
@@ -41,13 +42,24 @@ interface SocketRows {
 /** Texts whose ids the store remembers; past this many it asks the texts table (memory stays bounded). */
 const TEXT_CACHE = 1 << 20
 
-/** The SQLite database behind an analysis. Statements are prepared once; loads run in batched transactions. */
+/** The connection of each store, for this package's tests only (index.ts does not export it). */
+const connections = new WeakMap<Store, DB>()
+export function connectionOf(store: Store): DB {
+  return connections.get(store)!
+}
+
+/**
+ * The SQLite database behind an analysis, and all of its SQL: nothing outside this package sees
+ * the connection. Statements are prepared once; loads run in batched transactions.
+ */
 export class Store {
-  readonly db: DB
+  private readonly db: DB
   private stmts: ReturnType<Store['prepare']>
+  private flowStore: FlowStore | undefined
 
   constructor(readonly file: string, opts: {bulk?: boolean} = {}) {
     this.db = new Database(file)
+    connections.set(this, this.db)
     if (opts.bulk) {
       // A fresh database written to a temporary name: durability comes from the final rename.
       // better-sqlite3 opens connections in SQLite's defensive mode, which silently refuses
@@ -328,6 +340,22 @@ export class Store {
     return this.db.prepare(query('ambiguity-rows')).iterate() as IterableIterator<{clientId: number; resolvedBy: string; client: string; chosen: string; candidate: string}>
   }
 
+  /** The flow tables (migration 002), for flow matching. */
+  flows(): FlowStore {
+    return (this.flowStore ??= new FlowStore(this.db))
+  }
+
+  /** Forgets every matching result (an fm database analysed again): matches, unmatched, ambiguities, flow results. */
+  clearResults(): void {
+    this.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates; DELETE FROM flow_results; DELETE FROM flow_connections;')
+  }
+
+  /** Matched client sockets by method. */
+  matchesByMethod(): Record<string, number> {
+    const rows = this.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: string; n: number}[]
+    return Object.fromEntries(rows.map((r) => [r.method, r.n]))
+  }
+
   /** Unmatched client sockets by reason. */
   unmatchedReasons(): Record<string, number> {
     const rows = this.db.prepare('SELECT reason, COUNT(*) AS n FROM unmatched GROUP BY reason').all() as {reason: string; n: number}[]
@@ -378,13 +406,4 @@ export class Store {
 /** A name from a dump, cut for a message. */
 function short(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
-}
-
-/** Splits a .sql file into statements (no semicolons inside string literals in our files). */
-export function splitStatements(sql: string): string[] {
-  return sql
-    .replace(/--[^\n]*/g, '')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)
 }
