@@ -1,7 +1,7 @@
 import {fc, test as prop} from '@fast-check/vitest'
 import {expect, test} from 'vitest'
 import type {MatchedConnection} from '@fm/model'
-import {aggregateEntries, mergeFlowEntries, type FlowConnectionRow} from '@fm/match'
+import {aggregateEntries, mergeFlowEntries, mergeFlowStream, type FlowConnectionRow} from '@fm/match'
 
 /** A matched connection of the client process `client` to web:443, in capture `captureId`. */
 function row(client: string, captureId: number, clientPort: number): MatchedConnection {
@@ -69,4 +69,21 @@ test.for([
   expect(e.evidence).toHaveLength(kept)
   expect(e.evidence).toEqual(r.evidence)
   expect(e.evidence.map((p) => p.client)).toEqual([...e.evidence.map((p) => p.client)].sort())
+})
+
+prop.prop([
+  fc.array(fc.record({client: fc.constantFrom('a', 'b', 'c', 'd'), captureId: fc.integer({min: 1, max: 2}), port: fc.integer({min: 1, max: 4})}), {maxLength: 12}),
+  fc.array(fc.record({client: fc.constantFrom('a', 'b', 'c', 'd', 'e'), captureId: fc.integer({min: 1, max: 2}), port: fc.integer({min: 5, max: 9}), bytes: fc.nat(1000)}), {maxLength: 12}),
+  fc.integer({min: 0, max: 3}),
+])('mergeFlowStream over sorted streams gives what mergeFlowEntries gives', (sockets, flows, limit) => {
+  const byClient = (a: {clientName: string}, b: {clientName: string}): number => (a.clientName < b.clientName ? -1 : a.clientName > b.clientName ? 1 : 0)
+  const rows = sockets.map((r) => row(r.client, r.captureId, r.port)).sort(byClient)
+  const socketClients = new Set(rows.map((r) => r.clientName))
+  // traffic only onto entries socket matching made; edges anywhere
+  const flowRows: FlowConnectionRow[] = flows
+    .map((f) => ({...row(f.client, f.captureId, f.port), method: 'flow', kind: socketClients.has(f.client) && f.bytes % 2 === 0 ? ('traffic' as const) : ('edge' as const), bytesToServer: f.bytes, bytesToClient: 1, packetsToServer: 1, packetsToClient: 1, first: f.bytes, last: f.bytes + 5}))
+    .sort(byClient)
+  const expected = mergeFlowEntries(aggregateEntries(rows, limit), flowRows, limit)
+  const streamed = [...mergeFlowStream(aggregateEntries(rows, limit), flowRows, limit)]
+  expect(streamed).toEqual(expected)
 })

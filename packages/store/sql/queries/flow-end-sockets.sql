@@ -1,4 +1,5 @@
--- The non-listener sockets holding either end of each flow of a capture (the socket's local
+-- The non-listener sockets holding either end of each flow of a capture with an id from :first
+-- to :last (a page of flow-rows.sql; the socket's local
 -- endpoint is that end), with the server socket matching gave a client socket. CROSS JOIN keeps
 -- flows as the outer loop, so each flow is one lookup in the sockets_mirror index (flows keep
 -- their texts: the ends' text ids are looked up first).
@@ -15,7 +16,7 @@ CROSS JOIN socket_rows s ON s.capture_id = f.capture_id AND s.protocol = tp.id
 JOIN hosts h ON h.id = s.host_id
 LEFT JOIN matches m ON m.client_id = s.id
 LEFT JOIN socket_rows ms ON ms.id = m.server_id
-WHERE f.capture_id = :capture AND s.role IN ({{role client}}, {{role server}})
+WHERE f.capture_id = :capture AND f.id BETWEEN :first AND :last AND s.role IN ({{role client}}, {{role server}})
 UNION ALL
 SELECT f.id, 'b', s.id, s.host_id, h.name, h.node_id, s.pid, CASE s.role WHEN {{role client}} THEN 'client' ELSE 'server' END AS role, (SELECT text FROM texts WHERE id = s.state) AS state,
   EXISTS (SELECT 1 FROM address_rows ad WHERE ad.capture_id = s.capture_id AND ad.address = s.local_addr AND ad.host_id = s.host_id),
@@ -29,4 +30,4 @@ CROSS JOIN socket_rows s ON s.capture_id = f.capture_id AND s.protocol = tp.id
 JOIN hosts h ON h.id = s.host_id
 LEFT JOIN matches m ON m.client_id = s.id
 LEFT JOIN socket_rows ms ON ms.id = m.server_id
-WHERE f.capture_id = :capture AND s.role IN ({{role client}}, {{role server}});
+WHERE f.capture_id = :capture AND f.id BETWEEN :first AND :last AND s.role IN ({{role client}}, {{role server}});
