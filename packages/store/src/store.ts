@@ -95,6 +95,8 @@ export class Store {
         this.db.pragma(`user_version = ${m.version}`)
       })()
     }
+    const fixed = this.db.prepare('INSERT OR IGNORE INTO texts (id, text) VALUES (?, ?)')
+    this.db.transaction(() => FIXED_TEXTS.forEach((t, i) => fixed.run(i, t)))()
   }
 
   private prepare() {

@@ -5,12 +5,12 @@
 -- Every text of the dump fm compares (addresses, protocols, states, processes, names, namespaces,
 -- node ids) once, interned as the reading thread hands it over: the socket and address tables
 -- hold these integer ids, so loading, indexing and the mirror-tuple join move and compare
--- integers. The ids below 8 are fixed (the matching rules name them, see src/rules.ts).
+-- integers. The first ids are fixed (the matching rules name them): the store adds them
+-- (FIXED_TEXTS of src/rules.ts).
 CREATE TABLE texts (
   id   INTEGER PRIMARY KEY,
   text TEXT NOT NULL UNIQUE
 );
-INSERT INTO texts (id, text) VALUES (0, ''), (1, 'TCP'), (2, 'UDP'), (3, 'LISTEN'), (4, 'ESTABLISHED');
 
 CREATE TABLE captures (
   id           INTEGER PRIMARY KEY,
