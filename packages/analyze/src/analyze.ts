@@ -4,8 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {asOutputError, cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {inputName, readCapture, sniffDump, STDIN, type ReadProgress} from '@fm/ingest'
-import {checkFileTarget, copyFmDatabase, FlowStore, Store, type CandidateRow, type MatchRow} from '@fm/store'
-import {aggregateEntries, foldEntries, mergeFlowEntries, pickServer, type Candidate} from '@fm/match'
+import {checkFileTarget, copyFmDatabase, Store, type CandidateRow, type MatchRow} from '@fm/store'
+import {foldEntries, mergeFlowStream, pickServer, type Candidate} from '@fm/match'
 import {emptyFlowStats, matchFlows} from './match-flows.js'
 import {readPacked} from './read-packed.js'
 
@@ -36,8 +36,8 @@ export interface AnalyzeOptions {
   lists?: boolean
   /**
    * Hands the entries over one at a time, in matrix order, instead of returning them (the
-   * result's `entries` is then empty): memory stays flat however large the matrix. Without
-   * flows the entries stream straight from the store; with flows they are merged first.
+   * result's `entries` is then empty): memory stays flat however large the matrix, with flows
+   * too (both streams come sorted from the store and merge one entry at a time).
    */
   onEntry?: (e: MatrixEntry) => void
   /**
@@ -54,7 +54,7 @@ export interface AnalyzeOptions {
   onAmbiguity?: (a: Ambiguity) => void
   /** Hands over each host's own addresses and listeners (by host name, over every capture), after matching. */
   onHostListening?: (h: HostListening) => void
-  /** Candidate rows read per page while picking servers (tests make it tiny to cross page edges). */
+  /** Rows read per page while picking servers and folding flows (tests make it tiny to cross page edges). */
   candidatePageSize?: number
   onProgress?: (p: Progress) => void
   /**
@@ -147,7 +147,7 @@ async function matrixFromDatabase(file: string, states: string[] | 'any' | undef
     await copyFmDatabase(file, temp)
     const store = new Store(temp, {bulk: true})
     try {
-      store.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates;')
+      store.clearResults()
       return await matchAll(store, states, opts)
     } finally {
       store.close()
@@ -160,7 +160,7 @@ async function matrixFromDatabase(file: string, states: string[] | 'any' | undef
 /** Matches every capture of the store and reads the matrix back. */
 async function matchAll(store: Store, given: string[] | 'any' | undefined, opts: AnalyzeOptions): Promise<Matrix> {
   const signal = opts.signal
-  const flowStore = new FlowStore(store.db)
+  const flowStore = store.flows()
   flowStore.attachFlowOnlyCaptures()
   flowStore.clearAll()
   const flowStats = opts.useFlows ? emptyFlowStats() : undefined
@@ -173,7 +173,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
     store.findCandidates(c.id, capStates)
     await resolveCandidates(store, opts.candidatePageSize, signal)
     await pause(signal)
-    if (flowStats) matchFlows(flowStore, c.id, capStates, flowStats)
+    if (flowStats) matchFlows(flowStore, c.id, capStates, flowStats, opts.candidatePageSize)
   }
   await pause(signal)
   // The head (counts) is known before any entry, so a writer can stream the whole matrix.
@@ -182,8 +182,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   const reasons: Record<UnmatchedReason, number> = {external: 0, 'no-listener': 0, 'host-without-sockets': 0, ...(snap ? snap.unmatched : store.unmatchedReasons())}
   const counts = snap ? {hosts: snap.hosts, hostsWithoutSockets: snap.hostsWithoutSockets, sockets: snap.sockets, listeners: snap.listeners, serverSide: snap.serverSide, clientSide: snap.clientSide} : store.counts()
   const matched = {socket: 0, listener: 0, flow: 0}
-  const byMethod = snap ? Object.entries(snap.matched).map(([method, n]) => ({method, n})) : (store.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: string; n: number}[])
-  for (const row of byMethod) matched[row.method as keyof typeof matched] = row.n
+  for (const [method, n] of Object.entries(snap ? snap.matched : store.matchesByMethod())) matched[method as keyof typeof matched] = n
   if (flowStats) matched.flow += flowStats.flowConnections
   const head: MatrixHead = {
     schemaVersion: 1,
@@ -202,20 +201,13 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   }
   opts.onHead?.(head)
 
-  let entries: MatrixEntry[]
-  if (opts.onEntry && !flowStats) {
-    // The store orders rows by the entry key in code-point order, which is compareEntries' order.
-    await each(selected(foldEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10), opts.select), opts.onEntry, signal)
-    entries = []
-  } else {
-    entries = aggregateEntries(shareStrings(store.matrixRows()), opts.evidenceLimit ?? 10)
-    if (flowStats) entries = mergeFlowEntries(entries, flowStore.matrixRows(), opts.evidenceLimit ?? 10)
-    if (opts.select) entries = [...selected(entries, opts.select)]
-    if (opts.onEntry) {
-      for (const e of entries) opts.onEntry(e)
-      entries = []
-    }
-  }
+  let entries: MatrixEntry[] = []
+  // The store orders rows by the entry key in code-point order, which is compareEntries' order:
+  // entries fold (and flows merge in) one at a time, in matrix order.
+  const limit = opts.evidenceLimit ?? 10
+  const folded = foldEntries(shareStrings(store.matrixRows()), limit)
+  const all = flowStats ? mergeFlowStream(folded, shareStrings(flowStore.matrixRows()), limit) : folded
+  await each(selected(all, opts.select), opts.onEntry ?? ((e) => entries.push(e)), signal)
   if (opts.onHostListening) await each(readHostListening(store), opts.onHostListening, signal)
   await pause(signal)
   // Both lists come out of the store already in order (by socket key): streamed, or kept.

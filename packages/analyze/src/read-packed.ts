@@ -23,8 +23,8 @@ export type ToReader = {type: 'ack'}
 export interface ReadPackedOptions {
   onProgress?: (p: ReadProgress) => void
   /**
-   * Parse in a worker thread. Default: for files of WORKER_MIN_BYTES and more, when the built
-   * worker script is there (from sources, inline).
+   * Parse in a worker thread. Default: for files of WORKER_MIN_BYTES and more, when the worker
+   * script is there (built, or from sources: see readerScript).
    */
   worker?: boolean
 }
@@ -40,16 +40,22 @@ function size(file: string): number {
   }
 }
 
+/** How to start the reading thread: its script, and the options the thread needs. */
+export interface ReaderScript {
+  url: URL
+  execArgv?: string[]
+}
+
 /**
- * The worker script, built next to this module. Running from sources (unit tests), it is the
- * built one of dist/ when there is one; with none, reading happens inline.
+ * The worker script next to this module: dist/read-worker.js when built. Running from sources
+ * (unit tests: this module is read-packed.ts), the worker runs from sources too, read-worker.ts
+ * through tsx (read-worker-source.mjs), its workspace imports resolved to their sources by the `fm-source` export
+ * condition: a test never runs a stale build of the reader.
  */
-export function readerScript(): URL | null {
-  for (const candidate of ['./read-worker.js', '../dist/read-worker.js']) {
-    const url = new URL(candidate, import.meta.url)
-    if (existsSync(fileURLToPath(url))) return url
-  }
-  return null
+export function readerScript(): ReaderScript | null {
+  if (import.meta.url.endsWith('.ts')) return {url: new URL('./read-worker-source.mjs', import.meta.url), execArgv: ['--conditions', 'fm-source']}
+  const url = new URL('./read-worker.js', import.meta.url)
+  return existsSync(fileURLToPath(url)) ? {url} : null
 }
 
 /**
@@ -70,8 +76,8 @@ export function runningReaders(): number {
   return running
 }
 
-async function* readInWorker(script: URL, file: string, onProgress?: (p: ReadProgress) => void): AsyncGenerator<PackedBatch> {
-  const worker = new Worker(script, {workerData: {file}})
+async function* readInWorker(script: ReaderScript, file: string, onProgress?: (p: ReadProgress) => void): AsyncGenerator<PackedBatch> {
+  const worker = new Worker(script.url, {workerData: {file}, execArgv: script.execArgv})
   running++
   const queue: FromReader[] = []
   let failure: Error | null = null

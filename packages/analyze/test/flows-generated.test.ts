@@ -38,5 +38,9 @@ describe('fm analyze --use-flows on a generated deployment', () => {
     const total = (k: 'bytesToServer' | 'bytesToClient'): number => m.entries.reduce((n, e) => n + (e.traffic?.[k] ?? 0), 0)
     const sum = (col: number): number => [...want.values()].reduce((n, v) => n + v[col], 0)
     expect([total('bytesToServer'), total('bytesToClient')]).toEqual([sum(0), sum(1)])
+    // flows are decided and folded a page at a time: pages of 2 rows cross every page edge
+    const paged = await analyze({inputs: [w.dump, w.flows!], useFlows: true, candidatePageSize: 2})
+    expect(matrixToCsv(paged, {wide: true})).toBe(matrixToCsv(m, {wide: true}))
+    expect(paged.stats).toEqual(m.stats)
   })
 })

@@ -1,4 +1,4 @@
-// The reading worker runs the built script (dist/read-worker.js): `npm test` builds first.
+// Running from sources, the reading worker runs from sources too (read-worker.ts through tsx).
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {gzipSync} from 'node:zlib'
 import {tmpdir} from 'node:os'
@@ -37,8 +37,10 @@ async function both(inputs: string[], extra: {useFlows?: boolean} = {}): Promise
 }
 
 describe('reading in a worker thread', () => {
-  test('the worker script is built (npm test builds before testing)', () => {
-    expect(readerScript()?.pathname).toMatch(/dist\/read-worker\.js$/)
+  test('the worker runs from the current sources, never a build of them', () => {
+    const script = readerScript()
+    expect(script?.url.pathname).toMatch(/src\/read-worker-source\.mjs$/)
+    expect(script?.execArgv).toEqual(['--conditions', 'fm-source'])
   })
 
   test.each([

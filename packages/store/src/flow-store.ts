@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type {MatrixEntry} from '@fm/model'
-import {query} from './sql.js'
-import {splitStatements, type MatrixRow} from './store.js'
+import {query, splitStatements} from './sql.js'
+import type {MatrixRow} from './store.js'
 
 /** Bytes and packets each way, first and last seen (ms). */
 type Traffic = NonNullable<MatrixEntry['traffic']>
@@ -74,6 +74,20 @@ export interface FlowConnection extends Traffic {
   flowIds: number[]
 }
 
+/** What flow matching decided for one flow that belongs to a connection: the connection's key and fields, and the flow's figures oriented client to server. */
+export interface FlowDecisionRow {
+  key: string
+  connection: Omit<FlowConnection, 'flows' | 'bytesToServer' | 'bytesToClient' | 'packetsToServer' | 'packetsToClient' | 'first' | 'last' | 'flowIds'>
+  flowId: number
+  tid: string | null
+  bytesToServer: number
+  bytesToClient: number
+  packetsToServer: number
+  packetsToClient: number
+  start: number
+  last: number
+}
+
 /** The row flow-matrix-rows.sql gives: a matrix row key, the traffic and the proof. */
 export interface FlowMatrixRow extends MatrixRow, Traffic {
   kind: 'traffic' | 'edge'
@@ -98,6 +112,7 @@ export class FlowStore {
       ),
       result: db.prepare('INSERT INTO flow_results (flow_id, connection_id, reason) VALUES (?, ?, ?)'),
       unmatched: db.prepare('DELETE FROM unmatched WHERE client_id = ?'),
+      textId: db.prepare('SELECT id FROM texts WHERE text = ?').pluck(),
     }
   }
 
@@ -114,33 +129,78 @@ export class FlowStore {
     return this.db.prepare('SELECT COUNT(*) FROM flows').pluck().get() as number
   }
 
-  flows(captureId: number): FlowRow[] {
-    return this.db.prepare(query('flow-rows')).all({capture: captureId}) as FlowRow[]
+  /** The flows of a capture with ids after `after`, `limit` of them, by id. */
+  flowPage(captureId: number, after: number, limit: number): FlowRow[] {
+    this.flowRows ??= this.db.prepare(query('flow-rows'))
+    return this.flowRows.all({capture: captureId, after, limit}) as FlowRow[]
   }
 
-  endSockets(captureId: number): FlowEndSocketRow[] {
-    return this.db.prepare(query('flow-end-sockets')).all({capture: captureId}) as FlowEndSocketRow[]
+  private flowRows: Database.Statement | undefined
+  private endRows: Database.Statement | undefined
+
+  /** The sockets at the ends of the flows of a capture with ids from `first` to `last`. */
+  endSockets(captureId: number, first: number, last: number): FlowEndSocketRow[] {
+    this.endRows ??= this.db.prepare(query('flow-end-sockets'))
+    return this.endRows.all({capture: captureId, first, last}) as FlowEndSocketRow[]
+  }
+
+  /** The id of a text (-1, matching nothing, when no socket or address holds it). */
+  private textId(text: string): number {
+    return (this.stmts.textId.get(text) as number | undefined) ?? -1
   }
 
   owners(captureId: number, addr: string): FlowHostRow[] {
-    return this.stmts.owners.all({capture: captureId, addr}) as FlowHostRow[]
+    return this.stmts.owners.all({capture: captureId, addr: this.textId(addr)}) as FlowHostRow[]
   }
 
   /** Listeners serving (protocol, addr, port) on a host owning addr. */
   listeners(captureId: number, protocol: string, addr: string, port: number, family: number): FlowListenerRow[] {
-    return this.stmts.listeners.all({capture: captureId, protocol, addr, port, family}) as FlowListenerRow[]
+    return this.stmts.listeners.all({capture: captureId, protocol: this.textId(protocol), addr: this.textId(addr), port, family, loop: 0}) as FlowListenerRow[]
   }
 
   /** Listeners serving a loopback (protocol, addr, port), on `host` when given. */
   loopbackListeners(captureId: number, protocol: string, addr: string, port: number, family: number, host: number | null): FlowListenerRow[] {
-    return this.stmts.loopbackListeners.all({capture: captureId, protocol, addr, port, family, host}) as FlowListenerRow[]
+    return this.stmts.loopbackListeners.all({capture: captureId, protocol: this.textId(protocol), addr: this.textId(addr), port, family, loop: 1, host}) as FlowListenerRow[]
   }
 
-  /** Replaces the flow results of a capture: its connections, each flow's fate, and unmatched clients flows explained. */
-  write(captureId: number, connections: FlowConnection[], unused: {flowId: number; reason: string}[]): void {
-    const s = this.stmts
+  /** Starts flow matching of a capture: forgets what an earlier one found, and the decisions of the last. */
+  startCapture(captureId: number): void {
     this.db.transaction(() => {
       this.exec('flow-clear', {capture: captureId})
+      this.exec('flow-decisions')
+    })()
+  }
+
+  /** Records a page of flow decisions: flows that belong to a connection, and flows that added nothing (with why). */
+  addDecisions(decisions: FlowDecisionRow[], unused: {flowId: number; reason: string}[]): void {
+    this.decision ??= this.db.prepare(
+      `INSERT INTO temp.flow_decisions (key, connection, flow_id, tid, bytes_to_server, bytes_to_client, packets_to_server, packets_to_client, start, last)
+       VALUES (@key, @connection, @flowId, @tid, @bytesToServer, @bytesToClient, @packetsToServer, @packetsToClient, @start, @last)`,
+    )
+    const s = this.stmts
+    this.db.transaction(() => {
+      for (const d of decisions) this.decision!.run({...d, connection: JSON.stringify(d.connection)})
+      for (const u of unused) s.result.run(u.flowId, null, u.reason)
+    })()
+  }
+
+  private decision: Database.Statement | undefined
+  private decisionRows: Database.Statement | undefined
+
+  /** The decisions of keys after `afterKey`, by key then in the order they were added; `limit` rows. */
+  decisionPage(afterKey: string, limit: number): FlowDecisionRow[] {
+    this.decisionRows ??= this.db.prepare(
+      `SELECT key, connection, flow_id AS flowId, tid, bytes_to_server AS bytesToServer, bytes_to_client AS bytesToClient,
+        packets_to_server AS packetsToServer, packets_to_client AS packetsToClient, start, last
+       FROM temp.flow_decisions WHERE key > ? ORDER BY key, seq LIMIT ?`,
+    )
+    return (this.decisionRows.all(afterKey, limit) as (Omit<FlowDecisionRow, 'connection'> & {connection: string})[]).map((r) => ({...r, connection: JSON.parse(r.connection) as FlowDecisionRow['connection']}))
+  }
+
+  /** Writes connections of a capture, each flow's connection, and drops from the unmatched the clients flows explained. */
+  writeConnections(captureId: number, connections: FlowConnection[]): void {
+    const s = this.stmts
+    this.db.transaction(() => {
       for (const c of connections) {
         const id = Number(
           s.connection.run(captureId, c.kind, c.method, c.protocol, c.clientId, c.clientHostId, c.clientAddr, c.clientPort, c.serverId, c.serverHostId, c.serverAddr, c.serverPort,
@@ -149,7 +209,6 @@ export class FlowStore {
         for (const f of c.flowIds) s.result.run(f, id, null)
         if (c.kind === 'edge' && c.clientId !== null) s.unmatched.run(c.clientId)
       }
-      for (const u of unused) s.result.run(u.flowId, null, u.reason)
     })()
   }
 

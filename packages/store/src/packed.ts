@@ -1,5 +1,5 @@
-import {addressFamily, isLinkLocal, isLoopback, type DumpRecord, type HostRecord, type Socket, type SocketsRecord} from '@fm/model'
-import {classifySockets, type SocketRole} from './classify-sockets.js'
+import {type DumpRecord, type HostRecord, type Socket, type SocketsRecord} from '@fm/model'
+import {addressClass as classOf, classifySockets, ROLE_CODE, type AddressClass} from '@fm/match'
 
 /**
  * Records in the form the store loads fastest, and that crosses a thread boundary cheaply:
@@ -24,10 +24,13 @@ export type PackedRecord =
   | (Omit<HostRecord, 'sockets'> & {sockets: number | null})
   | (Omit<SocketsRecord, 'sockets'> & {sockets: number})
 
-/** Per socket row: protocol, local address, local port, remote address, remote port, state, process, pid, name (texts as string-table indexes), then the address classes, the role and the netns text ('' when unknown). */
-export const SOCKET_FIELDS = 16
-export const ROLES: readonly SocketRole[] = ['listener', 'server', 'client', 'none']
-const ROLE_CODE: Record<SocketRole, number> = {listener: 0, server: 1, client: 2, none: 3}
+/**
+ * Per socket row: protocol, local address, local port, remote address, remote port, state,
+ * process, pid, name, netns ('' when unknown) (texts as string-table indexes), then the address
+ * classes (local family, loop, any; remote family, loop, link-local, none: @fm/match's
+ * addressClass) and the role (ROLE_CODE): the columns of the store's socket_rows, in order.
+ */
+export const SOCKET_FIELDS = 18
 
 /** A batch is handed over once it holds about this many rows (sockets, or other records). */
 const BATCH_WEIGHT = 4000
@@ -121,13 +124,15 @@ export class Packer {
       a[o + 6] = this.text(k.process)
       a[o + 7] = k.pid
       a[o + 8] = this.text(k.name)
-      a[o + 9] = l.family
-      a[o + 10] = l.loop
-      a[o + 11] = r.family
-      a[o + 12] = r.loop
-      a[o + 13] = r.linkLocal
-      a[o + 14] = ROLE_CODE[roles[i]]
-      a[o + 15] = this.text(k.netns ?? '')
+      a[o + 9] = this.text(k.netns ?? '')
+      a[o + 10] = l.family
+      a[o + 11] = l.loop
+      a[o + 12] = l.any
+      a[o + 13] = r.family
+      a[o + 14] = r.loop
+      a[o + 15] = r.linkLocal
+      a[o + 16] = r.none
+      a[o + 17] = ROLE_CODE[roles[i]]
       o += SOCKET_FIELDS
     }
     this.used = o
@@ -157,17 +162,12 @@ export async function* packRecords(records: AsyncIterable<DumpRecord> | Iterable
   if (last) yield last
 }
 
-interface AddressClass {
-  family: number
-  loop: number
-  linkLocal: number
-}
 // Millions of sockets share a few thousand addresses: classify each distinct one once.
 const classes = new Map<string, AddressClass>()
 function addressClass(a: string): AddressClass {
   let c = classes.get(a)
   if (!c) {
-    c = {family: addressFamily(a), loop: isLoopback(a) ? 1 : 0, linkLocal: isLinkLocal(a) ? 1 : 0}
+    c = classOf(a)
     if (classes.size >= 1 << 16) classes.clear()
     classes.set(a, c)
   }

@@ -1,8 +1,10 @@
 import {availableParallelism} from 'node:os'
 import Database from 'better-sqlite3'
 import {addressFamily, InputError, isLinkLocal, isLoopback, socketKey, type CaptureInfo, type DumpRecord, type MatchedConnection, type Socket} from '@fm/model'
-import {packRecords, ROLES, SOCKET_FIELDS, StringTable, type PackedBatch, type PackedRecord} from './packed.js'
-import {migrations, query} from './sql.js'
+import {packRecords, SOCKET_FIELDS, type PackedBatch, type PackedRecord} from './packed.js'
+import {FlowStore} from './flow-store.js'
+import {expandRules, FIXED_TEXTS} from './rules.js'
+import {migrations, query, splitStatements} from './sql.js'
 
 type DB = Database.Database
 
@@ -30,20 +32,34 @@ export interface MatchRow {
 /** A matched connection as the matrix query returns it. */
 export type MatrixRow = MatchedConnection
 
-/** Where the next socket row of a packed batch starts, and the texts its indexes point into. */
+/** Where the next socket row of a packed batch starts, and the text ids its string-table indexes stand for. */
 interface SocketRows {
   data: Float64Array
   at: number
-  texts: string[]
+  ids: number[]
 }
 
-/** The SQLite database behind an analysis. Statements are prepared once; loads run in batched transactions. */
+/** Texts whose ids the store remembers; past this many it asks the texts table (memory stays bounded). */
+const TEXT_CACHE = 1 << 20
+
+/** The connection of each store, for this package's tests only (index.ts does not export it). */
+const connections = new WeakMap<Store, DB>()
+export function connectionOf(store: Store): DB {
+  return connections.get(store)!
+}
+
+/**
+ * The SQLite database behind an analysis, and all of its SQL: nothing outside this package sees
+ * the connection. Statements are prepared once; loads run in batched transactions.
+ */
 export class Store {
-  readonly db: DB
+  private readonly db: DB
   private stmts: ReturnType<Store['prepare']>
+  private flowStore: FlowStore | undefined
 
   constructor(readonly file: string, opts: {bulk?: boolean} = {}) {
     this.db = new Database(file)
+    connections.set(this, this.db)
     if (opts.bulk) {
       // A fresh database written to a temporary name: durability comes from the final rename.
       // better-sqlite3 opens connections in SQLite's defensive mode, which silently refuses
@@ -79,6 +95,8 @@ export class Store {
         this.db.pragma(`user_version = ${m.version}`)
       })()
     }
+    const fixed = this.db.prepare('INSERT OR IGNORE INTO texts (id, text) VALUES (?, ?)')
+    this.db.transaction(() => FIXED_TEXTS.forEach((t, i) => fixed.run(i, t)))()
   }
 
   private prepare() {
@@ -91,9 +109,13 @@ export class Store {
       node: db.prepare('INSERT INTO graph_nodes (capture_id, node_id, kind, agent, name, type) VALUES (?, ?, ?, ?, ?, ?)'),
       nodeAddress: db.prepare('INSERT INTO node_addresses (capture_id, node_id, address, prefix) VALUES (?, ?, ?, ?)'),
       ownership: db.prepare('INSERT INTO ownership (capture_id, parent, child) VALUES (?, ?, ?)'),
+      // the columns in the order of a packed socket row (packed.ts)
       socket: db.prepare(
-        'INSERT INTO sockets (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, local_family, local_loop, remote_family, remote_loop, remote_ll, role, netns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO socket_rows (capture_id, host_id, protocol, local_addr, local_port, remote_addr, remote_port, state, process, pid, name, netns,
+          local_family, local_loop, local_any, remote_family, remote_loop, remote_ll, remote_none, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      textFind: db.prepare('SELECT id FROM texts WHERE text = ?').pluck(),
+      textAdd: db.prepare('INSERT INTO texts (text) VALUES (?)'),
       match: db.prepare('INSERT INTO matches (client_id, server_id, method, candidates, resolved_by) VALUES (?, ?, ?, ?, ?)'),
       ambiguity: db.prepare('INSERT INTO ambiguity_candidates (client_id, server_id) VALUES (?, ?)'),
       nodeTid: db.prepare('INSERT INTO node_tids (capture_id, node_id, tid) VALUES (?, ?, ?)'),
@@ -121,21 +143,42 @@ export class Store {
     // A host node given twice would merge two hosts into one row (or double its sockets): refused.
     // (A host's sockets may come in several records: a node and a Sockets() map.)
     const seen = {hosts: new Map<string, string>(), source: source ?? this.captureSource(captureId)}
-    const table = new StringTable()
+    // the text id of each entry of the reader's string table
+    let ids: number[] = []
     let count = 0
     const flush = this.db.transaction((b: PackedBatch) => {
-      const rows = {data: b.sockets, at: 0, texts: table.texts}
+      if (b.reset) ids = []
+      for (const t of b.strings) ids.push(this.intern(t))
+      const rows = {data: b.sockets, at: 0, ids}
       for (const r of b.records) {
         this.checkOnce(r, seen)
         this.insert(captureId, r, hostIds, rows)
       }
     })
     for await (const b of batches) {
-      table.apply(b)
       flush(b)
       count += b.records.length
     }
     return count
+  }
+
+  private textIds = new Map<string, number>(FIXED_TEXTS.map((t, i) => [t, i]))
+  /** Whether textIds holds every text of the table (then a text it lacks is new). */
+  private textIdsComplete = true
+
+  /** The id of a text in the texts table, added when new. */
+  private intern(text: string): number {
+    let id = this.textIds.get(text)
+    if (id !== undefined) return id
+    if (this.textIdsComplete && this.textIds.size === FIXED_TEXTS.length) this.textIdsComplete = (this.db.prepare('SELECT COUNT(*) FROM texts').pluck().get() as number) === FIXED_TEXTS.length
+    id = this.textIdsComplete ? undefined : (this.stmts.textFind.get(text) as number | undefined)
+    id ??= Number(this.stmts.textAdd.run(text).lastInsertRowid)
+    if (this.textIds.size >= TEXT_CACHE) {
+      this.textIds = new Map(FIXED_TEXTS.map((t, i) => [t, i]))
+      this.textIdsComplete = false
+    }
+    this.textIds.set(text, id)
+    return id
   }
 
   private captureSource(captureId: number): string {
@@ -186,11 +229,12 @@ export class Store {
       }
       case 'interface':
         s.node.run(captureId, r.nodeId, 'interface', r.agent, r.name, r.type)
-        for (const a of r.addresses) s.nodeAddress.run(captureId, r.nodeId, a.address, a.prefix)
+        for (const a of r.addresses) s.nodeAddress.run(captureId, r.nodeId, this.intern(a.address), a.prefix)
         if (r.tid) s.nodeTid.run(captureId, r.nodeId, r.tid)
         return
       case 'netns':
         s.node.run(captureId, r.nodeId, 'netns', r.agent, r.name, 'netns')
+        this.intern(r.name) // addresses name the namespaces they live in by text id
         if (r.tid) s.nodeTid.run(captureId, r.nodeId, r.tid)
         return
       case 'ownership':
@@ -214,13 +258,13 @@ export class Store {
   private insertSockets(captureId: number, hostId: number, count: number, rows: SocketRows): void {
     const st = this.stmts.socket
     const a = rows.data
-    const t = rows.texts
+    const t = rows.ids
     this.socketBatches.set(hostId, (this.socketBatches.get(hostId) ?? 0) + 1)
     let o = rows.at
     for (let i = 0; i < count; i++, o += SOCKET_FIELDS) {
       st.run(
-        captureId, hostId, t[a[o]], t[a[o + 1]], a[o + 2], t[a[o + 3]], a[o + 4], t[a[o + 5]], t[a[o + 6]], a[o + 7], t[a[o + 8]],
-        a[o + 9], a[o + 10], a[o + 11], a[o + 12], a[o + 13], ROLES[a[o + 14]], t[a[o + 15]],
+        captureId, hostId, t[a[o]], t[a[o + 1]], a[o + 2], t[a[o + 3]], a[o + 4], t[a[o + 5]], t[a[o + 6]], a[o + 7], t[a[o + 8]], t[a[o + 9]],
+        a[o + 10], a[o + 11], a[o + 12], a[o + 13], a[o + 14], a[o + 15], a[o + 16], a[o + 17],
       )
     }
     rows.at = o
@@ -234,7 +278,7 @@ export class Store {
     this.db.transaction(() => {
       // Sockets were classified per record while loading; a host whose table came in several
       // records is classified again as a whole, by the SQL rules (which fill NULL roles only).
-      const reset = this.db.prepare("UPDATE sockets SET role = NULL WHERE host_id = ? AND role <> 'listener'")
+      const reset = this.db.prepare(expandRules('UPDATE socket_rows SET role = NULL WHERE host_id = ? AND role <> {{role listener}}'))
       for (const id of split) reset.run(id)
       this.run('resolve-addresses', {capture: captureId})
       if (split.length > 0) this.run('classify', {capture: captureId})
@@ -298,6 +342,22 @@ export class Store {
     return this.db.prepare(query('ambiguity-rows')).iterate() as IterableIterator<{clientId: number; resolvedBy: string; client: string; chosen: string; candidate: string}>
   }
 
+  /** The flow tables (migration 002), for flow matching. */
+  flows(): FlowStore {
+    return (this.flowStore ??= new FlowStore(this.db))
+  }
+
+  /** Forgets every matching result (an fm database analysed again): matches, unmatched, ambiguities, flow results. */
+  clearResults(): void {
+    this.db.exec('DELETE FROM matches; DELETE FROM unmatched; DELETE FROM ambiguity_candidates; DELETE FROM flow_results; DELETE FROM flow_connections;')
+  }
+
+  /** Matched client sockets by method. */
+  matchesByMethod(): Record<string, number> {
+    const rows = this.db.prepare('SELECT method, COUNT(*) AS n FROM matches GROUP BY method').all() as {method: string; n: number}[]
+    return Object.fromEntries(rows.map((r) => [r.method, r.n]))
+  }
+
   /** Unmatched client sockets by reason. */
   unmatchedReasons(): Record<string, number> {
     const rows = this.db.prepare('SELECT reason, COUNT(*) AS n FROM unmatched GROUP BY reason').all() as {reason: string; n: number}[]
@@ -319,9 +379,9 @@ export class Store {
   counts(): {hosts: number; hostsWithoutSockets: number; sockets: number; listeners: number; serverSide: number; clientSide: number} {
     return this.db
       .prepare(
-        `SELECT (SELECT COUNT(*) FROM hosts) AS hosts, (SELECT COUNT(*) FROM hosts WHERE has_sockets = 0) AS hostsWithoutSockets,
-          (SELECT COUNT(*) FROM sockets) AS sockets, (SELECT COUNT(*) FROM sockets WHERE role = 'listener') AS listeners,
-          (SELECT COUNT(*) FROM sockets WHERE role = 'server') AS serverSide, (SELECT COUNT(*) FROM sockets WHERE role = 'client') AS clientSide`,
+        expandRules(`SELECT (SELECT COUNT(*) FROM hosts) AS hosts, (SELECT COUNT(*) FROM hosts WHERE has_sockets = 0) AS hostsWithoutSockets,
+          (SELECT COUNT(*) FROM socket_rows) AS sockets, (SELECT COUNT(*) FROM socket_rows WHERE role = {{role listener}}) AS listeners,
+          (SELECT COUNT(*) FROM socket_rows WHERE role = {{role server}}) AS serverSide, (SELECT COUNT(*) FROM socket_rows WHERE role = {{role client}}) AS clientSide`),
       )
       .get() as ReturnType<Store['counts']>
   }
@@ -348,13 +408,4 @@ export class Store {
 /** A name from a dump, cut for a message. */
 function short(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
-}
-
-/** Splits a .sql file into statements (no semicolons inside string literals in our files). */
-export function splitStatements(sql: string): string[] {
-  return sql
-    .replace(/--[^\n]*/g, '')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)
 }

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 import {fc, test} from '@fast-check/vitest'
 import {afterAll, describe, expect, onTestFinished, test as plainTest} from 'vitest'
 import type {DumpRecord, Socket} from '@fm/model'
-import {packRecords, Store} from '@fm/store'
+import {packRecords} from '../src/packed.js'
+import {connectionOf, Store} from '../src/store.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-packed-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -31,7 +32,7 @@ const record: fc.Arbitrary<DumpRecord> = fc.oneof(
 
 /** Everything a load leaves in the tables, in insertion order. */
 function contents(store: Store): unknown {
-  const all = (sql: string): unknown[] => store.db.prepare(sql).all()
+  const all = (sql: string): unknown[] => connectionOf(store).prepare(sql).all()
   return {
     hosts: all('SELECT id, node_id, name, hostname, has_sockets FROM hosts ORDER BY id'),
     sockets: all('SELECT * FROM sockets ORDER BY id'),
@@ -87,6 +88,6 @@ describe('a host node given twice', () => {
     const id = store.addCapture({source: 'dump.json', format: 'skydive-json', label: null, timeContext: null, startedAt: null, endedAt: null})
     const host = (name: string): DumpRecord => ({kind: 'host', nodeId: 'n1', name, hostname: null, sockets: [], tid: null})
     await expect(store.load(id, [host('h'), host(second)])).rejects.toThrow(`dump.json: ${says}`)
-    expect(store.db.prepare('SELECT COUNT(*) FROM hosts').pluck().get()).toBe(0)
+    expect(connectionOf(store).prepare('SELECT COUNT(*) FROM hosts').pluck().get()).toBe(0)
   })
 })

@@ -136,6 +136,18 @@ describe('inputs are never written (item 6)', () => {
     check.close()
   })
 
+  test('a database of an older fm (sockets keyed by text): exit 3 naming it, the file left as it was', () => {
+    const file = join(tmp.dir, 'old.db')
+    const db = new Database(file)
+    db.exec('CREATE TABLE captures (id INTEGER PRIMARY KEY); CREATE TABLE hosts (id INTEGER); CREATE TABLE sockets (id INTEGER, local_addr TEXT); CREATE TABLE matches (client_id INTEGER); CREATE TABLE unmatched (client_id INTEGER); PRAGMA user_version = 4')
+    db.close()
+    const before = sha(file)
+    const r = runFm(['analyze', file])
+    expect(r.status).toBe(3)
+    expect(oneLine(r.stderr)).toBe(`Error: ${file}: is an fm database of an older schema (sockets keyed by text): analyze its dumps again with this fm`)
+    expect(sha(file)).toBe(before)
+  })
+
   test('an fm database given back is read, never rewritten, and a read-only one works', () => {
     const file = join(tmp.dir, 'fm.db')
     expect(runFm(['analyze', TWO_AGENTS, '--db', file]).status).toBe(0)

@@ -2,6 +2,16 @@
 -- everything else is per capture. Matching results are written back so the database can be
 -- queried afterwards (`fm analyze --db FILE`).
 
+-- Every text of the dump fm compares (addresses, protocols, states, processes, names, namespaces,
+-- node ids) once, interned as the reading thread hands it over: the socket and address tables
+-- hold these integer ids, so loading, indexing and the mirror-tuple join move and compare
+-- integers. The first ids are fixed (the matching rules name them): the store adds them
+-- (FIXED_TEXTS of src/rules.ts).
+CREATE TABLE texts (
+  id   INTEGER PRIMARY KEY,
+  text TEXT NOT NULL UNIQUE
+);
+
 CREATE TABLE captures (
   id           INTEGER PRIMARY KEY,
   source       TEXT NOT NULL,            -- file or folder the capture was read from
@@ -35,7 +45,7 @@ CREATE TABLE graph_nodes (
 CREATE TABLE node_addresses (
   capture_id INTEGER NOT NULL,
   node_id    TEXT NOT NULL,
-  address    TEXT NOT NULL,              -- canonical address
+  address    INTEGER NOT NULL,           -- texts.id of the canonical address
   prefix     INTEGER
 );
 
@@ -45,53 +55,79 @@ CREATE TABLE ownership (
   child      TEXT NOT NULL
 );
 
--- Which host owns which address, through which interface and netns.
-CREATE TABLE addresses (
+-- Which host owns which address, through which interface and netns (address and netns: text ids;
+-- the view `addresses` below reads them as text).
+CREATE TABLE address_rows (
   capture_id INTEGER NOT NULL,
   host_id    INTEGER NOT NULL REFERENCES hosts(id),
-  address    TEXT NOT NULL,
+  address    INTEGER NOT NULL,           -- texts.id of the canonical address
   prefix     INTEGER,
   interface  TEXT NOT NULL,
-  netns      TEXT,                       -- null for the host's own namespace
+  netns      INTEGER,                    -- texts.id of the netns node's name; null for the host's own namespace
   via        TEXT NOT NULL               -- 'host' | 'netns' | 'agent' (no ownership edge; matched by Host field)
 );
 
-CREATE TABLE sockets (
-  id           INTEGER PRIMARY KEY,
-  capture_id   INTEGER NOT NULL,
-  host_id      INTEGER NOT NULL REFERENCES hosts(id),
-  protocol     TEXT NOT NULL,
-  local_addr   TEXT NOT NULL,
-  local_port   INTEGER NOT NULL,
-  remote_addr  TEXT NOT NULL,
-  remote_port  INTEGER NOT NULL,
-  state        TEXT NOT NULL,
-  process      TEXT NOT NULL,
-  pid          INTEGER NOT NULL,
-  name         TEXT NOT NULL,
+CREATE VIEW addresses AS
+SELECT capture_id, host_id, (SELECT text FROM texts WHERE id = a.address) AS address, prefix, interface,
+  (SELECT text FROM texts WHERE id = a.netns) AS netns, via
+FROM address_rows a;
+
+-- One row per socket, keyed by integers: texts are texts.id, the address classes and the role
+-- are computed as the socket is read (DESIGN rules 1 and 2; src/rules.ts names each code).
+-- The view `sockets` below reads it with texts.
+CREATE TABLE socket_rows (
+  id            INTEGER PRIMARY KEY,
+  capture_id    INTEGER NOT NULL,
+  host_id       INTEGER NOT NULL REFERENCES hosts(id),
+  protocol      INTEGER NOT NULL,
+  local_addr    INTEGER NOT NULL,
+  local_port    INTEGER NOT NULL,
+  remote_addr   INTEGER NOT NULL,
+  remote_port   INTEGER NOT NULL,
+  state         INTEGER NOT NULL,
+  process       INTEGER NOT NULL,
+  pid           INTEGER NOT NULL,
+  name          INTEGER NOT NULL,
+  netns         INTEGER NOT NULL,        -- the socket's network namespace when the capture knows it (fm's collector); 0 ('') when not
   local_family  INTEGER NOT NULL,        -- 4, 6, or 0 for no IP
   local_loop    INTEGER NOT NULL,        -- local address is loopback
+  local_any     INTEGER NOT NULL,        -- local address is a wildcard: 4 for 0.0.0.0, 6 for ::, else 0
   remote_family INTEGER NOT NULL,
   remote_loop   INTEGER NOT NULL,
   remote_ll     INTEGER NOT NULL,        -- remote address is link-local
-  role          TEXT                     -- 'listener' | 'server' | 'client' | 'none', set by classification
+  remote_none   INTEGER NOT NULL,        -- remote address is no address (0.0.0.0, ::, '' or *)
+  role          INTEGER                  -- 0 listener, 1 server, 2 client, 3 none; null until classified
 );
+
+-- The socket table as text, with the columns the README documents (SQL examples use this).
+CREATE VIEW sockets AS
+SELECT id, capture_id, host_id,
+  (SELECT text FROM texts WHERE id = s.protocol) AS protocol,
+  (SELECT text FROM texts WHERE id = s.local_addr) AS local_addr, local_port,
+  (SELECT text FROM texts WHERE id = s.remote_addr) AS remote_addr, remote_port,
+  (SELECT text FROM texts WHERE id = s.state) AS state,
+  (SELECT text FROM texts WHERE id = s.process) AS process, pid,
+  (SELECT text FROM texts WHERE id = s.name) AS name,
+  local_family, local_loop, remote_family, remote_loop, remote_ll,
+  CASE role WHEN 0 THEN 'listener' WHEN 1 THEN 'server' WHEN 2 THEN 'client' WHEN 3 THEN 'none' END AS role,
+  (SELECT text FROM texts WHERE id = s.netns) AS netns
+FROM socket_rows s;
 
 -- One row per client socket tied to a server: the proof behind every matrix entry.
 CREATE TABLE matches (
-  client_id    INTEGER PRIMARY KEY REFERENCES sockets(id),
-  server_id    INTEGER NOT NULL REFERENCES sockets(id),
+  client_id    INTEGER PRIMARY KEY REFERENCES socket_rows(id),
+  server_id    INTEGER NOT NULL REFERENCES socket_rows(id),
   method       TEXT NOT NULL,            -- 'socket' | 'listener' | 'flow'
   candidates   INTEGER NOT NULL,         -- how many server sockets could have been the one
   resolved_by  TEXT                      -- how the pick was made when candidates > 1
 );
 
 CREATE TABLE unmatched (
-  client_id INTEGER PRIMARY KEY REFERENCES sockets(id),
+  client_id INTEGER PRIMARY KEY REFERENCES socket_rows(id),
   reason    TEXT NOT NULL                -- 'external' | 'no-listener' | 'host-without-sockets'
 );
 
 CREATE TABLE ambiguity_candidates (
-  client_id INTEGER NOT NULL REFERENCES sockets(id),
-  server_id INTEGER NOT NULL REFERENCES sockets(id)
+  client_id INTEGER NOT NULL REFERENCES socket_rows(id),
+  server_id INTEGER NOT NULL REFERENCES socket_rows(id)
 );

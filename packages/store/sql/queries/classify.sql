@@ -1,23 +1,18 @@
--- DESIGN rules 1 and 2. Listeners: TCP LISTEN, or UDP with no remote (wildcard address, port 0).
-UPDATE sockets SET role = 'listener'
-WHERE capture_id = :capture AND role IS NULL
-  AND ((protocol = 'TCP' AND state = 'LISTEN')
-    OR (protocol = 'UDP' AND remote_port = 0 AND remote_addr IN ('0.0.0.0', '::', '', '*')));
+-- DESIGN rules 1 and 2, for hosts whose sockets came in several records (the reading thread
+-- classified the others with @fm/match's classifySockets, the same rules).
+UPDATE socket_rows SET role = {{role listener}}
+WHERE capture_id = :capture AND role IS NULL AND {{listener socket_rows}};
 
 -- A socket whose local endpoint a listener on the same host serves is the server side of a
 -- connection; any other socket with a remote endpoint is a client candidate. No global port set.
--- A listener serves its own network namespace only (netns is '' for all of a Skydive host).
-UPDATE sockets SET role = CASE
+-- A listener serves its own network namespace only (netns is 0, '', for all of a Skydive host).
+UPDATE socket_rows SET role = CASE
     WHEN EXISTS (
-      SELECT 1 FROM sockets l
-      WHERE l.host_id = sockets.host_id AND l.protocol = sockets.protocol AND l.local_port = sockets.local_port
-        AND l.role = 'listener' AND l.netns = sockets.netns
-        AND (l.local_addr = sockets.local_addr
-          OR l.local_addr = '::'
-          OR (l.local_addr = '0.0.0.0' AND sockets.local_family = 4)
-          OR (l.local_loop = 1 AND sockets.local_loop = 1 AND l.local_family = sockets.local_family)))
-      THEN 'server'
-    WHEN remote_port <> 0 AND remote_addr NOT IN ('0.0.0.0', '::', '', '*') THEN 'client'
-    ELSE 'none'
+      SELECT 1 FROM socket_rows l
+      WHERE l.host_id = socket_rows.host_id AND l.protocol = socket_rows.protocol AND l.local_port = socket_rows.local_port
+        AND l.role = {{role listener}} AND l.netns = socket_rows.netns AND {{serves l socket_rows.local}})
+      THEN {{role server}}
+    WHEN {{has-remote socket_rows}} THEN {{role client}}
+    ELSE {{role none}}
   END
 WHERE capture_id = :capture AND role IS NULL;

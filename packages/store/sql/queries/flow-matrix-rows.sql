@@ -1,4 +1,5 @@
--- Every connection flows told something about, keyed like matrix-rows.sql; an unknown process is ''.
+-- Every connection flows told something about, keyed and ordered like matrix-rows.sql (so the
+-- matrix merges both streams in bounded memory: mergeFlowStream); an unknown process is ''.
 SELECT fc.protocol AS protocol,
   hs.name AS serverHost, fc.server_addr AS serverIp, fc.server_port AS port, COALESCE(s.process, '') AS serverProc, COALESCE(s.name, '') AS serverName,
   hc.name AS clientHost, fc.client_addr AS clientIp, COALESCE(c.process, '') AS clientProc, COALESCE(c.name, '') AS clientName,
@@ -13,4 +14,4 @@ JOIN hosts hc ON hc.id = fc.client_host_id
 JOIN hosts hs ON hs.id = fc.server_host_id
 LEFT JOIN sockets c ON c.id = fc.client_id
 LEFT JOIN sockets s ON s.id = fc.server_id
-ORDER BY fc.id;
+ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, fc.id;

@@ -7,7 +7,7 @@ DELETE FROM temp.flow_only_captures;
 -- Their sockets are copies of host sockets the graph dump already holds.
 INSERT OR IGNORE INTO temp.flow_only_captures
 SELECT DISTINCT capture_id FROM hosts WHERE hostname IS NULL AND name = node_id AND node_id IN (SELECT uuid FROM flows);
-DELETE FROM sockets WHERE host_id IN (
+DELETE FROM socket_rows WHERE host_id IN (
   SELECT h.id FROM hosts h WHERE h.hostname IS NULL AND h.name = h.node_id AND h.node_id IN (SELECT uuid FROM flows));
 DELETE FROM hosts WHERE hostname IS NULL AND name = node_id AND node_id IN (SELECT uuid FROM flows);
 

@@ -1,4 +1,4 @@
--- The flows of a capture, each with the host it was captured on: the host whose node carries the
+-- A page of the flows of a capture (ids after :after), each with the host it was captured on: the host whose node carries the
 -- flow's NodeTID, else the host whose agent reported the interface or netns node carrying it.
 SELECT f.id, f.protocol, f.a_addr AS aAddr, f.a_port AS aPort, f.b_addr AS bAddr, f.b_port AS bPort,
   f.ab_bytes AS abBytes, f.ba_bytes AS baBytes, f.ab_packets AS abPackets, f.ba_packets AS baPackets,
@@ -10,5 +10,6 @@ SELECT f.id, f.protocol, f.a_addr AS aAddr, f.a_port AS aPort, f.b_addr AS bAddr
        JOIN hosts h ON h.capture_id = g.capture_id AND h.name = g.agent
      WHERE t.capture_id = f.capture_id AND t.tid = f.node_tid)) AS observerHostId
 FROM flows f
-WHERE f.capture_id = :capture
-ORDER BY f.id;
+WHERE f.capture_id = :capture AND f.id > :after
+ORDER BY f.id
+LIMIT :limit;

@@ -6,13 +6,13 @@ CREATE INDEX IF NOT EXISTS hosts_name ON hosts (capture_id, name);
 -- role and host_id make it covering for the exact match: at 135,000 hosts, fetching each server
 -- socket's row from the 1.5 GB table was most of that statement (15.5 s -> 4.9 s); netns keeps it
 -- covering for loopback pairs.
-CREATE INDEX IF NOT EXISTS sockets_mirror ON sockets (capture_id, protocol, local_port, local_addr, remote_port, remote_addr, role, host_id, netns);
-CREATE INDEX IF NOT EXISTS addresses_addr ON addresses (capture_id, address, host_id);
+CREATE INDEX IF NOT EXISTS sockets_mirror ON socket_rows (capture_id, protocol, local_port, local_addr, remote_port, remote_addr, role, host_id, netns);
+CREATE INDEX IF NOT EXISTS addresses_addr ON address_rows (capture_id, address, host_id);
 CREATE INDEX IF NOT EXISTS ownership_child ON ownership (capture_id, child);
 CREATE INDEX IF NOT EXISTS graph_nodes_id ON graph_nodes (capture_id, node_id);
 CREATE INDEX IF NOT EXISTS node_addresses_capture ON node_addresses (capture_id);
 -- also serves every lookup by host_id alone (its prefix)
-CREATE INDEX IF NOT EXISTS sockets_listen ON sockets (host_id, protocol, local_port);
+CREATE INDEX IF NOT EXISTS sockets_listen ON socket_rows (host_id, protocol, local_port);
 -- Matching walks the clients only: reading them through this partial index avoids fetching every
 -- socket of the capture from the table (about 0.4 s of 2.4 s at 5,000 hosts).
-CREATE INDEX IF NOT EXISTS sockets_clients ON sockets (capture_id, state) WHERE role = 'client';
+CREATE INDEX IF NOT EXISTS sockets_clients ON socket_rows (capture_id, state) WHERE role = {{role client}};

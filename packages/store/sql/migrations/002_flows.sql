@@ -38,11 +38,11 @@ CREATE TABLE flow_connections (
   kind              TEXT NOT NULL,       -- 'traffic' | 'edge'
   method            TEXT NOT NULL,       -- 'socket' | 'listener' (kind traffic) | 'flow'
   protocol          TEXT NOT NULL,
-  client_id         INTEGER REFERENCES sockets(id),  -- null: no client socket was captured
+  client_id         INTEGER REFERENCES socket_rows(id),  -- null: no client socket was captured
   client_host_id    INTEGER NOT NULL REFERENCES hosts(id),
   client_addr       TEXT NOT NULL,
   client_port       INTEGER NOT NULL,
-  server_id         INTEGER REFERENCES sockets(id),  -- server-side socket or listener; null: none captured
+  server_id         INTEGER REFERENCES socket_rows(id),  -- server-side socket or listener; null: none captured
   server_host_id    INTEGER NOT NULL REFERENCES hosts(id),
   server_addr       TEXT NOT NULL,
   server_port       INTEGER NOT NULL,
