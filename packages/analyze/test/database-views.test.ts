@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {afterAll, expect, test} from 'vitest'
 import {analyze} from '@fm/analyze'
-import {writeDeployment} from '../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-db-views-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
