@@ -93,14 +93,17 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     if (byGroup && (flags['list-no-peers'] || flags['list-ambiguities'] || !['csv', 'json', 'table'].includes(flags.format) || this.jsonEnabled())) throw new UsageError('--by group prints csv, json or table rows', ['fm analyze DUMP --groups groups.yaml --by group --format table'])
     let out: ChunkedOutput | undefined
     const output = (): ChunkedOutput => (out ??= new ChunkedOutput(flags.output))
-    const stream = needs.stream && !byGroup ? matrixStream(needs.stream, (text) => output().write(text)) : undefined
-    // Ctrl-C or a kill stops the analysis at its next step: the temporary database, --db and
-    // --output are removed before exiting with 130 (a second Ctrl-C quits at once)
+    // Ctrl-C or a kill stops the analysis at its next step, or the output's last pass: the temporary
+    // database, --db and --output are removed before exiting with 130 (a second Ctrl-C quits at once)
     const interrupt = interruptible()
+    // a slow reader of stdout holds the writer (ready): what it has not read yet is never queued whole
+    const ready = (): Promise<void> | undefined => out?.ready(interrupt.signal)
+    const stream = needs.stream && !byGroup ? matrixStream(needs.stream, (text) => output().write(text), ready) : undefined
     const run = (inputs: string[], onEntry?: (e: MatrixEntry) => void): Promise<Matrix> => analyze({
       inputs,
       signal: interrupt.signal,
       ...stream?.callbacks,
+      ready,
       db: flags.db,
       states: parseStates(flags.states),
       useFlows: flags['use-flows'],
@@ -146,32 +149,30 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     } catch (e) {
       stream?.abort()
       out?.abort()
-      throw e
-    } finally {
       interrupt.dispose()
+      throw e
     }
     progress.done()
     noteSelection(selection)
-    if (byGroup) {
-      try {
+    // the interrupt stays on through the output's last pass and commit: Ctrl-C there still exits 130 and removes --output
+    try {
+      if (byGroup) {
         output().write(groupRowsOutput(byGroup.sorted(), flags.format, selection?.summary() ?? null))
-        await output().commit()
-      } catch (e) {
-        out?.abort()
-        throw e
+        await output().commit(interrupt.signal)
+        return matrix
       }
-      return matrix
-    }
-    if (stream) {
-      try {
-        stream.end()
-        await output().commit()
-      } catch (e) {
-        out?.abort()
-        throw e
+      if (stream) {
+        await stream.end(interrupt.signal)
+        await output().commit(interrupt.signal)
+        // under --json the document is on stdout already: nothing for oclif to print
+        return this.jsonEnabled() ? undefined : matrix
       }
-      // under --json the document is on stdout already: nothing for oclif to print
-      return this.jsonEnabled() ? undefined : matrix
+    } catch (e) {
+      stream?.abort()
+      out?.abort()
+      throw e
+    } finally {
+      interrupt.dispose()
     }
     throw new Error(`format ${flags.format} is streamed, not rendered whole`)
   }
