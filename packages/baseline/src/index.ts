@@ -1,6 +1,6 @@
 export type * from './types.js'
-export {parseCsv, CsvSyntaxError, type CsvField} from './parse-csv.js'
-export {isMatrixCsv, parseMatrixCsv} from './matrix-csv.js'
+export {parseCsv, csvPieces, CsvSyntaxError, type CsvField} from './parse-csv.js'
+export {isMatrixCsv, parseMatrixCsv, readMatrixCsv} from './matrix-csv.js'
 export {appendCaptures, mergeObservations, renumberEntry} from './merge-observations.js'
 export {globMatch, isGlob, isPathPattern, globLiteral, escapeGlob} from './glob.js'
 export {inAddressRange, isAddressRange} from './address-range.js'
