@@ -3,3 +3,4 @@ export {FlowStore, type FlowRow, type FlowEndSocketRow, type FlowHostRow, type F
 export {Packer, packRecords, StringTable, SOCKET_FIELDS, type PackOptions, type PackedBatch, type PackedRecord} from './packed.js'
 export {copyFmDatabase} from './copy-database.js'
 export {Spill, type SpillEdge, type SpillNode} from './spill.js'
+export {SortedSpill} from './sorted-spill.js'
