@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
-import {diffEdges, EdgeGrouper, type Level} from '@fm/baseline'
+import {BaselineWriter, diffEdges, EdgeGrouper, type Level} from '@fm/baseline'
 import {SortedSpill} from '@fm/store'
 import type {MatrixEntry} from '@fm/model'
 
@@ -50,6 +50,28 @@ describe('EdgeGrouper with a SortedSpill', () => {
     } finally {
       sa.close()
       sb.close()
+    }
+  })
+})
+
+describe('BaselineWriter with a SortedSpill', () => {
+  const existing = {file: 'b.yaml', text: 'version: 1\nlevel: host\n# reviewed\nallow:\n  - {client: a, server: web}\n  - {client_host: "*", client: b, server_host: b, server: x, protocol: TCP, port: 22}\nrequire:\n  - {server: web}\nignore:\n  - {port: 443}\n'}
+  prop.prop([fc.array(entry, {maxLength: 40}), fc.constantFrom<Level>('service', 'host'), fc.boolean(), fc.integer({min: 1, max: 3}), fc.boolean()])('writes the very text, and counts, the in-memory writer writes (new rules written from the spill one at a time)', (entries, lvl, regenerate, minSeen, prune) => {
+    const opts = regenerate ? {existing, prune} : {level: lvl}
+    const held = new BaselineWriter(opts)
+    const spill = new SortedSpill()
+    const spilled = new BaselineWriter({...opts, spill})
+    for (const e of entries) {
+      held.add(e)
+      spilled.add(e)
+    }
+    const captures = [1, 2, 3].map((id) => ({id, source: `d${id}.json`, format: 'skydive-g', label: null, timeContext: null, startedAt: null, endedAt: null}))
+    try {
+      const pieces: string[] = []
+      const result = spilled.finishTo((t) => pieces.push(t), captures, minSeen)
+      expect({text: pieces.join(''), ...result}).toEqual(held.finish(captures, minSeen))
+    } finally {
+      spill.close()
     }
   })
 })

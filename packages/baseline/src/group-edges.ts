@@ -47,6 +47,7 @@ export interface EdgeRowSpill {
  */
 export class EdgeGrouper {
   private readonly byKey = new Map<string, Group>()
+  private done: Edge[] | null = null
 
   constructor(
     private readonly opts: GroupOptions,
@@ -91,9 +92,10 @@ export class EdgeGrouper {
     for (const id of e.captureIds ?? []) if (!g.captures.includes(id)) g.captures.push(id)
   }
 
-  /** The edges so far, sorted (the grouper is spent: its sets are handed over). */
+  /** The edges so far, sorted (the grouper is spent: its sets are handed over; asked again, the same edges). */
   edges(): Edge[] {
     if (this.spill) return [...this.edgeStream()]
+    if (this.done) return this.done
     const edges: Edge[] = []
     for (const {edge, first, more, captures} of this.byKey.values()) {
       const all = (i: number): (string | number)[] => (more?.[i] ? [first[i], ...more[i]] : [first[i]])
@@ -103,7 +105,8 @@ export class EdgeGrouper {
       edges.push(edge)
     }
     this.byKey.clear()
-    return edges.sort(compareEdges)
+    this.done = edges.sort(compareEdges)
+    return this.done
   }
 
   /** The edges one at a time, in compareEdges order: from the spill, one edge in memory at a time (without a spill, `edges()`). */
