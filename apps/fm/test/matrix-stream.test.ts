@@ -36,7 +36,7 @@ const head: MatrixHead = {
 const whole = {...head, entries, unmatched: [], ambiguities: []}
 
 /** What a streamed writer writes for the entries, as a digest (the texts run to tens of MB). */
-function streamed(kind: Parameters<typeof matrixStream>[0]): {digest: string; bytes: number} {
+async function streamed(kind: Parameters<typeof matrixStream>[0]): Promise<{digest: string; bytes: number}> {
   const h = createHash('sha256')
   let bytes = 0
   const s = matrixStream(kind, (t) => {
@@ -45,21 +45,21 @@ function streamed(kind: Parameters<typeof matrixStream>[0]): {digest: string; by
   })
   s.callbacks.onHead?.(head)
   for (const e of entries) s.callbacks.onEntry!(e)
-  s.end()
+  await s.end()
   return {digest: h.digest('hex'), bytes}
 }
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex')
 
 describe(`every streamed writer of fm analyze, on ${N} entries, writes what the whole-matrix writer writes`, () => {
-  test.for(['table', 'dot', 'csv', 'wide-csv'] as const)('%s', (kind) => {
+  test.for(['table', 'dot', 'csv', 'wide-csv'] as const)('%s', async (kind) => {
     const want = kind === 'table' ? matrixToTable(whole) : kind === 'dot' ? matrixToDot(whole) : matrixToCsv(whole, {wide: kind === 'wide-csv'})
-    const got = streamed(kind)
+    const got = await streamed(kind)
     expect(got.bytes).toBe(want.length)
     expect(got.digest).toBe(digest(want))
   })
 
-  test('json', () => {
-    const got = streamed('json')
+  test('json', async () => {
+    const got = await streamed('json')
     expect(got.digest).toBe(digest(matrixToJson(whole)))
   })
 })

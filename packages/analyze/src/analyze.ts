@@ -67,6 +67,12 @@ export interface AnalyzeOptions {
    * statements and pages while matching. Nothing is left at `db` or in the temporary folder.
    */
   signal?: AbortSignal
+  /**
+   * Backpressure for streamed items: after each one handed to onEntry, onUnmatched, onAmbiguity
+   * or onHostListening, a promise returned here is awaited (an output to a slow pipe resolves it
+   * once drained), so what is written never piles up in memory. Undefined: go on.
+   */
+  ready?: () => Promise<void> | undefined
 }
 
 export const DEFAULT_STATES = ['ESTABLISHED']
@@ -207,15 +213,15 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   const limit = opts.evidenceLimit ?? 10
   const folded = foldEntries(shareStrings(store.matrixRows()), limit)
   const all = flowStats ? mergeFlowStream(folded, shareStrings(flowStore.matrixRows()), limit) : folded
-  await each(selected(all, opts.select), opts.onEntry ?? ((e) => entries.push(e)), signal)
-  if (opts.onHostListening) await each(readHostListening(store), opts.onHostListening, signal)
+  await each(selected(all, opts.select), opts.onEntry ?? ((e) => entries.push(e)), signal, opts.ready)
+  if (opts.onHostListening) await each(readHostListening(store), opts.onHostListening, signal, opts.ready)
   await pause(signal)
   // Both lists come out of the store already in order (by socket key): streamed, or kept.
   const lists = opts.lists ?? true
   const unmatched: UnmatchedSocket[] = []
-  if (lists || opts.onUnmatched) await each(readUnmatched(store), opts.onUnmatched ?? ((u) => unmatched.push(u)), signal)
+  if (lists || opts.onUnmatched) await each(readUnmatched(store), opts.onUnmatched ?? ((u) => unmatched.push(u)), signal, opts.ready)
   const ambiguities: Ambiguity[] = []
-  if (lists || opts.onAmbiguity) await each(readAmbiguities(store), opts.onAmbiguity ?? ((a) => ambiguities.push(a)), signal)
+  if (lists || opts.onAmbiguity) await each(readAmbiguities(store), opts.onAmbiguity ?? ((a) => ambiguities.push(a)), signal, opts.ready)
   await pause(signal)
   opts.onProgress?.({phase: 'done'})
   return {...head, entries, unmatched, ambiguities}
@@ -282,11 +288,16 @@ async function pause(signal: AbortSignal | undefined): Promise<void> {
   if (signal.aborted) throw new InterruptedError()
 }
 
-/** Hands the items to `take`, letting the signal in every PAUSE_EVERY items. */
-async function each<T>(items: Iterable<T>, take: (item: T) => void, signal: AbortSignal | undefined): Promise<void> {
+/** Hands the items to `take`, letting the signal in every PAUSE_EVERY items, and waiting whenever `ready` says so. */
+async function each<T>(items: Iterable<T>, take: (item: T) => void, signal: AbortSignal | undefined, ready?: () => Promise<void> | undefined): Promise<void> {
   let n = 0
   for (const item of items) {
     take(item)
+    const wait = ready?.()
+    if (wait) {
+      await wait
+      if (signal?.aborted) throw new InterruptedError()
+    }
     if (++n % PAUSE_EVERY === 0) await pause(signal)
   }
 }

@@ -1,6 +1,6 @@
 import type {CaptureInfo, MatrixEntry} from '@fm/model'
 import {firstMatchingRule} from './first-matching-rule.js'
-import {edgeKey, edgeLabel, EdgeGrouper, type GroupOptions} from './group-edges.js'
+import {edgeKey, edgeLabel, EdgeGrouper, type EdgeRowSpill, type GroupOptions} from './group-edges.js'
 import {ruleMatches} from './rule-matches.js'
 import type {Baseline, CheckedEdge, CheckReport, EdgeStatus, Observation, RuleResult, Violation} from './types.js'
 
@@ -41,12 +41,16 @@ export class BaselineChecker {
   private readonly firstIgnore: (e: MatrixEntry) => number
   private readonly firstAllow: (e: MatrixEntry) => number
 
-  constructor(private readonly baseline: Baseline) {
+  /** `unexpectedSpill`: the edges no rule takes are set aside there (see streamedReport), not held. */
+  constructor(
+    private readonly baseline: Baseline,
+    unexpectedSpill?: EdgeRowSpill,
+  ) {
     this.group = {level: baseline.level, byPort: true}
-    const bucket = (): Bucket => ({edges: new EdgeGrouper(this.group), captures: new Set()})
-    this.ignored = baseline.ignore.map(bucket)
-    this.allowed = baseline.allow.map(bucket)
-    this.unexpected = bucket()
+    const bucket = (spill?: EdgeRowSpill): Bucket => ({edges: new EdgeGrouper(this.group, spill), captures: new Set()})
+    this.ignored = baseline.ignore.map(() => bucket())
+    this.allowed = baseline.allow.map(() => bucket())
+    this.unexpected = bucket(unexpectedSpill)
     this.required = baseline.require.map(() => ({keys: new Set<string>(), captures: new Set<number>()}))
     this.firstIgnore = firstMatchingRule(baseline.ignore)
     this.firstAllow = firstMatchingRule(baseline.allow)
@@ -67,8 +71,22 @@ export class BaselineChecker {
     })
   }
 
+  /**
+   * report() without the edges no rule takes: `report` lists the allowed and ignored edges and
+   * the missing required ones, and `unexpected()` folds the others back one at a time, in order
+   * (unexpected or flaky by `minSeen`), as often as called when the checker was given a spill.
+   */
+  streamedReport(captures: CaptureInfo[], opts: CheckOptions = {}): {report: CheckReport; unexpected: () => Iterable<CheckedEdge>} {
+    const minSeen = opts.minSeen ?? 1
+    const report = this.report(captures, opts, false)
+    const unexpected = function* (this: BaselineChecker): Generator<CheckedEdge> {
+      for (const e of this.unexpected.edges.edgeStream()) yield Object.assign(e, {seen: e.captureIds.length, status: e.captureIds.length < minSeen ? 'flaky' : 'unexpected'}) as CheckedEdge
+    }
+    return {report, unexpected: () => unexpected.call(this)}
+  }
+
   /** The report over `captures` (the snapshots the entries came from). */
-  report(captures: CaptureInfo[], opts: CheckOptions = {}): CheckReport {
+  report(captures: CaptureInfo[], opts: CheckOptions = {}, withUnexpected = true): CheckReport {
     const baseline = this.baseline
     const snapshots = captures.length
     const minSeen = opts.minSeen ?? 1
@@ -88,7 +106,7 @@ export class BaselineChecker {
     }
     bucket('ignore', this.ignored)
     bucket('allow', this.allowed)
-    const bad = checked(this.unexpected, 'unexpected')
+    const bad = withUnexpected ? checked(this.unexpected, 'unexpected') : []
     for (const e of bad) edges.push(e)
     const violations: Violation[] = []
     for (const e of bad) {

@@ -1,4 +1,4 @@
-import {groupEdges} from './group-edges.js'
+import {compareEdges, groupEdges} from './group-edges.js'
 import type {CaptureInfo} from '@fm/model'
 import type {DiffReport, Edge, EdgeChange, Level, Observation} from './types.js'
 
@@ -17,17 +17,20 @@ export function diffObservations(a: Observation, b: Observation, opts: DiffOptio
   return diffEdges({captures: a.captures, edges: groupEdges(a.entries, group)}, {captures: b.captures, edges: groupEdges(b.entries, group)}, opts)
 }
 
-/** The edges of one side of a diff, grouped across ports (`groupEdges` or an `EdgeGrouper` with byPort false). */
+/** The edges of one side of a diff, grouped across ports (`groupEdges`, or an `EdgeGrouper` with byPort false and its `edgeStream()`). */
 export interface DiffSide {
   captures: CaptureInfo[]
-  edges: Edge[]
+  /** An array in any order, or edges streamed in compareEdges order (one key once). */
+  edges: Edge[] | Iterable<Edge>
 }
 
-/** diffObservations from edges already grouped (entries streamed into an EdgeGrouper, say). */
+/**
+ * diffObservations from edges already grouped (entries streamed into an EdgeGrouper, say). The two
+ * sides are walked side by side in compareEdges order, so streamed sides are never held: only
+ * the differences are.
+ */
 export function diffEdges(a: DiffSide, b: DiffSide, opts: DiffOptions = {}): DiffReport {
   const level = opts.level ?? 'service'
-  const before = new Map(a.edges.map((e) => [e.key, e]))
-  const after = b.edges
   const countsCompared = ![...a.captures, ...b.captures].some((c) => c.format === 'matrix-csv')
   const report: DiffReport = {
     level,
@@ -40,18 +43,27 @@ export function diffEdges(a: DiffSide, b: DiffSide, opts: DiffOptions = {}): Dif
     unchanged: 0,
     different: false,
   }
-  for (const e of after) {
-    const old = before.get(e.key)
-    if (!old) {
-      report.added.push(e)
-      continue
+  const sorted = (edges: DiffSide['edges']): Iterator<Edge> => (Array.isArray(edges) ? [...edges].sort(compareEdges) : edges)[Symbol.iterator]()
+  const before = sorted(a.edges)
+  const after = sorted(b.edges)
+  let x = before.next()
+  let y = after.next()
+  while (!x.done || !y.done) {
+    const c = x.done ? 1 : y.done ? -1 : compareEdges(x.value, y.value)
+    if (c < 0) {
+      report.removed.push(x.value)
+      x = before.next()
+    } else if (c > 0) {
+      report.added.push(y.value)
+      y = after.next()
+    } else {
+      const changes = compareAttributes(x.value, y.value, level, countsCompared)
+      if (changes.length) report.changed.push({before: x.value, after: y.value, changes})
+      else report.unchanged++
+      x = before.next()
+      y = after.next()
     }
-    before.delete(e.key)
-    const changes = compareAttributes(old, e, level, countsCompared)
-    if (changes.length) report.changed.push({before: old, after: e, changes})
-    else report.unchanged++
   }
-  report.removed = [...before.values()]
   report.different = report.added.length + report.removed.length + report.changed.length > 0
   return report
 }

@@ -30,13 +30,28 @@ function edgeKeyOf(protocol: string, clientHost: string, client: string, serverH
 }
 
 /**
+ * Where an EdgeGrouper can set its entries aside instead of holding their edges (a SortedSpill of
+ * @fm/store): texts added under a sort key, read back in key order (code-point order, as `cmp`).
+ */
+export interface EdgeRowSpill {
+  add(k1: string, k2: string, k3: string, k4: string, k5: string, k6: number, text: string): void
+  sorted(): Iterable<string>
+}
+
+/**
  * groupEdges one entry at a time, so entries can stream from an analysis and only the edges are
  * held. Example: `const g = new EdgeGrouper({level: 'service', byPort: true}); g.add(e); g.edges()`
+ * With a `spill`, not even the edges are: each entry's share of its edge goes to the spill, and
+ * `edgeStream()` folds them back one edge at a time, in compareEdges order (same edges as `edges()`).
  */
 export class EdgeGrouper {
   private readonly byKey = new Map<string, Group>()
+  private done: Edge[] | null = null
 
-  constructor(private readonly opts: GroupOptions) {}
+  constructor(
+    private readonly opts: GroupOptions,
+    private readonly spill?: EdgeRowSpill,
+  ) {}
 
   /** How many entries were added. */
   entries = 0
@@ -47,6 +62,12 @@ export class EdgeGrouper {
     const port = this.opts.byPort ? e.server.port : null
     const cs = serviceName(e.client)
     const ss = serviceName(e.server)
+    if (this.spill) {
+      // keyed as compareEdges orders; the text carries what the edge gathers from this entry
+      const row: SpilledRow = [e.protocol, host ? e.client.host : null, cs, host ? e.server.host : null, ss, port, e.connections, e.captureIds ?? [], e.client.host, e.server.host, e.client.ip, e.server.ip, e.client.process, e.server.process, e.server.port]
+      this.spill.add(row[1] ?? '', cs, row[3] ?? '', ss, e.protocol, port ?? -1, JSON.stringify(row))
+      return
+    }
     const key = edgeKeyOf(e.protocol, host ? e.client.host : '', cs, host ? e.server.host : '', ss, port)
     let g = this.byKey.get(key)
     if (!g) {
@@ -70,8 +91,10 @@ export class EdgeGrouper {
     for (const id of e.captureIds ?? []) if (!g.captures.includes(id)) g.captures.push(id)
   }
 
-  /** The edges so far, sorted (the grouper is spent: its sets are handed over). */
+  /** The edges so far, sorted (the grouper is spent: its sets are handed over; asked again, the same edges). */
   edges(): Edge[] {
+    if (this.spill) return [...this.edgeStream()]
+    if (this.done) return this.done
     const edges: Edge[] = []
     for (const {edge, first, more, captures} of this.byKey.values()) {
       const all = (i: number): (string | number)[] => (more?.[i] ? [first[i], ...more[i]] : [first[i]])
@@ -81,8 +104,54 @@ export class EdgeGrouper {
       edges.push(edge)
     }
     this.byKey.clear()
-    return edges.sort(compareEdges)
+    this.done = edges.sort(compareEdges)
+    return this.done
   }
+
+  /** The edges one at a time, in compareEdges order: from the spill, one edge in memory at a time (without a spill, `edges()`). */
+  *edgeStream(): Generator<Edge> {
+    if (!this.spill) return yield* this.edges()
+    let g: Group | null = null
+    for (const text of this.spill.sorted()) {
+      const [protocol, clientHost, cs, serverHost, ss, port, connections, captureIds, ...values] = JSON.parse(text) as SpilledRow
+      const key = edgeKeyOf(protocol, clientHost ?? '', cs, serverHost ?? '', ss, port)
+      if (g && g.edge.key !== key) {
+        yield finished(g)
+        g = null
+      }
+      if (!g) {
+        g = {
+          edge: {key, protocol, client: {service: cs, host: clientHost}, server: {service: ss, host: serverHost}, port, ports: NONE, connections: 0, captureIds: NONE, clientHosts: NONE, serverHosts: NONE, clientIps: NONE, serverIps: NONE, clientPaths: NONE, serverPaths: NONE},
+          first: values,
+          more: null,
+          captures: [],
+        }
+      } else addValues(g, values)
+      g.edge.connections += connections
+      for (const id of captureIds) if (!g.captures.includes(id)) g.captures.push(id)
+    }
+    if (g) yield finished(g)
+  }
+}
+
+/** An entry's share of its edge, as spilled: the edge's identity, then connections, snapshots and the SET_FIELDS values and port. */
+type SpilledRow = [protocol: string, clientHost: string | null, clientService: string, serverHost: string | null, serverService: string, port: number | null, connections: number, captureIds: number[], ...values: (string | number)[]]
+
+function addValues(g: Group, v: (string | number)[]): void {
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === g.first[i] || g.more?.[i]?.has(v[i])) continue
+    g.more ??= []
+    ;(g.more[i] ??= new Set()).add(v[i])
+  }
+}
+
+/** The edge of a group with its lists filled and sorted. */
+function finished({edge, first, more, captures}: Group): Edge {
+  const all = (i: number): (string | number)[] => (more?.[i] ? [first[i], ...more[i]] : [first[i]])
+  SET_FIELDS.forEach((f, i) => (edge[f] = (all(i) as string[]).sort(cmp)))
+  edge.ports = (all(PORT) as number[]).sort((a, b) => a - b)
+  edge.captureIds = captures.sort((a, b) => a - b)
+  return edge
 }
 
 /**

@@ -1,5 +1,5 @@
-import {canonicalAddress, InputError, type MatchMethod, type MatrixEntry} from '@fm/model'
-import {CsvSyntaxError, parseCsv, type CsvField} from './parse-csv.js'
+import {canonicalAddress, InputError, type CaptureInfo, type MatchMethod, type MatrixEntry} from '@fm/model'
+import {CsvSyntaxError, csvPieces, parseCsv, type CsvField} from './parse-csv.js'
 import type {Observation} from './types.js'
 
 /** The original tool's header (as `@fm/render` writes it); `wide-csv` appends count columns. */
@@ -21,20 +21,77 @@ export function isMatrixCsv(head: string): boolean {
  * Formula-guard apostrophes written by fm's CSV writer are removed.
  */
 export function parseMatrixCsv(text: string, source: string, captureId = 1): Observation {
-  let rows: CsvField[][]
+  const r = new MatrixCsvRows(source, captureId)
+  const entries: MatrixEntry[] = []
+  for (const row of csvRows(text, 1, source)) {
+    const e = r.row(row)
+    if (e) entries.push(e)
+  }
+  return {captures: [r.capture()], entries}
+}
+
+/**
+ * parseMatrixCsv of text arriving in chunks (a file's read stream, decoded): `onCapture` gets the
+ * snapshot once the header is read, then `onEntry` each row's entry, in file order; a bad row
+ * fails with its line as parseMatrixCsv's does, and memory holds a chunk, never the file.
+ * Example: `await readMatrixCsv(createReadStream(f, 'utf8'), f, {onCapture, onEntry})`
+ */
+export async function readMatrixCsv(chunks: AsyncIterable<string>, source: string, handlers: {onCapture: (c: CaptureInfo) => void; onEntry: (e: MatrixEntry) => void}, captureId = 1): Promise<void> {
+  const r = new MatrixCsvRows(source, captureId)
+  let announced = false
+  for await (const piece of csvPieces(chunks)) {
+    for (const row of csvRows(piece.text, piece.line, source)) {
+      const e = r.row(row)
+      if (!announced && r.headed) {
+        announced = true
+        handlers.onCapture(r.capture())
+      }
+      if (e) handlers.onEntry(e)
+    }
+  }
+  // an empty file: the header is missing
+  if (!announced) handlers.onCapture(r.capture())
+}
+
+function csvRows(text: string, line: number, source: string): CsvField[][] {
   try {
-    rows = parseCsv(text)
+    return parseCsv(text, line)
   } catch (e) {
     if (e instanceof CsvSyntaxError) throw new InputError(source, `not valid CSV at ${e.message}`)
     throw e
   }
-  const header = (rows.shift() ?? []).map((f) => f.value)
-  if (header.slice(0, 10).join(',') !== HEADER) throw new InputError(source, `line 1: expected the matrix CSV header "${HEADER}"`)
-  const wide = WIDE.every((c) => header.includes(c))
-  const col = (name: string): number => header.indexOf(name)
-  const entries: MatrixEntry[] = []
-  for (const row of rows) {
-    if (row.length === 1 && row[0].value === '' && !row[0].quoted) continue
+}
+
+/** The rows of one matrix CSV, header first, turned into entries one at a time. */
+class MatrixCsvRows {
+  private header: string[] | null = null
+  private wide = false
+  private cols = {connections: -1, methods: -1}
+
+  constructor(
+    private readonly source: string,
+    private readonly captureId: number,
+  ) {}
+
+  get headed(): boolean {
+    return this.header !== null
+  }
+
+  /** The snapshot the file is (its format known from the header); throws when there was no header. */
+  capture(): CaptureInfo {
+    if (!this.header) this.takeHeader([])
+    return {id: this.captureId, source: this.source, format: this.wide ? 'matrix-wide-csv' : 'matrix-csv', label: null, timeContext: null, startedAt: null, endedAt: null}
+  }
+
+  /** The entry of a row (null for the header and blank lines). */
+  row(row: CsvField[]): MatrixEntry | null {
+    if (!this.header) {
+      this.takeHeader(row.map((f) => f.value))
+      return null
+    }
+    const header = this.header
+    const source = this.source
+    if (row.length === 1 && row[0].value === '' && !row[0].quoted) return null
     if (row.length !== header.length) {
       throw new InputError(source, `line ${row[0].line}: ${row.length} fields, expected ${header.length} like the header`)
     }
@@ -44,21 +101,25 @@ export function parseMatrixCsv(text: string, source: string, captureId = 1): Obs
       if (!/^\d+$/.test(x) || Number(x) > max) throw new InputError(source, `line ${row[i].line}, column ${row[i].col}: ${what} must be a whole number, got ${JSON.stringify(x.slice(0, 40))}`)
       return Number(x)
     }
-    const methods = wide ? v[col('methods')].split(' ').filter((m) => METHODS.has(m)) : ['socket']
-    entries.push({
+    const wide = this.wide
+    const methods = wide ? v[this.cols.methods].split(' ').filter((m) => METHODS.has(m)) : ['socket']
+    return {
       protocol: v[0].toUpperCase(),
       server: {host: v[1], ip: canonicalAddress(v[2]), port: int(3, 'port', 65535), process: v[4], name: v[5]},
       client: {host: v[6], ip: canonicalAddress(v[7]), process: v[8], name: v[9]},
-      connections: wide ? int(col('connections'), 'connections') : 1,
+      connections: wide ? int(this.cols.connections, 'connections') : 1,
       methods: methods as MatchMethod[],
       seen: 1,
-      captureIds: [captureId],
+      captureIds: [this.captureId],
       evidence: [],
-    })
+    }
   }
-  return {
-    captures: [{id: captureId, source, format: wide ? 'matrix-wide-csv' : 'matrix-csv', label: null, timeContext: null, startedAt: null, endedAt: null}],
-    entries,
+
+  private takeHeader(header: string[]): void {
+    if (header.slice(0, 10).join(',') !== HEADER) throw new InputError(this.source, `line 1: expected the matrix CSV header "${HEADER}"`)
+    this.header = header
+    this.wide = WIDE.every((c) => header.includes(c))
+    this.cols = {connections: header.indexOf('connections'), methods: header.indexOf('methods')}
   }
 }
 

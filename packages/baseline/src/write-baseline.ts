@@ -5,7 +5,8 @@ import type {CaptureInfo, MatrixEntry} from '@fm/model'
 import {BaselineChecker} from './check-baseline.js'
 import {escapeGlob, isGlob, MAX_PATTERN_LENGTH} from './glob.js'
 import {parseBaselineDocument} from './parse-baseline.js'
-import type {CheckReport, Edge, Level, Observation} from './types.js'
+import type {CheckedEdge, CheckReport, Edge, Level, Observation} from './types.js'
+import type {EdgeRowSpill} from './group-edges.js'
 
 export interface WriteBaselineOptions {
   /** Level of a new baseline; must agree with an existing one. Default: the existing level, else service. */
@@ -16,6 +17,8 @@ export interface WriteBaselineOptions {
   existing?: {text: string; file: string}
   /** Also drop generated-looking allow rules (exact values, no comment) that matched nothing. */
   prune?: boolean
+  /** Where the edges no rule allows yet are set aside (a SortedSpill of @fm/store) instead of held: the new rules are written from it. */
+  spill?: EdgeRowSpill
 }
 
 export interface WriteBaselineResult {
@@ -82,7 +85,7 @@ export class BaselineWriter {
     this.level = opts.existing ? baseline.level : (opts.level ?? 'service')
     if (!opts.existing) doc.set('level', this.level)
     this.doc = doc
-    this.checker = new BaselineChecker({...baseline, level: this.level})
+    this.checker = new BaselineChecker({...baseline, level: this.level}, opts.spill)
   }
 
   add(e: MatrixEntry): void {
@@ -91,12 +94,25 @@ export class BaselineWriter {
 
   /** The baseline text for the entries added, from `captures` (edges seen in fewer than `minSeen` of them are left out). */
   finish(captures: CaptureInfo[], minSeen = this.opts.minSeen ?? 1): WriteBaselineResult {
-    return regenerate(this.doc, this.level, this.checker.report(captures, {minSeen}), this.opts)
+    let text = ''
+    const result = this.finishTo((t) => (text += t), captures, minSeen)
+    return {text, ...result}
+  }
+
+  /** finish(), the text handed to `write` piece by piece (a rule at a time): with a spill, no new rule is held. */
+  finishTo(write: (text: string) => void, captures: CaptureInfo[], minSeen = this.opts.minSeen ?? 1): Omit<WriteBaselineResult, 'text'> {
+    const {report, unexpected} = this.checker.streamedReport(captures, {minSeen})
+    return regenerate(this.doc, this.level, report, unexpected, this.opts, write)
   }
 }
 
-function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level: Level, report: CheckReport, opts: WriteBaselineOptions): WriteBaselineResult {
-  const fresh = report.edges.filter((e) => e.status === 'unexpected')
+function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level: Level, report: CheckReport, unexpected: () => Iterable<CheckedEdge>, opts: WriteBaselineOptions, write: (text: string) => void): Omit<WriteBaselineResult, 'text'> {
+  // the edges no rule allows yet, seen often enough: read twice (counted, then written), never listed
+  const fresh = function* (): Generator<CheckedEdge> {
+    for (const e of unexpected()) if (e.status === 'unexpected') yield e
+  }
+  let freshCount = 0
+  for (const it = fresh(); !it.next().done; ) freshCount++
 
   let allow = doc.get('allow', true) as Node | undefined
   if (!isSeq(allow)) {
@@ -114,16 +130,16 @@ function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level:
     })
   }
   const kept = seq.items.length
-  if (fresh.length > 0 && seq.items.length === 0) seq.flow = false
+  if (freshCount > 0 && seq.items.length === 0) seq.flow = false
+  withRules(doc, seq, (function* () {
+    for (const e of fresh()) yield ruleNode(doc, e, level, report.sources[0] ?? 'input')
+  })(), freshCount, write)
   return {
-    text: withRules(doc, seq, (function* () {
-      for (const e of fresh) yield ruleNode(doc, e, level, report.sources[0] ?? 'input')
-    })(), fresh.length),
     level,
-    added: fresh.length,
+    added: freshCount,
     kept,
     removed,
-    edges: report.edges.filter((e) => e.status !== 'flaky').length,
+    edges: report.edges.filter((e) => e.status !== 'flaky').length + freshCount,
   }
 }
 
@@ -147,10 +163,10 @@ function ruleNode(doc: Doc, e: Edge, level: Level, source: string): YAMLMap {
  * marker item, and each rule is written alone on the marker's line: tens of thousands of new
  * rules never sit in the YAML document at once (its nodes cost far more than their text).
  */
-function withRules(doc: Doc, seq: YAMLSeq, rules: Iterable<YAMLMap>, count: number): string {
+function withRules(doc: Doc, seq: YAMLSeq, rules: Iterable<YAMLMap>, count: number, write: (text: string) => void): void {
   if (count === 0 || seq.flow) {
     for (const r of rules) seq.items.push(r)
-    return doc.toString(STYLE)
+    return write(doc.toString(STYLE))
   }
   const marker = `fm-new-rules-${randomBytes(8).toString('hex')}`
   seq.items.push(doc.createNode(marker))
@@ -159,13 +175,13 @@ function withRules(doc: Doc, seq: YAMLSeq, rules: Iterable<YAMLMap>, count: numb
   const start = text.lastIndexOf('\n', at) + 1
   const end = text.indexOf('\n', at)
   const prefix = text.slice(start, at)
-  let out = text.slice(0, start)
+  write(text.slice(0, start))
   let first = true
   for (const r of rules) {
-    out += `${first ? '' : '\n'}${prefix}${new Document(r).toString(STYLE).trimEnd()}`
+    write(`${first ? '' : '\n'}${prefix}${new Document(r).toString(STYLE).trimEnd()}`)
     first = false
   }
-  return out + text.slice(end)
+  write(text.slice(end))
 }
 
 /**

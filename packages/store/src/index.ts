@@ -4,3 +4,4 @@ export {Packer, packRecords, StringTable, SOCKET_FIELDS, type PackOptions, type 
 export {copyFmDatabase} from './copy-database.js'
 export {Spill, type SpillEdge, type SpillNode} from './spill.js'
 export {checkFileTarget} from './file-target.js'
+export {SortedSpill} from './sorted-spill.js'

@@ -1,7 +1,7 @@
 // npm run bench:commands [-- --sizes 5000,20000 --seed 1 --data bench-data --only 'analyze table,baseline,check']
 // (--only takes command names as the table prints them; check needs baseline's file)
 // For each size: generates the deployment (once, cached in the data folder), then runs the built
-// `fm` binary for every analyze format, baseline, check, diff and publish (into a fake analyzer on
+// `fm` binary for every analyze format, every report format, baseline, check, diff and publish (into a fake analyzer on
 // loopback), one at a time, printing each command's wall time, peak RSS (of the fm process, from
 // /usr/bin/time), CPU time (user + system: wall time depends on what else runs), exit code and output size as a markdown table. Needs a build (the npm script builds first).
 import {spawnSync} from 'node:child_process'
@@ -73,6 +73,10 @@ for (const hosts of sizes) {
     ['analyze table', ['analyze', dump, '--format', 'table']],
     ['analyze --list-no-peers', ['analyze', dump, '--list-no-peers']],
     ['analyze --list-no-peers json', ['analyze', dump, '--list-no-peers', '--format', 'json']],
+    ['report html', ['report', dump, '--out', `${out}.html`]],
+    ['report svg', ['report', dump, '--format', 'svg', '--out', `${out}.svg`]],
+    ['report dot', ['report', dump, '--format', 'dot', '--out', `${out}.dot`]],
+    ['report render', ['report', dump, '--format', 'render', '--out', `${out}.render.svg`]],
     ['baseline', ['baseline', dump, '--out', base]],
     ['baseline --level host', ['baseline', dump, '--level', 'host', '--out', baseHost]],
     ['check', ['check', '-b', base, dump]],
@@ -86,6 +90,12 @@ for (const hosts of sizes) {
       if (only && !only.has(name)) continue
       process.stderr.write(`${hosts} hosts: fm ${args.join(' ')}...\n`)
       const m = measure(args, out)
+      // a report's output is its --out file
+      const file = args[args.indexOf('--out') + 1]
+      if (args[0] === 'report' && existsSync(file)) {
+        m.outMB = statSync(file).size / 1e6
+        rmSync(file, {force: true})
+      }
       if (m.exit !== 0) process.stderr.write(m.stderr.slice(-2000))
       rows.push({hosts, name, command: `fm ${args.map((a) => a.replace(root + '/', '')).join(' ')}`, seconds: m.seconds, cpuSeconds: m.cpuSeconds, rssMB: m.rssMB, exit: m.exit, outMB: m.outMB})
       process.stderr.write(`  ${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), ${m.rssMB.toFixed(0)} MB peak RSS, exit ${m.exit}\n`)
@@ -100,7 +110,7 @@ for (const hosts of sizes) {
 const line = (cells: (string | number)[]): string => `| ${cells.join(' | ')} |`
 process.stdout.write(
   [
-    line(['hosts', 'command', 'wall s', 'CPU s', 'peak RSS MB', 'exit', 'stdout MB']),
+    line(['hosts', 'command', 'wall s', 'CPU s', 'peak RSS MB', 'exit', 'output MB']),
     line(['---:', '---', '---:', '---:', '---:', '---:', '---:']),
     ...rows.map((r) => line([r.hosts, r.name, r.seconds.toFixed(1), r.cpuSeconds.toFixed(1), r.rssMB.toFixed(0), r.exit, r.outMB.toFixed(1)])),
   ].join('\n') + '\n',

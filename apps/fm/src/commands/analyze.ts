@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
 import type {CaptureProgress, ConnectionOptions} from '@fm/capture'
-import {UsageError, type Matrix} from '@fm/model'
+import {UsageError, type Matrix, type MatrixEntry} from '@fm/model'
 import {GroupMatrix} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
 import {analyzerConnection, analyzerFlags, captureQueryFlags, entrySelection, interruptible, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
@@ -94,14 +94,17 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     if (byGroup && (flags['list-no-peers'] || flags['list-ambiguities'] || !['csv', 'json', 'table', 'dot'].includes(flags.format) || this.jsonEnabled())) throw new UsageError('--by group prints csv, json, table or dot', ['fm analyze DUMP --groups groups.yaml --by group --format table'])
     let out: ChunkedOutput | undefined
     const output = (): ChunkedOutput => (out ??= new ChunkedOutput(flags.output))
-    const stream = needs.stream && !byGroup ? matrixStream(needs.stream, (text) => output().write(text)) : undefined
-    // Ctrl-C or a kill stops the analysis at its next step: the temporary database, --db and
-    // --output are removed before exiting with 130 (a second Ctrl-C quits at once)
+    // Ctrl-C or a kill stops the analysis at its next step, or the output's last pass: the temporary
+    // database, --db and --output are removed before exiting with 130 (a second Ctrl-C quits at once)
     const interrupt = interruptible()
-    const run = (inputs: string[]): Promise<Matrix> => analyze({
+    // a slow reader of stdout holds the writer (ready): what it has not read yet is never queued whole
+    const ready = (): Promise<void> | undefined => out?.ready(interrupt.signal)
+    const stream = needs.stream && !byGroup ? matrixStream(needs.stream, (text) => output().write(text), ready) : undefined
+    const run = (inputs: string[], onEntry?: (e: MatrixEntry) => void): Promise<Matrix> => analyze({
       inputs,
       signal: interrupt.signal,
       ...stream?.callbacks,
+      ready,
       db: flags.db,
       states: parseStates(flags.states),
       useFlows: flags['use-flows'],
@@ -109,6 +112,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
       lists: needs.lists,
       select: selection?.select,
       ...(byGroup ? {onEntry: (e) => byGroup.add(e), evidenceLimit: 0, lists: false} : {}),
+      ...(onEntry ? {onEntry} : {}),
       onProgress: (p) => {
         if (p.phase === 'read') progress(readingLine(p))
         else if (p.phase === 'match') progress(`matching capture ${p.capture} of ${p.captures}`)
@@ -117,50 +121,59 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const redacting = {toolVersion: this.config.version, signal: interrupt.signal, onProgress: progress}
     if (flags.format === 'skydive' && !flags.analyzer) throw new UsageError('--format skydive publishes into the analyzer it reads: add --analyzer HOST:PORT', ['To publish dumps or captures: fm publish INPUT... --analyzer HOST:PORT'])
     let matrix: Matrix
-    let connection: ConnectionOptions | undefined
     try {
       if (flags.analyzer) {
-        connection = await analyzerConnection({...flags, analyzer: flags.analyzer})
+        const connection: ConnectionOptions = await analyzerConnection({...flags, analyzer: flags.analyzer})
         // capture and publish load only when an analyzer is involved: most runs read files
         const {progressLine, withTemporaryCapture} = await import('@fm/capture')
         const captureOpts = {...connection, at: flags.at, duration: flags.duration, useFlows: flags['use-flows'], toolVersion: this.config.version, signal: interrupt.signal, onProgress: (p: CaptureProgress) => progress(progressLine(p))}
-        matrix = await withTemporaryCapture(captureOpts, (c) => withRedactedInputs([...dumps, c.path], flags, redacting, run))
+        const captured = (f: (inputs: string[]) => Promise<Matrix>): Promise<Matrix> => withTemporaryCapture(captureOpts, (c) => withRedactedInputs([...dumps, c.path], flags, redacting, f))
+        if (flags.format === 'skydive') {
+          // the entries stream from the analysis into publish's spill on disk, as fm publish does: none is held
+          const {publish} = await import('@fm/publish')
+          let analyzed: Matrix | undefined
+          const p = await publish({
+            ...connection,
+            entries: async (onEntry) => {
+              analyzed = await captured((inputs) => run(inputs, onEntry))
+              // publishing takes no signal: Ctrl-C ends it as it did before (the analysis and its files are done)
+              interrupt.dispose()
+            },
+          })
+          progress.done()
+          noteSelection(selection)
+          this.log(`published into ${p.analyzer}: ${p.nodes.added + p.nodes.updated + p.nodes.unchanged} service nodes, ${p.edges.added + p.edges.updated + p.edges.unchanged} connection edges (${p.messages} changes)`)
+          return analyzed
+        }
+        matrix = await captured(run)
       } else matrix = await withRedactedInputs(dumps, flags, redacting, run)
+    } catch (e) {
+      stream?.abort()
+      out?.abort()
+      interrupt.dispose()
+      throw e
+    }
+    progress.done()
+    noteSelection(selection)
+    // the interrupt stays on through the output's last pass and commit: Ctrl-C there still exits 130 and removes --output
+    try {
+      if (byGroup) {
+        output().write(groupRowsOutput(byGroup.sorted(), flags.format, selection?.summary() ?? null))
+        await output().commit(interrupt.signal)
+        return matrix
+      }
+      if (stream) {
+        await stream.end(interrupt.signal)
+        await output().commit(interrupt.signal)
+        // under --json the document is on stdout already: nothing for oclif to print
+        return this.jsonEnabled() ? undefined : matrix
+      }
     } catch (e) {
       stream?.abort()
       out?.abort()
       throw e
     } finally {
       interrupt.dispose()
-    }
-    progress.done()
-    noteSelection(selection)
-    if (byGroup) {
-      try {
-        output().write(groupRowsOutput(byGroup.sorted(), flags.format, selection?.summary() ?? null))
-        await output().commit()
-      } catch (e) {
-        out?.abort()
-        throw e
-      }
-      return matrix
-    }
-    if (stream) {
-      try {
-        stream.end()
-        await output().commit()
-      } catch (e) {
-        out?.abort()
-        throw e
-      }
-      // under --json the document is on stdout already: nothing for oclif to print
-      return this.jsonEnabled() ? undefined : matrix
-    }
-    if (flags.format === 'skydive' && connection) {
-      const {publish} = await import('@fm/publish')
-      const p = await publish({...connection, matrix})
-      this.log(`published into ${p.analyzer}: ${p.nodes.added + p.nodes.updated + p.nodes.unchanged} service nodes, ${p.edges.added + p.edges.updated + p.edges.unchanged} connection edges (${p.messages} changes)`)
-      return matrix
     }
     throw new Error(`format ${flags.format} is streamed, not rendered whole`)
   }

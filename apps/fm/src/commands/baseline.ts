@@ -1,10 +1,10 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {BaselineWriter, parseMinSeen, resolveMinSeen, type Level, type WriteBaselineResult} from '@fm/baseline'
+import {SortedSpill} from '@fm/store'
 import {FmCommand} from '../lib/base-command.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
-import {checkOutputs, writeAtomic} from '../lib/output.js'
-import {writeStdout} from '../lib/stdout.js'
+import {ChunkedOutput, checkOutputs} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 
@@ -51,19 +51,31 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
     // an empty file (say, created by `touch`) is a new baseline, not a malformed one
     const current = flags.out && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : ''
     const existing = flags.out && current.trim() ? {text: current, file: flags.out} : undefined
-    // entries are folded into edges as they stream: only the edges are held
-    const writer = new BaselineWriter({level: flags.level as Level | undefined, existing, prune: flags.prune})
-    // the level of the rules (an existing baseline's) decides how hosts are named (group: by --groups)
-    const selection = entrySelection(flags, writer.level)
-    const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => writer.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
-    progress.done()
-    noteSelection(selection)
-    const minSeen = resolveMinSeen(minSeenSpec, captures.length)
-    const {text, ...result} = writer.finish(captures, minSeen)
-    if (flags.out) {
-      writeAtomic(flags.out, text)
-      this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${captures.length} snapshots)`)
-    } else if (!this.jsonEnabled()) await writeStdout(text)
-    return {file: flags.out ?? null, snapshots: captures.length, minSeen, ...result}
+    // entries are folded into edges as they stream; those no rule allows yet (every edge of a new
+    // baseline) wait in a spill on disk, and their rules are written one at a time
+    const spill = new SortedSpill()
+    try {
+      const writer = new BaselineWriter({level: flags.level as Level | undefined, existing, prune: flags.prune, spill})
+      // the level of the rules (an existing baseline's) decides how hosts are named (group: by --groups)
+      const selection = entrySelection(flags, writer.level)
+      const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => writer.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
+      progress.done()
+      noteSelection(selection)
+      const minSeen = resolveMinSeen(minSeenSpec, captures.length)
+      // the text goes out as it is made: to a temporary file renamed at the end, or to stdout (not under --json)
+      const out = flags.out || !this.jsonEnabled() ? new ChunkedOutput(flags.out) : null
+      let result: Omit<WriteBaselineResult, 'text'>
+      try {
+        result = writer.finishTo((t) => out?.write(t), captures, minSeen)
+        await out?.commit()
+      } catch (e) {
+        out?.abort()
+        throw e
+      }
+      if (flags.out) this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${captures.length} snapshots)`)
+      return {file: flags.out ?? null, snapshots: captures.length, minSeen, ...result}
+    } finally {
+      spill.close()
+    }
   }
 }

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {diffEdges, EdgeGrouper, formatDiff, type DiffFormat, type DiffReport, type DiffSide, type Level} from '@fm/baseline'
 import {CheckFailedError} from '@fm/model'
+import {SortedSpill} from '@fm/store'
 import {FmCommand} from '../lib/base-command.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
@@ -54,13 +55,22 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     checkOutputs([args.a, args.b], {'--output': flags.output})
     const selection = entrySelection(flags, flags.level)
     const progress = this.progress()
-    // each side's entries are folded into edges as they stream: only the edges are held
+    // each side's entries go to a spill on disk as they stream; the two sides' edges are then
+    // folded back and compared one at a time, in order: only the differences are held
+    const spills: SortedSpill[] = []
     const read = async (file: string): Promise<DiffSide> => {
-      const g = new EdgeGrouper({level: flags.level as Level, byPort: false})
+      const spill = new SortedSpill()
+      spills.push(spill)
+      const g = new EdgeGrouper({level: flags.level as Level, byPort: false}, spill)
       const captures = await readObservation([file], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => g.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
-      return {captures, edges: g.edges()}
+      return {captures, edges: g.edgeStream()}
     }
-    const report = diffEdges(await read(args.a), await read(args.b), {level: flags.level as Level})
+    let report: DiffReport
+    try {
+      report = diffEdges(await read(args.a), await read(args.b), {level: flags.level as Level})
+    } finally {
+      for (const s of spills) s.close()
+    }
     progress.done()
     noteSelection(selection)
     const failed = flags['exit-code'] && report.different

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {closeSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
-import {errnoOf, OutputError, UsageError} from '@fm/model'
+import {errnoOf, InterruptedError, OutputError, UsageError} from '@fm/model'
 import {checkFileTarget} from '@fm/store'
 import {flushStdout, stdoutFailure} from './stdout.js'
 
@@ -20,6 +20,9 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
     throw writeError(file, e)
   }
 }
+
+/** Bytes standard output may hold unwritten before ChunkedOutput.ready asks the producer to wait. */
+const PIPE_HIGH_WATER = 1 << 18
 
 /**
  * Output written piece by piece, buffered: to a temporary file renamed by `commit()` (removed
@@ -46,6 +49,32 @@ export class ChunkedOutput {
     if (this.buffer.length >= 1 << 20) this.flush()
   }
 
+  /**
+   * Backpressure: a promise to await before writing more when standard output (a pipe to a slow
+   * reader) holds more than PIPE_HIGH_WATER bytes it could not hand over yet; it resolves once
+   * stdout drained (or failed, or `signal` was raised). Undefined when writing can go on: a file
+   * is written synchronously. Node queues whatever a full pipe does not take, without limit, so
+   * a producer that ignores this grows by the whole output.
+   */
+  ready(signal?: AbortSignal): Promise<void> | undefined {
+    if (this.temp) return undefined
+    const out = process.stdout
+    if (out.writableLength <= PIPE_HIGH_WATER || out.destroyed || stdoutFailure()) return undefined
+    return new Promise((resolve) => {
+      const done = (): void => {
+        out.off('drain', done)
+        out.off('error', done)
+        out.off('close', done)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      out.on('drain', done)
+      out.on('error', done)
+      out.on('close', done)
+      signal?.addEventListener('abort', done)
+    })
+  }
+
   private flush(): void {
     const text = this.buffer
     this.buffer = ''
@@ -67,9 +96,23 @@ export class ChunkedOutput {
     }
   }
 
-  async commit(): Promise<void> {
+  /** Writes what is left and renames the file into place; `signal` raised first (or while stdout drains): InterruptedError, nothing renamed. */
+  async commit(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw new InterruptedError()
     this.flush()
-    if (!this.temp) return flushStdout()
+    if (!this.temp) {
+      if (!signal) return flushStdout()
+      let stop: () => void = () => undefined
+      const interrupted = new Promise<never>((_, reject) => {
+        stop = () => reject(new InterruptedError())
+        signal.addEventListener('abort', stop, {once: true})
+      })
+      try {
+        return await Promise.race([flushStdout(), interrupted])
+      } finally {
+        signal.removeEventListener('abort', stop)
+      }
+    }
     try {
       closeSync(this.fd)
       renameSync(this.temp, this.file!)

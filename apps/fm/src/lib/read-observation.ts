@@ -1,6 +1,6 @@
-import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
+import {closeSync, createReadStream, openSync, readSync, statSync} from 'node:fs'
 import {analyze} from '@fm/analyze'
-import {appendCaptures, isMatrixCsv, parseMatrixCsv, renumberEntry} from '@fm/baseline'
+import {appendCaptures, isMatrixCsv, readMatrixCsv, renumberEntry} from '@fm/baseline'
 import {InputError, type CaptureInfo, type HostListening, type MatrixEntry} from '@fm/model'
 import {withInterrupt} from './flags.js'
 import {withRedactedInputs} from './redact-inputs.js'
@@ -57,13 +57,20 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
       },
     })))
   }
+  // matrix CSVs stream row by row (a chunk of the file in memory, never the file)
   for (const f of csv) {
-    const o = parseMatrixCsv(readFileSync(f, 'utf8'), f)
-    const ids = appendCaptures(o.captures, captures)
-    for (const e of o.entries) {
-      const kept = opts.select ? opts.select(e) : e
-      if (kept) opts.onEntry(renumberEntry(kept, ids, o.captures))
-    }
+    let ids = new Map<number, number>()
+    let own: CaptureInfo[] = []
+    await readMatrixCsv(createReadStream(f, {encoding: 'utf8', highWaterMark: 1 << 20}), f, {
+      onCapture: (c) => {
+        own = [c]
+        ids = appendCaptures(own, captures)
+      },
+      onEntry: (e) => {
+        const kept = opts.select ? opts.select(e) : e
+        if (kept) opts.onEntry(renumberEntry(kept, ids, own))
+      },
+    })
   }
   return captures
 }

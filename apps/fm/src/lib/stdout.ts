@@ -88,6 +88,8 @@ export function guardStdout(): void {
   const exit = Exit.exit.bind(Exit)
   // oclif's handler calls this last, then returns: the process ends when stdout has drained
   Exit.exit = ((code = 0) => {
+    // an interrupted run ends now: a reader that stopped reading must not hold Ctrl-C's exit
+    if (code === EXIT.interrupted) return exit(code)
     void drained().then(() => exit(finalCode(code)))
   }) as typeof Exit.exit
   process.on('beforeExit', () => {
