@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {APP_ROOT, FM_BIN, REPO_ROOT} from '../helpers/run-command.js'
 import {scratch} from '../check-fixture.js'
-import {writeDeployment} from '../../../../tools/gen/src/write-deployment.js'
+import {writeDeployment} from '@fm/gen'
 
 // Streamed output to a pipe whose reader is slow: Node queues whatever a full pipe does not take,
 // without limit, so a writer that ignores backpressure grows by its whole output. The built
