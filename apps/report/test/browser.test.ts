@@ -137,16 +137,17 @@ describe('the host questions of a 400-host deployment in Chromium', () => {
 })
 
 describe('the report of a 5,000-host deployment in Chromium', () => {
-  test('loads quickly and stays interactive', async () => {
+  // how fast it loads is the benchmark's to say (npm run bench:report); the test pins what makes it
+  // load fast whatever the machine: a bounded page, with no errors
+  test('loads a bounded page with no errors', async () => {
     const url = await writeReport('synthetic-5000', reportHtml(aggregateMatrix(syntheticMatrix({hosts: 5000, seed: 7}))))
     const page = await browser.newPage({viewport: {width: 1280, height: 900}})
     const log = watch(page)
-    const started = performance.now()
     await page.goto(url, {waitUntil: 'load'})
-    const loadMs = performance.now() - started
     await page.screenshot({path: `${ARTIFACTS}/synthetic-5000.png`})
     expect(await page.locator('svg.fm-matrix rect.cell').count()).toBeGreaterThan(100)
-    expect(loadMs).toBeLessThan(10_000)
+    expect(await page.locator('svg.fm-matrix rect.cell').count()).toBeLessThanOrEqual(60 * 60)
+    expect(await page.evaluate(() => document.getElementsByTagName('*').length)).toBeLessThan(150_000)
     expect(log).toEqual({requests: [url], consoleErrors: [], pageErrors: [], dialogs: []})
     await page.close()
   })
