@@ -25,7 +25,7 @@ export interface ReportLimits {
   maxAmbiguities: number
 }
 
-export const DEFAULT_LIMITS: ReportLimits = {maxUnits: 60, maxGroups: 20, maxNodes: 120, maxRows: 1000, maxRemotes: 15, maxHosts: 25_000, maxHostIndexBytes: 6 * 2 ** 20, maxHostLines: 6, maxAmbiguities: 25}
+export const DEFAULT_LIMITS: ReportLimits = {maxUnits: 60, maxGroups: 20, maxNodes: 120, maxRows: 1000, maxRemotes: 15, maxHosts: 5_000, maxHostIndexBytes: 6 * 2 ** 20, maxHostLines: 6, maxAmbiguities: 25}
 
 /** Connections from one client unit to one server unit (processes, hosts or services). */
 export interface GridCell {
