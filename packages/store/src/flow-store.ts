@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type {MatrixEntry} from '@fm/model'
+import type {FlowFigures} from '@fm/match'
 import {query, splitStatements} from './sql.js'
 import type {MatrixRow} from './store.js'
 
@@ -7,20 +8,7 @@ import type {MatrixRow} from './store.js'
 type Traffic = NonNullable<MatrixEntry['traffic']>
 
 /** A flow of a capture, with the host it was captured on when its NodeTID names one. */
-export interface FlowRow {
-  id: number
-  protocol: string
-  aAddr: string
-  aPort: number
-  bAddr: string
-  bPort: number
-  abBytes: number
-  baBytes: number
-  abPackets: number
-  baPackets: number
-  start: number
-  last: number
-  nodeTid: string | null
+export interface FlowRow extends FlowFigures {
   aFamily: number
   aLocal: number
   bFamily: number
@@ -94,7 +82,7 @@ export interface FlowMatrixRow extends MatrixRow, Traffic {
 }
 
 /**
- * The flow tables of a store (migration 003): what flow matching reads and writes. Statements
+ * The flow tables of a store (migration 002): what flow matching reads and writes. Statements
  * are prepared once; writes of one capture go in one transaction.
  */
 export class FlowStore {
