@@ -20,7 +20,7 @@ test('a capture folder of 3 snapshots where a connection shows up once: seen in 
       analyzer: fa.url,
       out: folder,
       count: 3,
-      everySeconds: 0.1,
+      everySeconds: 1,
       toolVersion: 'test',
       // the analyzer's graph changes between snapshots: curl connects only during the second one
       onProgress: (p) => {

@@ -89,8 +89,9 @@ describe('fm analyze to a slow pipe', () => {
     expect(toPipe.bytes).toBe(toFile.bytes)
     const outputKb = toFile.bytes / 1024
     expect(outputKb).toBeGreaterThan(8 * 1024)
-    // without backpressure the pipe's queue held most of the output (and copies of it): far above a quarter
-    expect((toPipe.peakKb - toFile.peakKb) / outputKb).toBeLessThan(0.25)
+    // without backpressure the pipe's queue held the output and copies of it (the ratio was well
+    // above 1); two runs' peaks differ by a few MB of noise, a third of this ~9 MB output at worst
+    expect((toPipe.peakKb - toFile.peakKb) / outputKb).toBeLessThan(0.5)
   }, 240_000)
 
   test('Ctrl-C during the table\'s last pass (rows read back from its spill) exits 130 and leaves no scratch file', async () => {
