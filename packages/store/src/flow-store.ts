@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type {MatrixEntry} from '@fm/model'
-import type {FlowFigures} from '@fm/match'
+import type {FlowConnectionHead, FlowFigures, OrientedFlow} from '@fm/match'
 import {query, splitStatements} from './sql.js'
 import type {MatrixRow} from './store.js'
 
@@ -45,35 +45,17 @@ export interface FlowListenerRow extends FlowHostRow {
 }
 
 /** A connection flows told something about, as flow matching writes it. */
-export interface FlowConnection extends Traffic {
-  kind: 'traffic' | 'edge'
-  method: string
-  protocol: string
-  clientId: number | null
-  clientHostId: number
-  clientAddr: string
-  clientPort: number
-  serverId: number | null
-  serverHostId: number
-  serverAddr: string
-  serverPort: number
+export interface FlowConnection extends FlowConnectionHead, Traffic {
   flows: number
   /** Flow ids behind the connection. */
   flowIds: number[]
 }
 
 /** What flow matching decided for one flow that belongs to a connection: the connection's key and fields, and the flow's figures oriented client to server. */
-export interface FlowDecisionRow {
+export interface FlowDecisionRow extends OrientedFlow {
   key: string
-  connection: Omit<FlowConnection, 'flows' | 'bytesToServer' | 'bytesToClient' | 'packetsToServer' | 'packetsToClient' | 'first' | 'last' | 'flowIds'>
+  connection: FlowConnectionHead
   flowId: number
-  tid: string | null
-  bytesToServer: number
-  bytesToClient: number
-  packetsToServer: number
-  packetsToClient: number
-  start: number
-  last: number
 }
 
 /** The row flow-matrix-rows.sql gives: a matrix row key, the traffic and the proof. */

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import {scratchDatabase} from './spill.js'
 
 /**
  * Rows of text set aside on disk and read back sorted by a key of five texts and a number, in
@@ -13,8 +14,7 @@ export class SortedSpill {
   private writing = true
 
   constructor() {
-    this.db = new Database('')
-    this.db.pragma('cache_size = -16384')
+    this.db = scratchDatabase()
     // the sort index is built once, after the last row: cheaper than keeping it while inserting
     this.db.exec('CREATE TABLE rows (k1 TEXT NOT NULL, k2 TEXT NOT NULL, k3 TEXT NOT NULL, k4 TEXT NOT NULL, k5 TEXT NOT NULL, k6 INTEGER NOT NULL, text TEXT NOT NULL); BEGIN;')
     this.insert = this.db.prepare('INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?)')

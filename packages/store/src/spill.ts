@@ -14,6 +14,13 @@ export interface SpillEdge {
   n: number
 }
 
+/** A private scratch database on disk that SQLite deletes itself (an empty file name), with a 16 MiB page cache. */
+export function scratchDatabase(): Database.Database {
+  const db = new Database('')
+  db.pragma('cache_size = -16384')
+  return db
+}
+
 /**
  * Scratch space for a writer that must see every entry before its first line (a table's column
  * widths, a dot graph's clusters and summed edges): a private SQLite database on disk that
@@ -28,8 +35,7 @@ export class Spill {
   private writing = true
 
   constructor() {
-    this.db = new Database('')
-    this.db.pragma('cache_size = -16384')
+    this.db = scratchDatabase()
     this.db.exec(`
       CREATE TABLE rows (text TEXT NOT NULL);
       CREATE TABLE nodes (host TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (host, id)) WITHOUT ROWID;
