@@ -20,11 +20,12 @@ test('a capture folder of 3 snapshots where a connection shows up once: seen in 
       analyzer: fa.url,
       out: folder,
       count: 3,
-      everySeconds: 1,
+      everySeconds: 0.01,
       toolVersion: 'test',
       // the analyzer's graph changes between snapshots: curl connects only during the second one
+      // (set as each snapshot starts, so the interval's timing does not matter)
       onProgress: (p) => {
-        if (p.phase === 'wait') fa.graph.nodes.set(plain.ID, (p.snapshot === 2 ? withCurl : plain) as never)
+        if (p.phase === 'snapshot') fa.graph.nodes.set(plain.ID, (p.snapshot === 2 ? withCurl : plain) as never)
       },
     })
     const baseline = `${tmp.dir}/b.yaml`

@@ -16,6 +16,8 @@ export type CaptureProgress =
   | {phase: 'query'; snapshot: number; snapshots: number; query: number; queries: number; role: ResponseRole; gremlin: string; bytes: number; done: boolean}
   | {phase: 'retry'; attempt: number; reason: string; delayMs: number}
   | {phase: 'wait'; snapshot: number; snapshots: number; seconds: number}
+  /** Sent just before each snapshot's first query; `lateSeconds` > 0 when the previous snapshot ran past this one's start time. */
+  | {phase: 'snapshot'; snapshot: number; snapshots: number; lateSeconds: number}
 
 export interface CaptureOptions extends ConnectionOptions, QueryOptions {
   /** The capture folder to create; it must not exist yet. */
@@ -53,7 +55,9 @@ export async function capture(opts: CaptureOptions): Promise<CaptureResult> {
     const snapshots: CaptureSnapshot[] = []
     try {
       for (let i = 0; i < count; i++) {
-        if (i > 0) await waitUntil(startedAt.getTime() + i * opts.everySeconds! * 1000, opts, i + 1, count)
+        const due = startedAt.getTime() + i * (opts.everySeconds ?? 0) * 1000
+        if (i > 0) await waitUntil(due, opts, i + 1, count)
+        opts.onProgress?.({phase: 'snapshot', snapshot: i + 1, snapshots: count, lateSeconds: Math.max(0, Math.floor((Date.now() - due) / 1000))})
         snapshots.push(await written(opts.out, () => takeSnapshot(client, temp, `snapshot-${i + 1}`, queries, (p) => opts.onProgress?.({...p, snapshot: i + 1, snapshots: count}))))
       }
     } finally {

@@ -82,6 +82,18 @@ describe('capture against a healthy analyzer', () => {
     expect((await readCapture(out)).snapshots.map((s) => s.label)).toEqual(['snapshot-1', 'snapshot-2', 'snapshot-3'])
   })
 
+  test('each snapshot is announced before its first query, and says when it starts late', async () => {
+    // slowMs delays each topology answer (a snapshot sends several), so snapshot 2 starts over a second late
+    const fa = await fake({faults: {slowMs: 400}})
+    const events: string[] = []
+    const {error} = await run(fa, {count: 2, everySeconds: 0.05, onProgress: (p) => {
+      if (p.phase === 'snapshot') events.push(`snapshot ${p.snapshot} late ${p.lateSeconds > 0}`)
+      if (p.phase === 'query' && p.query === 1 && !p.done && p.bytes === 0) events.push(`query of ${p.snapshot}`)
+    }})
+    expect(error).toBeUndefined()
+    expect(events).toEqual(['snapshot 1 late false', 'query of 1', 'snapshot 2 late true', 'query of 2'])
+  })
+
   test('--count above 1 without --every is a usage error', async () => {
     const fa = await fake()
     const {out, error} = await run(fa, {count: 2})

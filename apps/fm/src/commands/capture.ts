@@ -71,7 +71,11 @@ Without Skydive: --ssh HOSTS runs fm's read-only collector (a POSIX sh script th
         count: flags.count,
         toolVersion: this.config.version,
         signal: interrupt.signal,
-        onProgress: (p) => progress(progressLine(p)),
+        onProgress: (p) => {
+          // a late snapshot is kept on stderr: the interval the user asked for was not held
+          if (p.phase === 'snapshot' && p.lateSeconds > 0) this.warn(progressLine(p))
+          progress(progressLine(p))
+        },
       })
       progress.done()
       const c = result.counts
