@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {undeclaredWorkspaceImports} from '../src/workspace-deps.js'
 
 // `npm run lint`'s checks fail on what they are meant to catch: the import rules
 // (.dependency-cruiser.cjs) and the dependency check (knip.jsonc) run, with the repo's own
@@ -88,6 +89,36 @@ describe('the dependency check (knip)', () => {
     expect(r.stdout).toMatch(/Unused dependencies \(1\)\s+yaml\b/)
     expect(r.stdout).toMatch(/Unlisted dependencies \(1\)\s+stream-chain\b/)
     expect(r.stdout).not.toMatch(/\bws\b/)
+  })
+})
+
+describe('the workspace imports check', () => {
+  test('names each import of a workspace package its project does not declare, and passes the declared ones', () => {
+    const pkg = (name: string, deps: object = {}, dev: object = {}): string => JSON.stringify({name, private: true, type: 'module', dependencies: deps, devDependencies: dev})
+    const dir = workspace('workspace-deps', {
+      'package.json': JSON.stringify({name: 'probe', private: true, workspaces: ['packages/*', 'tools/gen'], devDependencies: {'@fm/gen': '*', '@fm/b': '*'}}),
+      'packages/a/package.json': pkg('@fm/a', {'@fm/model': '*'}, {'@fm/gen': '*'}),
+      'packages/a/src/index.ts': "import {m} from '@fm/model'\nexport {a} from './a.js'\nexport const x = m\n",
+      'packages/a/src/a.ts': "import type {B} from '@fm/b'\nimport {g} from '@fm/gen'\nexport const a = [g] as B[]\n",
+      'packages/a/test/a.test.ts': "import {g} from '@fm/gen'\nimport {a} from '@fm/a'\nconst b = await import('@fm/b')\nvi.mock('@fm/c')\nexport const t = [g, a, b]\n",
+      'packages/b/package.json': pkg('@fm/b'),
+      'packages/b/src/index.ts': 'export type B = unknown\n',
+      'packages/c/package.json': pkg('@fm/c'),
+      'packages/model/package.json': pkg('@fm/model'),
+      'tools/gen/package.json': pkg('@fm/gen'),
+      'tools/gen/src/index.ts': "// '@fm/x' in a comment that names no workspace package\nexport const g = 1\n",
+    }, [])
+    expect(undeclaredWorkspaceImports(dir).map((l) => l.replace(/, which .*/, ''))).toEqual([
+      // src: a devDependency is not enough; tests: the root's devDependencies are not the project's
+      'packages/a/src/a.ts:1: imports @fm/b',
+      'packages/a/src/a.ts:2: imports @fm/gen',
+      'packages/a/test/a.test.ts:3: imports @fm/b',
+      'packages/a/test/a.test.ts:4: imports @fm/c',
+    ])
+  })
+
+  test("passes on this repository's own projects", () => {
+    expect(undeclaredWorkspaceImports(ROOT)).toEqual([])
   })
 })
 
