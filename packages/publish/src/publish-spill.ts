@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import {scratchDatabase} from '@fm/store'
 import type {GraphEdge, GraphNode} from './graph-elements.js'
 import {deleteMessage, planElement, type ElementCounts, type GraphMessage} from './plan-publish.js'
 
@@ -20,8 +21,7 @@ export class PublishSpill {
   private open = false
 
   constructor() {
-    this.db = new Database('')
-    this.db.pragma('cache_size = -16384')
+    this.db = scratchDatabase()
     this.db.exec(`
       CREATE TABLE want (kind INTEGER NOT NULL, id TEXT NOT NULL, obj TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
       CREATE TABLE have (kind INTEGER NOT NULL, id TEXT NOT NULL, obj TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
