@@ -2,5 +2,5 @@ export {sniffDump, readJsonDump, inputName, STDIN, type ReadOptions, type ReadPr
 export {DumpScanner, type ScannedRecord} from './scanner.js'
 export {RAW_FIELDS, RAW_TEXTS, hashBytes, parseRawSockets, type RawSockets} from './socket-bytes.js'
 export {locateJsonError} from './json-error.js'
-export {toSocket, toSockets, nodeToRecord, edgeToRecord, flowToRecord, elementToRecord, ShapeError, MAX_TEXT, type RawRecord} from './records.js'
+export {toSocket, toSockets, nodeToRecord, edgeToRecord, flowToRecord, elementToRecord, ShapeError, MAX_TEXT, canon, type RawRecord} from './records.js'
 export {readCapture, CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE, type CaptureManifest, type CaptureSnapshot, type CaptureResponse, type CaptureContents, type RecordCounts, type ResponseRole} from './capture.js'

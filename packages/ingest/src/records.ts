@@ -61,12 +61,14 @@ function int(o: Obj, k: string, path: string, max: number, fallback?: number): n
 
 // Dumps repeat the same few addresses (each host's own, its peers', wildcards) across
 // millions of sockets: canonicalising each distinct text once is a large part of ingest speed.
+// Interface addresses (IPV4/IPV6) and socket addresses name the same hosts: one cache serves both.
 const canonCache = new Map<string, string>()
-function canon(a: string): string {
+/** canonicalAddress, cached per distinct text (bounded: it starts again past 2^17 texts). */
+export function canon(a: string): string {
   let c = canonCache.get(a)
   if (c === undefined) {
     c = canonicalAddress(a)
-    if (canonCache.size >= 1 << 16) canonCache.clear()
+    if (canonCache.size >= 1 << 17) canonCache.clear()
     canonCache.set(a, c)
   }
   return c
@@ -146,7 +148,7 @@ export function nodeToRecord(v: unknown, path: string, raw?: RawSockets): DumpRe
       name: str(meta, 'Name', mpath, ''),
       type,
       addresses: [...strings(meta.IPV4, `${mpath}.IPV4`), ...strings(meta.IPV6, `${mpath}.IPV6`)]
-        .map(parseCidr)
+        .map((c) => parseCidr(c, canon))
         .filter((a): a is {address: string; prefix: number | null} => a !== null),
       tid: tidOf(meta, mpath),
     }

@@ -9,7 +9,7 @@ import {MAX_TEXT} from './records.js'
  * Per socket in RawSockets.fields: for each text field (protocol, local address, remote address,
  * state, process, name, netns, in that order) the start and end of its bytes in `buf` and a hash
  * of them (a field left out or null is the empty range: toSocket's '' default), then local port,
- * remote port and pid.
+ * remote port and pid (a pid of 2^31 or more goes the ordinary way).
  */
 export const RAW_TEXTS = 7
 export const RAW_FIELDS = RAW_TEXTS * 3 + 3
@@ -17,53 +17,56 @@ export const RAW_FIELDS = RAW_TEXTS * 3 + 3
 /** A validated socket array, as byte ranges of the record's bytes. */
 export interface RawSockets {
   readonly buf: Buffer
-  readonly fields: Float64Array
+  readonly fields: Int32Array
   readonly count: number
 }
 
-/** The hash of a byte range's first byte is seeded per process, so nobody can pick colliding texts ahead of time. */
-export const HASH_SEED = (Math.random() * 0x100000000) >>> 0
+/** The hash of a byte range is seeded per process, so nobody can pick colliding texts ahead of time. */
+export const HASH_SEED = (Math.random() * 0x100000000) | 0
 
 /** The hash of bytes [s, e) of b, as the parser computes it (FNV-1a from HASH_SEED). */
 export function hashBytes(b: Uint8Array, s: number, e: number): number {
   let h = HASH_SEED
   for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193)
-  return h >>> 0
+  return h
 }
 
 // field numbers: text fields 0-6 as in RAW_TEXTS' order, then 7 local port, 8 remote port, 9 pid
-const KEYS: [string, number][] = [
-  ['Protocol', 0],
-  ['LocalAddress', 1],
-  ['RemoteAddress', 2],
-  ['State', 3],
-  ['Process', 4],
-  ['Name', 5],
-  ['Netns', 6],
-  ['LocalPort', 7],
-  ['RemotePort', 8],
-  ['Pid', 9],
-]
-const KEY_BYTES = KEYS.map(([k, f]) => ({bytes: Buffer.from(k, 'latin1'), field: f}))
+const KEYS = ['Protocol', 'LocalAddress', 'RemoteAddress', 'State', 'Process', 'Name', 'Netns', 'LocalPort', 'RemotePort', 'Pid']
+const KEY_BYTES = KEYS.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0)))
 /** Fields toSocket requires (no null, no default): Protocol, LocalAddress, LocalPort. */
 const REQUIRED = (1 << 0) | (1 << 1) | (1 << 7)
 const MAX_PORT = 65535
+/** Bytes a string can hold as they are: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256)
+for (let c = 0x20; c < 0x7f; c++) PLAIN[c] = c === 0x22 || c === 0x5c ? 0 : 1
 
-/** Which known key the bytes [s, e) spell, or -1. */
-function keyField(b: Uint8Array, s: number, e: number): number {
-  const len = e - s
-  for (const k of KEY_BYTES) {
-    if (k.bytes.length !== len) continue
+/** Candidate fields by a key's first byte (P, L, R, S, N): each is checked in full. */
+const BY_FIRST: number[][] = []
+KEYS.forEach((k, f) => (BY_FIRST[k.charCodeAt(0)] ??= []).push(f))
+
+/** The known key whose bytes and closing quote start at b[s], or -1. */
+function keyField(b: Uint8Array, s: number): number {
+  const candidates = BY_FIRST[b[s]]
+  if (candidates === undefined) return -1
+  for (let c = 0; c < candidates.length; c++) {
+    const f = candidates[c]
+    const k = KEY_BYTES[f]
+    const n = k.length
     let i = 0
-    while (i < len && b[s + i] === k.bytes[i]) i++
-    if (i === len) return k.field
+    while (i < n && b[s + i] === k[i]) i++
+    if (i === n && b[s + n] === 0x22) return f
   }
   return -1
 }
 
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 
-let scratch = new Float64Array(64 * RAW_FIELDS)
+// Records' fields are views into a shared block, taken in turn (no copy per record); a full
+// block is left to the records viewing it and a new one begun.
+const BLOCK = 1 << 16
+let block = new Int32Array(BLOCK)
+let blockUsed = 0
 
 /**
  * Parses the JSON array of sockets starting at b[start] (`[`), up to `limit`. Returns the index
@@ -75,17 +78,21 @@ export function parseRawSockets(b: Buffer, start: number, limit: number): {end: 
   i++
   while (i < limit && isWs(b[i])) i++
   let count = 0
-  if (i < limit && b[i] === 0x5d) return {end: i + 1, sockets: {buf: b, fields: new Float64Array(0), count: 0}}
+  if (i < limit && b[i] === 0x5d) return {end: i + 1, sockets: {buf: b, fields: new Int32Array(0), count: 0}}
   const empty = HASH_SEED
+  let base = blockUsed
+  let scratch = block
   for (;;) {
     if (i >= limit || b[i] !== 0x7b) return null
     i++
-    if ((count + 1) * RAW_FIELDS > scratch.length) {
-      const grown = new Float64Array(scratch.length * 2)
-      grown.set(scratch)
-      scratch = grown
+    if (base + (count + 1) * RAW_FIELDS > scratch.length) {
+      // a new block, with this record's sockets so far
+      const grown = new Int32Array(Math.max(BLOCK, (count + 1) * RAW_FIELDS * 2))
+      grown.set(scratch.subarray(base, base + count * RAW_FIELDS))
+      block = scratch = grown
+      blockUsed = base = 0
     }
-    const o = count * RAW_FIELDS
+    const o = base + count * RAW_FIELDS
     for (let t = 0; t < RAW_TEXTS; t++) {
       scratch[o + 3 * t] = 0
       scratch[o + 3 * t + 1] = 0
@@ -98,12 +105,9 @@ export function parseRawSockets(b: Buffer, start: number, limit: number): {end: 
     for (;;) {
       while (i < limit && isWs(b[i])) i++
       if (i >= limit || b[i] !== 0x22) return null
-      const ks = ++i
-      while (i < limit && b[i] !== 0x22 && b[i] !== 0x5c && b[i] >= 0x20 && b[i] < 0x7f) i++
-      if (i >= limit || b[i] !== 0x22) return null
-      const field = keyField(b, ks, i)
+      const field = keyField(b, ++i)
       if (field < 0 || seen & (1 << field)) return null
-      i++
+      i += KEY_BYTES[field].length + 1
       while (i < limit && isWs(b[i])) i++
       if (i >= limit || b[i] !== 0x3a) return null
       i++
@@ -119,15 +123,14 @@ export function parseRawSockets(b: Buffer, start: number, limit: number): {end: 
         const s = ++i
         let h = HASH_SEED
         let x = b[i]
-        while (x !== 0x22) {
-          if (x === 0x5c || !(x >= 0x20 && x < 0x7f)) return null
+        while (PLAIN[x] === 1) {
           h = Math.imul(h ^ x, 0x01000193)
           x = b[++i]
         }
-        if (i >= limit || i - s > MAX_TEXT) return null
+        if (x !== 0x22 || i >= limit || i - s > MAX_TEXT) return null
         scratch[o + 3 * field] = s
         scratch[o + 3 * field + 1] = i
-        scratch[o + 3 * field + 2] = h >>> 0
+        scratch[o + 3 * field + 2] = h
         i++
       } else {
         // a plain non-negative integer: no sign, fraction, exponent or leading zero
@@ -139,7 +142,7 @@ export function parseRawSockets(b: Buffer, start: number, limit: number): {end: 
           while (i < limit && b[i] >= 0x30 && b[i] <= 0x39) v = v * 10 + (b[i++] - 0x30)
           if (i - s > 14) return null
         }
-        if (v > (field === 9 ? Number.MAX_SAFE_INTEGER : MAX_PORT)) return null
+        if (v > (field === 9 ? 0x7fffffff : MAX_PORT)) return null
         scratch[o + 21 + field - 7] = v
       }
       seen |= 1 << field
@@ -165,7 +168,10 @@ export function parseRawSockets(b: Buffer, start: number, limit: number): {end: 
       while (i < limit && isWs(b[i])) i++
       continue
     }
-    if (b[i] === 0x5d) return {end: i + 1, sockets: {buf: b, fields: scratch.slice(0, count * RAW_FIELDS), count}}
+    if (b[i] === 0x5d) {
+      blockUsed = base + count * RAW_FIELDS
+      return {end: i + 1, sockets: {buf: b, fields: scratch.subarray(base, blockUsed), count}}
+    }
     return null
   }
 }

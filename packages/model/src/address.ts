@@ -8,6 +8,8 @@ export function canonicalAddress(raw: string): string {
   const lower = a.toLowerCase()
   const zone = lower.indexOf('%')
   const bare = zone >= 0 ? lower.slice(0, zone) : lower
+  // the common IPv4-mapped form, without the IPv6 parse: its canonical text is the IPv4 address
+  if (bare.startsWith('::ffff:') && isIPv4(bare.slice(7))) return bare.slice(7) + (zone >= 0 ? lower.slice(zone) : '')
   if (!isIPv6(bare)) return a
   const b = addressBytes(bare)
   if (!b) return a
@@ -93,10 +95,13 @@ export function isLinkLocal(a: string): boolean {
   return /^fe[89ab][0-9a-f]:/.test(a)
 }
 
-/** Splits a CIDR string into its canonical address and prefix length; null when it is no address. */
-export function parseCidr(cidr: string): {address: string; prefix: number | null} | null {
+/**
+ * Splits a CIDR string into its canonical address and prefix length; null when it is no address.
+ * `canonical` is canonicalAddress, or a cache in front of it.
+ */
+export function parseCidr(cidr: string, canonical: (raw: string) => string = canonicalAddress): {address: string; prefix: number | null} | null {
   const slash = cidr.indexOf('/')
-  const address = canonicalAddress(slash >= 0 ? cidr.slice(0, slash) : cidr)
+  const address = canonical(slash >= 0 ? cidr.slice(0, slash) : cidr)
   if (addressFamily(address) === 0) return null
   const prefix = slash >= 0 ? Number(cidr.slice(slash + 1)) : null
   return {address, prefix: prefix !== null && Number.isInteger(prefix) ? prefix : null}

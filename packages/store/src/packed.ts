@@ -1,6 +1,6 @@
-import {canonicalAddress, type DumpRecord, type HostRecord, type Socket, type SocketsRecord} from '@fm/model'
+import {type DumpRecord, type HostRecord, type Socket, type SocketsRecord} from '@fm/model'
 import {addressClass as classOf, classifySockets, ROLE_CODE, type AddressClass} from '@fm/match'
-import {RAW_FIELDS, type RawSockets, type ScannedRecord} from '@fm/ingest'
+import {canon, RAW_FIELDS, type RawSockets, type ScannedRecord} from '@fm/ingest'
 
 /**
  * Records in the form the store loads fastest, and that crosses a thread boundary cheaply:
@@ -128,14 +128,14 @@ export class Packer {
   private classes = new Int32Array(1024)
   private readonly listeners = new Map<number, number[]>()
 
-  private rawText(table: BytesToId, kind: 0 | 1 | 2, b: Buffer, f: Float64Array, o: number): number {
+  private rawText(table: BytesToId, kind: 0 | 1 | 2, b: Buffer, f: Int32Array, o: number): number {
     const s = f[o]
     const e = f[o + 1]
     const h = f[o + 2]
     const id = table.get(b, s, e, h)
     if (id >= 0) return id
     const raw = b.toString('latin1', s, e)
-    const text = kind === 0 ? raw.toUpperCase() : kind === 1 ? canonicalAddress(raw) : raw
+    const text = kind === 0 ? raw.toUpperCase() : kind === 1 ? canon(raw) : raw
     const t = this.text(text)
     if (kind === 1 && this.classes[t] === 0) this.classes[t] = packClass(classOf(text))
     if (id === -1) table.set(b, s, e, h, t)
@@ -283,7 +283,7 @@ function packClass(c: AddressClass): number {
  */
 class BytesToId {
   private slots = new Int32Array(1 << 12)
-  private hashes = new Uint32Array(1 << 11)
+  private hashes = new Int32Array(1 << 11)
   private starts = new Int32Array(1 << 11)
   private lengths = new Int32Array(1 << 11)
   private ids = new Int32Array(1 << 11)
@@ -351,15 +351,15 @@ class BytesToId {
   }
 
   private growEntries(): void {
-    const grow = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
-      const g = make(a.length * 2)
+    const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+      const g = new Int32Array(a.length * 2)
       g.set(a)
       return g
     }
-    this.hashes = grow(this.hashes, (n) => new Uint32Array(n))
-    this.starts = grow(this.starts, (n) => new Int32Array(n))
-    this.lengths = grow(this.lengths, (n) => new Int32Array(n))
-    this.ids = grow(this.ids, (n) => new Int32Array(n))
+    this.hashes = grow(this.hashes)
+    this.starts = grow(this.starts)
+    this.lengths = grow(this.lengths)
+    this.ids = grow(this.ids)
   }
 }
 
