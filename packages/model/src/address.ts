@@ -10,6 +10,8 @@ export function canonicalAddress(raw: string): string {
   const bare = zone >= 0 ? lower.slice(0, zone) : lower
   // the common IPv4-mapped form, without the IPv6 parse: its canonical text is the IPv4 address
   if (bare.startsWith('::ffff:') && isIPv4(bare.slice(7))) return bare.slice(7) + (zone >= 0 ? lower.slice(zone) : '')
+  const hex = hexIPv6Bytes(bare)
+  if (hex) return bytesToAddress(hex) + (zone >= 0 ? lower.slice(zone) : '')
   if (!isIPv6(bare)) return a
   const b = addressBytes(bare)
   if (!b) return a
@@ -42,6 +44,62 @@ export function addressBytes(text: string): Uint8Array | null {
     out[2 * i] = g >> 8
     out[2 * i + 1] = g & 255
   })
+  return out
+}
+
+/**
+ * The bytes of an IPv6 address written in hex groups only (lower case, no dotted IPv4 tail, no
+ * zone), parsed by hand: the common spelling, without node's isIPv6 regex; null for any other
+ * text (which may still be an address: addressBytes decides).
+ */
+export function hexIPv6Bytes(t: string): Uint8Array | null {
+  const n = t.length
+  if (n < 2 || n > 39) return null
+  const groups: number[] = []
+  let gap = -1
+  let i = 0
+  if (t.charCodeAt(0) === 0x3a) {
+    if (t.charCodeAt(1) !== 0x3a) return null
+    gap = 0
+    i = 2
+    if (i === n) return expand(groups, gap)
+  }
+  for (;;) {
+    let v = 0
+    let digits = 0
+    while (i < n) {
+      const c = t.charCodeAt(i)
+      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1
+      if (d < 0) break
+      v = v * 16 + d
+      digits++
+      i++
+    }
+    if (digits === 0 || digits > 4) return null
+    groups.push(v)
+    if (i === n) break
+    if (t.charCodeAt(i) !== 0x3a) return null
+    i++
+    if (i < n && t.charCodeAt(i) === 0x3a) {
+      if (gap >= 0) return null
+      gap = groups.length
+      i++
+      if (i === n) break
+    } else if (i === n) return null
+  }
+  return expand(groups, gap)
+}
+
+/** 16 bytes from hex groups, `gap` the index where `::` stands for at least one zero group (-1: none). */
+function expand(groups: number[], gap: number): Uint8Array | null {
+  if (gap < 0 ? groups.length !== 8 : groups.length > 7) return null
+  const out = new Uint8Array(16)
+  const tail = groups.length - (gap < 0 ? groups.length : gap)
+  for (let g = 0; g < groups.length; g++) {
+    const at = gap < 0 || g < gap ? g : 8 - tail + (g - gap)
+    out[2 * at] = groups[g] >> 8
+    out[2 * at + 1] = groups[g] & 255
+  }
   return out
 }
 
