@@ -1,4 +1,4 @@
-import {isUtf8} from 'node:buffer'
+import {isAscii, isUtf8} from 'node:buffer'
 import {InputError, type DumpRecord} from '@fm/model'
 import {boundedText, edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets, type RawRecord} from './records.js'
 import {locateJsonError} from './json-error.js'
@@ -433,17 +433,20 @@ export class DumpScanner {
   }
 
   private convert(r: Pending, bytes: Buffer): void {
-    if (this.rawSockets && r.kind !== 'skip') {
+    // edges carry no sockets (edgeToRecord reads Parent, Child and the relation only)
+    if (this.rawSockets && r.kind !== 'skip' && r.kind !== 'edge') {
       const rec = this.convertRaw(r, bytes)
       if (rec !== undefined) {
         if (rec) this.out.push(rec)
         return
       }
     }
-    if (!isUtf8(bytes)) throw new InputError(this.file, `not UTF-8 text between bytes ${r.fileStart} and ${r.fileStart + bytes.length}: expected a Skydive JSON response`)
+    // ASCII (most records) is UTF-8 and decodes byte for byte
+    const ascii = isAscii(bytes)
+    if (!ascii && !isUtf8(bytes)) throw new InputError(this.file, `not UTF-8 text between bytes ${r.fileStart} and ${r.fileStart + bytes.length}: expected a Skydive JSON response`)
     let value: unknown
     try {
-      value = JSON.parse(bytes.toString('utf8'))
+      value = JSON.parse(bytes.toString(ascii ? 'latin1' : 'utf8'))
     } catch (e) {
       const at = locateJsonError(bytes, 0, bytes.length)
       const where = at ? `at byte ${r.fileStart + at.offset}` : `between bytes ${r.fileStart} and ${r.fileStart + bytes.length}`
@@ -492,8 +495,10 @@ export class DumpScanner {
       const raw = parseRawSockets(bytes, i, bytes.length)
       if (!raw || bytes.indexOf(SOCKETS_KEY, raw.end) >= 0) return undefined
       const rest = Buffer.concat([bytes.subarray(0, i), PLACEHOLDER, bytes.subarray(raw.end)])
-      if (rest.indexOf(0x5c) >= 0 || !isUtf8(rest)) return undefined
-      const value: unknown = JSON.parse(rest.toString('utf8'))
+      if (rest.indexOf(0x5c) >= 0) return undefined
+      const ascii = isAscii(rest)
+      if (!ascii && !isUtf8(rest)) return undefined
+      const value: unknown = JSON.parse(rest.toString(ascii ? 'latin1' : 'utf8'))
       if (r.kind === 'node') return nodeToRecord(value, r.path, raw.sockets)
       if (r.kind === 'element') return elementToRecord(value, r.path, raw.sockets)
       return undefined

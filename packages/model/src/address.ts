@@ -108,8 +108,10 @@ function expand(groups: number[], gap: number): Uint8Array | null {
  * IPv6 address (`::ffff:a.b.c.d`) as its IPv4 address, as everywhere in fm.
  */
 export function bytesToAddress(b: Uint8Array): string {
-  if (b.length === 4) return Array.from(b).join('.')
-  if (b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return Array.from(b.subarray(12)).join('.')
+  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`
+  let mapped = b[10] === 0xff && b[11] === 0xff
+  for (let i = 0; mapped && i < 10; i++) mapped = b[i] === 0
+  if (mapped) return `${b[12]}.${b[13]}.${b[14]}.${b[15]}`
   const groups: number[] = []
   for (let i = 0; i < 16; i += 2) groups.push((b[i] << 8) | b[i + 1])
   return compressIPv6(groups)

@@ -79,7 +79,10 @@ export class Packer {
   /** The batch so far, or null when it is empty. */
   take(): PackedBatch | null {
     if (this.records.length === 0) return null
-    const batch: PackedBatch = {reset: this.reset, strings: this.strings, records: this.records, sockets: this.rows.slice(0, this.used)}
+    // the rows go as they are (their buffer is transferred), and the next batch gets a new one
+    const sockets = this.used > 0 ? this.rows.subarray(0, this.used) : new Float64Array(0)
+    if (this.used > 0) this.rows = new Float64Array(this.rows.length)
+    const batch: PackedBatch = {reset: this.reset, strings: this.strings, records: this.records, sockets}
     this.reset = false
     this.strings = []
     this.records = []
