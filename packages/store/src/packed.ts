@@ -81,7 +81,8 @@ export class Packer {
     if (this.records.length === 0) return null
     // the rows go as they are (their buffer is transferred), and the next batch gets a new one
     const sockets = this.used > 0 ? this.rows.subarray(0, this.used) : new Float64Array(0)
-    if (this.used > 0) this.rows = new Float64Array(this.rows.length)
+    // (no larger than a batch usually needs: one huge host's rows do not make every later buffer huge)
+    if (this.used > 0) this.rows = new Float64Array(Math.min(this.rows.length, (this.batchWeight + 1024) * SOCKET_FIELDS))
     const batch: PackedBatch = {reset: this.reset, strings: this.strings, records: this.records, sockets}
     this.reset = false
     this.strings = []
