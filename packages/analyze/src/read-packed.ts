@@ -66,7 +66,7 @@ export function readPacked(file: string, opts: ReadPackedOptions = {}): AsyncGen
   const wanted = opts.worker ?? size(file) >= WORKER_MIN_BYTES
   const script = wanted ? readerScript() : null
   if (opts.worker === true && !script) throw new Error('the reading worker is not built (npm run build)')
-  if (!script) return packRecords(readJsonDump(file, {onProgress: opts.onProgress}))
+  if (!script) return packRecords(readJsonDump(file, {rawSockets: true, onProgress: opts.onProgress}))
   return readInWorker(script, file, opts.onProgress)
 }
 

@@ -25,7 +25,7 @@ const post = (m: FromReader, transfer: ArrayBuffer[] = []): void => port.postMes
 async function main(): Promise<void> {
   let progress: ReadProgress | null = null
   try {
-    const records = readJsonDump(file, {onProgress: (p) => (progress = p)})
+    const records = readJsonDump(file, {rawSockets: true, onProgress: (p) => (progress = p)})
     for await (const batch of packRecords(records)) {
       while (inFlight >= AHEAD) await new Promise<void>((resolve) => (wake = resolve))
       inFlight++

@@ -1,5 +1,6 @@
 export {sniffDump, readJsonDump, inputName, STDIN, type ReadOptions, type ReadProgress, type DumpKind} from './read-dump.js'
-export {DumpScanner} from './scanner.js'
+export {DumpScanner, type ScannedRecord} from './scanner.js'
+export {RAW_FIELDS, RAW_TEXTS, hashBytes, parseRawSockets, type RawSockets} from './socket-bytes.js'
 export {locateJsonError} from './json-error.js'
-export {toSocket, toSockets, nodeToRecord, edgeToRecord, flowToRecord, elementToRecord, ShapeError} from './records.js'
+export {toSocket, toSockets, nodeToRecord, edgeToRecord, flowToRecord, elementToRecord, ShapeError, MAX_TEXT, canon, type RawRecord} from './records.js'
 export {readCapture, CAPTURE_FORMAT, CAPTURE_VERSION, MANIFEST_FILE, type CaptureManifest, type CaptureSnapshot, type CaptureResponse, type CaptureContents, type RecordCounts, type ResponseRole} from './capture.js'

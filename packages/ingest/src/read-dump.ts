@@ -3,7 +3,7 @@ import {open, stat} from 'node:fs/promises'
 import {Readable, pipeline} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import {InputError, type DumpRecord} from '@fm/model'
-import {DumpScanner} from './scanner.js'
+import {DumpScanner, type ScannedRecord} from './scanner.js'
 
 export interface ReadProgress {
   file: string
@@ -17,6 +17,11 @@ export interface ReadOptions {
   onProgress?: (p: ReadProgress) => void
   /** Bytes per read; also the granularity of syntax-error offsets. */
   chunkSize?: number
+  /**
+   * Hand plain socket arrays on as validated byte ranges (RawSockets) instead of Socket
+   * objects: the reading worker packs them straight from the bytes.
+   */
+  rawSockets?: boolean
 }
 
 /** What kind of input a path holds, decided by its content. */
@@ -206,7 +211,9 @@ function readFailure(file: string, e: unknown): Error {
  * Streams the records of one Skydive JSON response (a `G` graph, node/edge/flow arrays,
  * or a `Sockets()` map), in bounded memory. Throws InputError naming the byte offset or JSON path.
  */
-export async function* readJsonDump(file: string, opts: ReadOptions = {}): AsyncGenerator<DumpRecord> {
+export function readJsonDump(file: string, opts?: ReadOptions & {rawSockets?: false}): AsyncGenerator<DumpRecord>
+export function readJsonDump(file: string, opts: ReadOptions): AsyncGenerator<ScannedRecord>
+export async function* readJsonDump(file: string, opts: ReadOptions = {}): AsyncGenerator<ScannedRecord> {
   const chunkSize = opts.chunkSize ?? 1 << 20
   const st = file === STDIN ? null : await stat(file)
   if (!st?.isFile() || st.size === 0 || (await isGzip(file))) {
@@ -214,7 +221,7 @@ export async function* readJsonDump(file: string, opts: ReadOptions = {}): Async
     return
   }
   const size = st.size
-  const scanner = new DumpScanner(file)
+  const scanner = new DumpScanner(file, opts.rawSockets)
   const fh = await open(file, 'r')
   let offset = 0
   let records = 0
@@ -262,9 +269,9 @@ async function isGzip(file: string): Promise<boolean> {
 }
 
 /** readJsonDump for inputs read once, in order (see readBytes); their size is unknown (totalBytes 0). */
-async function* readJsonStream(file: string, chunkSize: number, opts: ReadOptions): AsyncGenerator<DumpRecord> {
+async function* readJsonStream(file: string, chunkSize: number, opts: ReadOptions): AsyncGenerator<ScannedRecord> {
   const name = inputName(file)
-  const scanner = new DumpScanner(name)
+  const scanner = new DumpScanner(name, opts.rawSockets)
   let offset = 0
   let records = 0
   let head = Buffer.alloc(0)

@@ -1,4 +1,8 @@
-import {canonicalAddress, parseCidr, type DumpRecord, type FlowRecord, type HostRecord, type Socket} from '@fm/model'
+import {canonicalAddress, parseCidr, type DumpRecord, type FlowRecord, type HostRecord, type Socket, type SocketsRecord} from '@fm/model'
+import type {RawSockets} from './socket-bytes.js'
+
+/** A host or sockets record whose sockets were validated from their bytes and not built (see socket-bytes.ts). */
+export type RawRecord = (Omit<HostRecord, 'sockets'> & {sockets: RawSockets}) | (Omit<SocketsRecord, 'sockets'> & {sockets: RawSockets})
 
 /** A record-level problem; the reader adds the file name. */
 export class ShapeError extends Error {
@@ -57,12 +61,14 @@ function int(o: Obj, k: string, path: string, max: number, fallback?: number): n
 
 // Dumps repeat the same few addresses (each host's own, its peers', wildcards) across
 // millions of sockets: canonicalising each distinct text once is a large part of ingest speed.
+// Interface addresses (IPV4/IPV6) and socket addresses name the same hosts: one cache serves both.
 const canonCache = new Map<string, string>()
-function canon(a: string): string {
+/** canonicalAddress, cached per distinct text (bounded: it starts again past 2^17 texts). */
+export function canon(a: string): string {
   let c = canonCache.get(a)
   if (c === undefined) {
     c = canonicalAddress(a)
-    if (canonCache.size >= 1 << 16) canonCache.clear()
+    if (canonCache.size >= 1 << 17) canonCache.clear()
     canonCache.set(a, c)
   }
   return c
@@ -102,8 +108,14 @@ function strings(v: unknown, path: string): string[] {
   })
 }
 
-/** Turns a graph node into the record fm keeps, or null for nodes matching does not need. */
-export function nodeToRecord(v: unknown, path: string): DumpRecord | null {
+/**
+ * Turns a graph node into the record fm keeps, or null for nodes matching does not need.
+ * `raw`: the node's socket array, already read from its bytes, stands in the parsed node as the
+ * placeholder 0 (the scanner's fast path).
+ */
+export function nodeToRecord(v: unknown, path: string): DumpRecord | null
+export function nodeToRecord(v: unknown, path: string, raw: RawSockets): DumpRecord | RawRecord | null
+export function nodeToRecord(v: unknown, path: string, raw?: RawSockets): DumpRecord | RawRecord | null {
   if (!isObj(v)) throw new ShapeError(path, 'a node object', v)
   const id = str(v, 'ID', path)
   const meta = v.Metadata
@@ -113,11 +125,15 @@ export function nodeToRecord(v: unknown, path: string): DumpRecord | null {
   const type = str(meta, 'Type', mpath, '')
   const agent = str(v, 'Host', path, '')
   if (type === 'host') {
+    if (raw) {
+      if (meta.Sockets !== 0) throw new Error('the socket array read from bytes is not Metadata.Sockets')
+      return {kind: 'host', nodeId: id, name: hostName(meta, id, agent, mpath), hostname: hostnameOf(meta, mpath), sockets: raw, tid: tidOf(meta, mpath)}
+    }
     const host: HostRecord = {
       kind: 'host',
       nodeId: id,
-      name: agent || str(meta, 'Name', mpath, '') || id,
-      hostname: typeof meta.Hostname === 'string' ? boundedText(meta.Hostname, `${mpath}.Hostname`) : typeof meta.Name === 'string' ? boundedText(meta.Name, `${mpath}.Name`) : null,
+      name: hostName(meta, id, agent, mpath),
+      hostname: hostnameOf(meta, mpath),
       sockets: meta.Sockets === undefined || meta.Sockets === null ? null : toSockets(meta.Sockets, `${mpath}.Sockets`),
       tid: tidOf(meta, mpath),
     }
@@ -132,12 +148,20 @@ export function nodeToRecord(v: unknown, path: string): DumpRecord | null {
       name: str(meta, 'Name', mpath, ''),
       type,
       addresses: [...strings(meta.IPV4, `${mpath}.IPV4`), ...strings(meta.IPV6, `${mpath}.IPV6`)]
-        .map(parseCidr)
+        .map((c) => parseCidr(c, canon))
         .filter((a): a is {address: string; prefix: number | null} => a !== null),
       tid: tidOf(meta, mpath),
     }
   }
   return null
+}
+
+function hostName(meta: Obj, id: string, agent: string, mpath: string): string {
+  return agent || str(meta, 'Name', mpath, '') || id
+}
+
+function hostnameOf(meta: Obj, mpath: string): string | null {
+  return typeof meta.Hostname === 'string' ? boundedText(meta.Hostname, `${mpath}.Hostname`) : typeof meta.Name === 'string' ? boundedText(meta.Name, `${mpath}.Name`) : null
 }
 
 /** `Metadata.TID`, the id flows use (`NodeTID`) for the node they were captured on. */
@@ -192,11 +216,13 @@ export function flowToRecord(v: unknown, path: string): FlowRecord | null {
   }
 }
 
-/** Classifies a top-level array element (node, edge or flow) by its fields. */
-export function elementToRecord(v: unknown, path: string): DumpRecord | null {
+/** Classifies a top-level array element (node, edge or flow) by its fields; `raw` as for nodeToRecord. */
+export function elementToRecord(v: unknown, path: string): DumpRecord | null
+export function elementToRecord(v: unknown, path: string, raw: RawSockets): DumpRecord | RawRecord | null
+export function elementToRecord(v: unknown, path: string, raw?: RawSockets): DumpRecord | RawRecord | null {
   if (!isObj(v)) throw new ShapeError(path, 'a Skydive node, edge or flow object', v)
   if ('Parent' in v && 'Child' in v) return edgeToRecord(v, path)
   if ('UUID' in v && ('Transport' in v || 'Network' in v || 'LayersPath' in v)) return flowToRecord(v, path)
-  if ('ID' in v) return nodeToRecord(v, path)
+  if ('ID' in v) return raw ? nodeToRecord(v, path, raw) : nodeToRecord(v, path)
   throw new ShapeError(path, 'a Skydive node (ID, Metadata), edge (Parent, Child) or flow (UUID)', v)
 }

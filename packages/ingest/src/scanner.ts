@@ -1,7 +1,15 @@
-import {isUtf8} from 'node:buffer'
+import {isAscii, isUtf8} from 'node:buffer'
 import {InputError, type DumpRecord} from '@fm/model'
-import {boundedText, edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets} from './records.js'
+import {boundedText, edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets, type RawRecord} from './records.js'
 import {locateJsonError} from './json-error.js'
+import {parseRawSockets} from './socket-bytes.js'
+
+/** What a scanner yields: records, and with `rawSockets` host and sockets records whose sockets are still bytes. */
+export type ScannedRecord = DumpRecord | RawRecord
+
+const SOCKETS_KEY = Buffer.from('"Sockets"', 'latin1')
+/** What stands in for a socket array read from its bytes when the rest of its record goes to JSON.parse. */
+const PLACEHOLDER = Buffer.from('0', 'latin1')
 
 type Role = 'elements' | 'graph' | 'nodes' | 'edges' | 'socketsMap'
 interface Frame {
@@ -78,9 +86,16 @@ export class DumpScanner {
    */
   private held: Buffer[] = []
   private heldBytes = 0
-  readonly out: DumpRecord[] = []
+  readonly out: ScannedRecord[] = []
 
-  constructor(private readonly file: string) {}
+  /**
+   * With `rawSockets`, socket arrays of the plain kind are validated from their bytes and
+   * handed on as byte ranges (RawSockets) instead of Socket objects.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly rawSockets = false,
+  ) {}
 
   /** Takes the next bytes of the file (the chunk must not be reused by the caller). */
   push(chunk: Buffer): void {
@@ -418,10 +433,20 @@ export class DumpScanner {
   }
 
   private convert(r: Pending, bytes: Buffer): void {
-    if (!isUtf8(bytes)) throw new InputError(this.file, `not UTF-8 text between bytes ${r.fileStart} and ${r.fileStart + bytes.length}: expected a Skydive JSON response`)
+    // edges carry no sockets (edgeToRecord reads Parent, Child and the relation only)
+    if (this.rawSockets && r.kind !== 'skip' && r.kind !== 'edge') {
+      const rec = this.convertRaw(r, bytes)
+      if (rec !== undefined) {
+        if (rec) this.out.push(rec)
+        return
+      }
+    }
+    // ASCII (most records) is UTF-8 and decodes byte for byte
+    const ascii = isAscii(bytes)
+    if (!ascii && !isUtf8(bytes)) throw new InputError(this.file, `not UTF-8 text between bytes ${r.fileStart} and ${r.fileStart + bytes.length}: expected a Skydive JSON response`)
     let value: unknown
     try {
-      value = JSON.parse(bytes.toString('utf8'))
+      value = JSON.parse(bytes.toString(ascii ? 'latin1' : 'utf8'))
     } catch (e) {
       const at = locateJsonError(bytes, 0, bytes.length)
       const where = at ? `at byte ${r.fileStart + at.offset}` : `between bytes ${r.fileStart} and ${r.fileStart + bytes.length}`
@@ -443,6 +468,43 @@ export class DumpScanner {
         break
     }
     if (rec) this.out.push(rec)
+  }
+
+  /**
+   * The record with its socket array read by parseRawSockets, and the rest of it by JSON.parse
+   * (the array replaced by a placeholder); undefined when that cannot be done, or when anything
+   * is wrong: then `convert` reads the record the ordinary way, and gives its exact result or error.
+   */
+  private convertRaw(r: Pending, bytes: Buffer): ScannedRecord | null | undefined {
+    try {
+      if (r.kind === 'sockets') {
+        const raw = parseRawSockets(bytes, 0, bytes.length)
+        if (!raw || raw.end !== bytes.length) return undefined
+        return {kind: 'sockets', ownerId: boundedText(r.owner!, r.path), sockets: raw.sockets}
+      }
+      // the array must be the only "Sockets" key, and the record free of escapes (no key is
+      // spelled another way), so the placeholder is Metadata.Sockets or no socket list at all
+      const k = bytes.indexOf(SOCKETS_KEY)
+      if (k < 0) return undefined
+      let i = k + SOCKETS_KEY.length
+      while (WS[bytes[i]]) i++
+      if (bytes[i] !== 0x3a) return undefined
+      i++
+      while (WS[bytes[i]]) i++
+      if (bytes[i] !== 0x5b) return undefined
+      const raw = parseRawSockets(bytes, i, bytes.length)
+      if (!raw || bytes.indexOf(SOCKETS_KEY, raw.end) >= 0) return undefined
+      const rest = Buffer.concat([bytes.subarray(0, i), PLACEHOLDER, bytes.subarray(raw.end)])
+      if (rest.indexOf(0x5c) >= 0) return undefined
+      const ascii = isAscii(rest)
+      if (!ascii && !isUtf8(rest)) return undefined
+      const value: unknown = JSON.parse(rest.toString(ascii ? 'latin1' : 'utf8'))
+      if (r.kind === 'node') return nodeToRecord(value, r.path, raw.sockets)
+      if (r.kind === 'element') return elementToRecord(value, r.path, raw.sockets)
+      return undefined
+    } catch {
+      return undefined
+    }
   }
 
   /** A complete JSON string at i (its decoded value and the index after it), or null when more bytes are needed. */

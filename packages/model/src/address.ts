@@ -8,6 +8,10 @@ export function canonicalAddress(raw: string): string {
   const lower = a.toLowerCase()
   const zone = lower.indexOf('%')
   const bare = zone >= 0 ? lower.slice(0, zone) : lower
+  // the common IPv4-mapped form, without the IPv6 parse: its canonical text is the IPv4 address
+  if (bare.startsWith('::ffff:') && isIPv4(bare.slice(7))) return bare.slice(7) + (zone >= 0 ? lower.slice(zone) : '')
+  const hex = hexIPv6Bytes(bare)
+  if (hex) return bytesToAddress(hex) + (zone >= 0 ? lower.slice(zone) : '')
   if (!isIPv6(bare)) return a
   const b = addressBytes(bare)
   if (!b) return a
@@ -44,12 +48,70 @@ export function addressBytes(text: string): Uint8Array | null {
 }
 
 /**
+ * The bytes of an IPv6 address written in hex groups only (lower case, no dotted IPv4 tail, no
+ * zone), parsed by hand: the common spelling, without node's isIPv6 regex; null for any other
+ * text (which may still be an address: addressBytes decides).
+ */
+export function hexIPv6Bytes(t: string): Uint8Array | null {
+  const n = t.length
+  if (n < 2 || n > 39) return null
+  const groups: number[] = []
+  let gap = -1
+  let i = 0
+  if (t.charCodeAt(0) === 0x3a) {
+    if (t.charCodeAt(1) !== 0x3a) return null
+    gap = 0
+    i = 2
+    if (i === n) return expand(groups, gap)
+  }
+  for (;;) {
+    let v = 0
+    let digits = 0
+    while (i < n) {
+      const c = t.charCodeAt(i)
+      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1
+      if (d < 0) break
+      v = v * 16 + d
+      digits++
+      i++
+    }
+    if (digits === 0 || digits > 4) return null
+    groups.push(v)
+    if (i === n) break
+    if (t.charCodeAt(i) !== 0x3a) return null
+    i++
+    if (i < n && t.charCodeAt(i) === 0x3a) {
+      if (gap >= 0) return null
+      gap = groups.length
+      i++
+      if (i === n) break
+    } else if (i === n) return null
+  }
+  return expand(groups, gap)
+}
+
+/** 16 bytes from hex groups, `gap` the index where `::` stands for at least one zero group (-1: none). */
+function expand(groups: number[], gap: number): Uint8Array | null {
+  if (gap < 0 ? groups.length !== 8 : groups.length > 7) return null
+  const out = new Uint8Array(16)
+  const tail = groups.length - (gap < 0 ? groups.length : gap)
+  for (let g = 0; g < groups.length; g++) {
+    const at = gap < 0 || g < gap ? g : 8 - tail + (g - gap)
+    out[2 * at] = groups[g] >> 8
+    out[2 * at + 1] = groups[g] & 255
+  }
+  return out
+}
+
+/**
  * The canonical text of 4 or 16 address bytes: IPv6 lower-case compressed, and an IPv4-mapped
  * IPv6 address (`::ffff:a.b.c.d`) as its IPv4 address, as everywhere in fm.
  */
 export function bytesToAddress(b: Uint8Array): string {
-  if (b.length === 4) return Array.from(b).join('.')
-  if (b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return Array.from(b.subarray(12)).join('.')
+  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`
+  let mapped = b[10] === 0xff && b[11] === 0xff
+  for (let i = 0; mapped && i < 10; i++) mapped = b[i] === 0
+  if (mapped) return `${b[12]}.${b[13]}.${b[14]}.${b[15]}`
   const groups: number[] = []
   for (let i = 0; i < 16; i += 2) groups.push((b[i] << 8) | b[i + 1])
   return compressIPv6(groups)
@@ -93,10 +155,13 @@ export function isLinkLocal(a: string): boolean {
   return /^fe[89ab][0-9a-f]:/.test(a)
 }
 
-/** Splits a CIDR string into its canonical address and prefix length; null when it is no address. */
-export function parseCidr(cidr: string): {address: string; prefix: number | null} | null {
+/**
+ * Splits a CIDR string into its canonical address and prefix length; null when it is no address.
+ * `canonical` is canonicalAddress, or a cache in front of it.
+ */
+export function parseCidr(cidr: string, canonical: (raw: string) => string = canonicalAddress): {address: string; prefix: number | null} | null {
   const slash = cidr.indexOf('/')
-  const address = canonicalAddress(slash >= 0 ? cidr.slice(0, slash) : cidr)
+  const address = canonical(slash >= 0 ? cidr.slice(0, slash) : cidr)
   if (addressFamily(address) === 0) return null
   const prefix = slash >= 0 ? Number(cidr.slice(slash + 1)) : null
   return {address, prefix: prefix !== null && Number.isInteger(prefix) ? prefix : null}

@@ -1,12 +1,16 @@
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
-import {addressBytes, addressFamily, bytesToAddress, canonicalAddress, cmp, hostPort, isLinkLocal, isLoopback, isWildcard, parseCidr} from '../src/index.js'
+import {isIPv6} from 'node:net'
+import {addressBytes, addressFamily, bytesToAddress, canonicalAddress, cmp, hexIPv6Bytes, hostPort, isLinkLocal, isLoopback, isWildcard, parseCidr} from '../src/index.js'
 
 describe('canonicalAddress', () => {
   test.for([
     ['10.0.0.5', '10.0.0.5'],
     ['::ffff:10.0.0.5', '10.0.0.5'],
     ['::FFFF:10.0.0.5', '10.0.0.5'],
+    ['::ffff:10.0.0.5%eth0', '10.0.0.5%eth0'],
+    ['::ffff:10.0.0.05', '::ffff:10.0.0.05'],
+    ['::ffff:256.0.0.5', '::ffff:256.0.0.5'],
     ['::ffff:a00:5', '10.0.0.5'],
     ['0:0:0:0:0:ffff:10.0.0.5', '10.0.0.5'],
     ['FE80:0000:0000:0000:0202:B3FF:FE1E:8329', 'fe80::202:b3ff:fe1e:8329'],
@@ -96,5 +100,27 @@ describe('hostPort', () => {
     ['', 0, ':0'],
   ] as const)('%s and %s → %s', ([a, p, want]) => {
     expect(hostPort(a, p)).toBe(want)
+  })
+})
+
+describe('hexIPv6Bytes (canonicalAddress without the regex)', () => {
+  // texts of hex digits and colons, valid or not: the hand parser must agree with node's isIPv6
+  // and addressBytes wherever it answers, and answer for every valid one
+  const group = fc.stringMatching(/^[0-9a-f]{1,5}$/)
+  const text = fc.oneof(
+    fc.array(fc.oneof(group, fc.constant(''), fc.constant(':')), {maxLength: 10}).map((g) => g.join(':')),
+    fc.stringMatching(/^[0-9a-f:]{0,40}$/),
+  )
+  prop.prop([text], {numRuns: 3000})('agrees with isIPv6 and addressBytes', (t) => {
+    const fast = hexIPv6Bytes(t)
+    if (fast) expect([...fast]).toStrictEqual([...addressBytes(t)!])
+    expect(fast !== null).toBe(isIPv6(t))
+  })
+  test.for(['::', '::1', '1::', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', 'fd00:10::fb'])('%s', (t) => {
+    expect([...hexIPv6Bytes(t)!]).toStrictEqual([...addressBytes(t)!])
+  })
+  test.for([':', ':::', '1:2:3:4:5:6:7:8:9', '1::2::3', '1:2:3:4:5:6:7:8::', '12345::', ':1::', '1:', '', '1'])('%s is none', (t) => {
+    expect(hexIPv6Bytes(t)).toBeNull()
+    expect(isIPv6(t)).toBe(false)
   })
 })

@@ -5,6 +5,9 @@
 //   stream-json  stream-json's token parser, records assembled by pick + streamValues
 //   jsonl-sj     the same records as JSON Lines, read with stream-json's jsonl parser
 //   jsonl-split  the JSON Lines file split on newlines, JSON.parse per line
+//   fm worker    fm's reading worker as fm analyze runs it (built: dist/read-worker.js): records
+//                validated, canonicalised, classified and packed into batches, posted to this
+//                thread, which only acknowledges them (records = batches' records)
 //   JSON.parse   the whole file as one string (the ceiling; fails above ~512 MB)
 import {spawnSync} from 'node:child_process'
 import {closeSync, existsSync, openSync, readFileSync, statSync, writeSync} from 'node:fs'
@@ -27,7 +30,7 @@ if (values.child) {
   const jsonl = join(dir, 'dump.jsonl')
   if (!existsSync(jsonl)) toJsonLines(dump, jsonl)
   const rows: string[] = []
-  for (const [mode, file] of [['JSON.parse', dump], ['scanner', dump], ['stream-json', dump], ['jsonl-sj', jsonl], ['jsonl-split', jsonl]] as const) {
+  for (const [mode, file] of [['JSON.parse', dump], ['scanner', dump], ['fm worker', dump], ['stream-json', dump], ['jsonl-sj', jsonl], ['jsonl-split', jsonl]] as const) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, '--file', file], {cwd: root, encoding: 'utf8', maxBuffer: 1 << 24})
     if (r.status !== 0) throw new Error(`${mode}: ${r.stderr}`)
     const m = JSON.parse(r.stdout) as {ms: number; cpuMs: number; records: number; maxRss: number}
@@ -61,6 +64,20 @@ async function child(mode: string, file: string): Promise<void> {
     for (const x of [...g.Nodes, ...g.Edges]) keep(x)
   } else if (mode === 'scanner') {
     for await (const r of readJsonDump(file)) if (r) records++
+  } else if (mode === 'fm worker') {
+    const {Worker} = await import('node:worker_threads')
+    const worker = new Worker(new URL('../../../packages/analyze/dist/read-worker.js', import.meta.url), {workerData: {file}})
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: {type: string; batch?: {records: unknown[]}; error?: unknown}) => {
+        if (m.type === 'batch') {
+          records += m.batch!.records.length
+          worker.postMessage({type: 'ack'})
+        } else if (m.type === 'done') resolve()
+        else reject(new Error(JSON.stringify(m.error)))
+      })
+      worker.on('error', reject)
+    })
+    await worker.terminate()
   } else if (mode === 'stream-json') {
     const {default: chain} = await import('stream-chain')
     const {parser} = await import('stream-json')
