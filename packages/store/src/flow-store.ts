@@ -135,6 +135,7 @@ export class FlowStore {
 
   /** Starts flow matching of a capture: forgets what an earlier one found, and the decisions of the last. */
   startCapture(captureId: number): void {
+    this.exec('flow-socket-index')
     this.db.transaction(() => {
       this.exec('flow-clear', {capture: captureId})
       this.exec('flow-decisions')

@@ -278,8 +278,10 @@ export class Store {
     this.db.transaction(() => {
       // Sockets were classified per record while loading; a host whose table came in several
       // records is classified again as a whole, by the SQL rules (which fill NULL roles only).
-      const reset = this.db.prepare(expandRules('UPDATE socket_rows SET role = NULL WHERE host_id = ? AND role <> {{role listener}}'))
-      for (const id of split) reset.run(id)
+      // One pass over the table (no index leads by host_id: matching never looks sockets up by host alone).
+      if (split.length > 0) {
+        this.db.prepare(expandRules('UPDATE socket_rows SET role = NULL WHERE host_id IN (SELECT value FROM json_each(?)) AND role <> {{role listener}}')).run(JSON.stringify(split))
+      }
       this.run('resolve-addresses', {capture: captureId})
       if (split.length > 0) this.run('classify', {capture: captureId})
     })()
