@@ -325,8 +325,17 @@ export class Store {
     }
   }
 
-  matrixRows(): IterableIterator<MatrixRow> {
-    return this.db.prepare(query('matrix-rows')).iterate() as IterableIterator<MatrixRow>
+  /** Every match as a matrix row, in entry-key order (matrix-rows.sql). */
+  *matrixRows(): Generator<MatrixRow> {
+    // Raw rows made into objects here: better-sqlite3 sets the 19 named properties of each row
+    // object one at a time, slower than a literal (5,000 hosts: ~50 ms of ~350).
+    for (const a of this.db.prepare(query('matrix-rows')).raw().iterate() as IterableIterator<unknown[]>) {
+      yield {
+        protocol: a[0], serverHost: a[1], serverIp: a[2], port: a[3], serverProc: a[4], serverName: a[5],
+        clientHost: a[6], clientIp: a[7], clientProc: a[8], clientName: a[9], method: a[10], captureId: a[11],
+        clientPort: a[12], clientPid: a[13], sLocalAddr: a[14], sLocalPort: a[15], sRemoteAddr: a[16], sRemotePort: a[17], serverPid: a[18],
+      } as MatrixRow
+    }
   }
 
   /** Addresses and listeners per host name, sorted by host: what `fm policy` needs beyond the matrix. */
