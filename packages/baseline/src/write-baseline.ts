@@ -5,7 +5,8 @@ import type {CaptureInfo, MatrixEntry} from '@fm/model'
 import {BaselineChecker} from './check-baseline.js'
 import {escapeGlob, isGlob, MAX_PATTERN_LENGTH} from './glob.js'
 import {parseBaselineDocument} from './parse-baseline.js'
-import type {CheckedEdge, CheckReport, Edge, Level, Observation} from './types.js'
+import type {CheckReportParts} from './report-parts.js'
+import type {CheckedEdge, Edge, Level, Observation} from './types.js'
 import type {EdgeRowSpill} from './group-edges.js'
 
 export interface WriteBaselineOptions {
@@ -85,7 +86,7 @@ export class BaselineWriter {
     this.level = opts.existing ? baseline.level : (opts.level ?? 'service')
     if (!opts.existing) doc.set('level', this.level)
     this.doc = doc
-    this.checker = new BaselineChecker({...baseline, level: this.level}, opts.spill)
+    this.checker = new BaselineChecker({...baseline, level: this.level}, {unexpected: opts.spill})
   }
 
   add(e: MatrixEntry): void {
@@ -106,7 +107,7 @@ export class BaselineWriter {
   }
 }
 
-function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level: Level, report: CheckReport, unexpected: () => Iterable<CheckedEdge>, opts: WriteBaselineOptions, write: (text: string) => void): Omit<WriteBaselineResult, 'text'> {
+function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level: Level, report: CheckReportParts, unexpected: () => Iterable<CheckedEdge>, opts: WriteBaselineOptions, write: (text: string) => void): Omit<WriteBaselineResult, 'text'> {
   // the edges no rule allows yet, seen often enough: read twice (counted, then written), never listed
   const fresh = function* (): Generator<CheckedEdge> {
     for (const e of unexpected()) if (e.status === 'unexpected') yield e
@@ -122,9 +123,10 @@ function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level:
   const seq = allow as YAMLSeq
   let removed = 0
   if (opts.prune) {
-    const results = report.rules.filter((r) => r.kind === 'allow')
+    const matched: number[] = []
+    for (const r of report.rules('allow')) matched.push(r.matched)
     seq.items = seq.items.filter((item, i) => {
-      const drop = results[i].matched === 0 && looksGenerated(item as Node)
+      const drop = matched[i] === 0 && looksGenerated(item as Node)
       if (drop) removed++
       return !drop
     })
@@ -139,7 +141,7 @@ function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level:
     added: freshCount,
     kept,
     removed,
-    edges: report.edges.filter((e) => e.status !== 'flaky').length + freshCount,
+    edges: report.counts.allowed + report.counts.ignored + freshCount,
   }
 }
 
