@@ -2,6 +2,6 @@ export {Store, type CandidateRow, type MatchRow, type MatrixRow} from './store.j
 export {FlowStore, type FlowRow, type FlowEndSocketRow, type FlowHostRow, type FlowListenerRow, type FlowConnection, type FlowDecisionRow, type FlowMatrixRow} from './flow-store.js'
 export {Packer, packRecords, StringTable, SOCKET_FIELDS, type PackOptions, type PackedBatch, type PackedRecord} from './packed.js'
 export {copyFmDatabase} from './copy-database.js'
-export {Spill, type SpillEdge, type SpillNode} from './spill.js'
+export {Spill, scratchDatabase, type SpillEdge, type SpillNode} from './spill.js'
 export {checkFileTarget} from './file-target.js'
 export {SortedSpill} from './sorted-spill.js'
