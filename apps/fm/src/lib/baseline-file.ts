@@ -46,6 +46,12 @@ function unreadable(file: string, e: unknown): InputError {
   return new InputError(file, code === 'ENOENT' ? 'no such baseline file' : `cannot read (${code})`)
 }
 
+/** True when a file holds nothing but white space (read a line at a time). */
+export function blankFile(file: string): boolean {
+  for (const line of fileLines(file)) if (line.trim() !== '') return false
+  return true
+}
+
 /** The lines of a file (split at each \n, the last one after the last line break too), read 1 MiB at a time, as often as iterated. */
 export function fileLines(file: string): Iterable<string> {
   return {

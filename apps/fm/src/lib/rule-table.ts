@@ -2,7 +2,11 @@ import type {Rule, RuleStore} from '@fm/baseline'
 import {scratchDatabase} from '@fm/store'
 
 type Db = ReturnType<typeof scratchDatabase>
-type Statement = ReturnType<Db['prepare']>
+/** The statements used here, as called (better-sqlite3's own type is generic over the parameters). */
+interface Statement {
+  run(...params: unknown[]): unknown
+  get(...params: unknown[]): unknown
+}
 
 /**
  * A baseline's allow and ignore rules in a private SQLite file (scratchDatabase: deleted by
@@ -19,7 +23,7 @@ export class RuleTable implements RuleStore {
   constructor() {
     this.db = scratchDatabase()
     this.db.exec('CREATE TABLE rules (list INTEGER NOT NULL, idx INTEGER NOT NULL, key TEXT, rule TEXT NOT NULL); BEGIN;')
-    this.insert = this.db.prepare('INSERT INTO rules VALUES (?, ?, ?, ?)')
+    this.insert = this.db.prepare('INSERT INTO rules VALUES (?, ?, ?, ?)') as Statement
   }
 
   add(list: number, index: number, key: string | null, rule: Rule): void {
@@ -45,7 +49,7 @@ export class RuleTable implements RuleStore {
   private ready(): Statement {
     if (!this.lookup) {
       this.db.exec('COMMIT; CREATE INDEX rules_key ON rules (key, list, idx) WHERE key IS NOT NULL')
-      this.lookup = this.db.prepare('SELECT min(idx) FROM rules WHERE key IN (?, ?) AND list = ?').pluck()
+      this.lookup = this.db.prepare('SELECT min(idx) FROM rules WHERE key IN (?, ?) AND list = ?').pluck() as Statement
     }
     return this.lookup
   }
