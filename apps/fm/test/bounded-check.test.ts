@@ -89,7 +89,7 @@ describe('regenerating a baseline read line by line', () => {
 
 const CHILD = fileURLToPath(new URL('fixtures/bounded-check-large.ts', import.meta.url))
 const HEAP_MB = 64
-function run(mode: 'bounded' | 'held', n: number): Promise<{status: number | null; out: string; err: string}> {
+function run(mode: 'bounded' | 'held' | 'regen-bounded' | 'regen-held', n: number): Promise<{status: number | null; out: string; err: string}> {
   const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', CHILD, String(n), mode], {stdio: ['ignore', 'pipe', 'pipe'], timeout: 170_000})
   let out = ''
   let err = ''
@@ -108,5 +108,15 @@ describe('a host-level check whose baseline is larger than the heap', () => {
     const streamed = await run('bounded', n)
     expect(streamed.status, streamed.err).toBe(0)
     expect(JSON.parse(streamed.out)).toEqual({ok: true, allowed: n, rules: n, junitTests: n})
+  }, 240_000)
+
+  test('is regenerated (--prune) with its plain rule lines copied from the file; as a YAML document, the same does not fit', async () => {
+    const n = 120_000
+    const held = await run('regen-held', n)
+    expect(held.status, held.out).not.toBe(0)
+    expect(held.err).toMatch(/heap out of memory|Allocation failed/i)
+    const streamed = await run('regen-bounded', n)
+    expect(streamed.status, streamed.err).toBe(0)
+    expect(JSON.parse(streamed.out)).toEqual({added: n / 2, kept: n / 2, removed: n / 2})
   }, 240_000)
 })
