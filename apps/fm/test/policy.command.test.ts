@@ -79,11 +79,11 @@ describe('fm policy', () => {
   test('check --policy: 0 on the capture it came from, 5 naming a connection it would drop, in every format', async () => {
     const out = join(tmp.dir, 'pol-check')
     expect((await runCommand(Policy, [today, '--out', out])).error).toBeUndefined()
-    const ok = await runCommand<CheckReport>(Check, ['--policy', out, today])
+    const ok = await runCommand(Check, ['--policy', out, today])
     expect(ok.exitCode).toBe(0)
     expect(ok.stdout).toBe(`fm check ${out}: OK\n3 edges allowed, 0 ignored, 0 unexpected, 0 flaky; 1 snapshot, host level, --min-seen 1\n`)
 
-    const bad = await runCommand<CheckReport>(Check, ['--policy', out, tomorrow])
+    const bad = await runCommand(Check, ['--policy', out, tomorrow])
     expect(bad.exitCode).toBe(5)
     expect(bad.stdout).toContain(`✗ policy drops TCP/80 from c3 10.232.6.23 (wget) to web 10.232.5.10 (nginx): seen in 1 of 1 snapshots, 1 connection; dropped by ${join(out, 'web.nft')} line`)
     expect(bad.stderr).toContain(`1 violation of ${out}`)
@@ -93,7 +93,7 @@ describe('fm policy', () => {
     expect(tap).toMatch(/^not ok 1 - unexpected edge wget@c3 → nginx@web TCP\/80$/m)
     const md = (await runCommand(Check, ['--policy', out, tomorrow, '--format', 'markdown'])).stdout
     expect(md).toContain('### ❌ fm check')
-    const json = await runCommand<CheckReport>(Check, ['--policy', out, tomorrow, '--json'])
+    const json = await runCommand(Check, ['--policy', out, tomorrow, '--json'])
     expect(json.exitCode).toBe(5)
     expect((JSON.parse(json.stdout) as CheckReport).violations.map((v) => v.kind === 'unexpected' && v.edge.clientIps)).toEqual([['10.232.6.23']])
   })

@@ -44,3 +44,12 @@ export function mdText(s: string): string {
 export function tapText(s: string): string {
   return printable(s).replace(/\\/g, '\\\\').replace(/#/g, '\\#')
 }
+
+/**
+ * True when a plain YAML scalar reads back as this very string: a word starting with a letter,
+ * that YAML does not take for a boolean or null (a name such as `1e3` or `0x10` would read back
+ * as a number, `True` as a boolean).
+ */
+export function plainSafe(v: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.@+-]*$/.test(v) && !/^(true|false|null)$/i.test(v)
+}

@@ -56,7 +56,8 @@ export class EdgeGrouper {
   /** How many entries were added. */
   entries = 0
 
-  add(e: MatrixEntry): void {
+  /** With a spill, `tag` (a number below 1e10) keeps the entry's edge apart from the same edge of other tags: taggedStream() gives the edges by tag, then in compareEdges order. */
+  add(e: MatrixEntry, tag?: number): void {
     this.entries++
     const host = this.opts.level !== 'service'
     const port = this.opts.byPort ? e.server.port : null
@@ -64,10 +65,12 @@ export class EdgeGrouper {
     const ss = serviceName(e.server)
     if (this.spill) {
       // keyed as compareEdges orders; the text carries what the edge gathers from this entry
-      const row: SpilledRow = [e.protocol, host ? e.client.host : null, cs, host ? e.server.host : null, ss, port, e.connections, e.captureIds ?? [], e.client.host, e.server.host, e.client.ip, e.server.ip, e.client.process, e.server.process, e.server.port]
-      this.spill.add(row[1] ?? '', cs, row[3] ?? '', ss, e.protocol, port ?? -1, JSON.stringify(row))
+      const row: SpilledRow = [tag ?? null, e.protocol, host ? e.client.host : null, cs, host ? e.server.host : null, ss, port, e.connections, e.captureIds ?? [], e.client.host, e.server.host, e.client.ip, e.server.ip, e.client.process, e.server.process, e.server.port]
+      // a tag sorts first: a fixed-width prefix of the first key, so the rest compares as without it
+      this.spill.add(tag === undefined ? (row[2] ?? '') : String(tag).padStart(10, '0') + (row[2] ?? ''), cs, row[4] ?? '', ss, e.protocol, port ?? -1, JSON.stringify(row))
       return
     }
+    if (tag !== undefined) throw new Error('EdgeGrouper: tags need a spill')
     const key = edgeKeyOf(e.protocol, host ? e.client.host : '', cs, host ? e.server.host : '', ss, port)
     let g = this.byKey.get(key)
     if (!g) {
@@ -111,14 +114,22 @@ export class EdgeGrouper {
   /** The edges one at a time, in compareEdges order: from the spill, one edge in memory at a time (without a spill, `edges()`). */
   *edgeStream(): Generator<Edge> {
     if (!this.spill) return yield* this.edges()
+    for (const [, edge] of this.taggedStream()) yield edge
+  }
+
+  /** edgeStream() with each edge's tag (null: added without one), by tag first (spilled entries only). */
+  *taggedStream(): Generator<[number | null, Edge]> {
+    if (!this.spill) throw new Error('EdgeGrouper: tags need a spill')
     let g: Group | null = null
+    let gTag: number | null = null
     for (const text of this.spill.sorted()) {
-      const [protocol, clientHost, cs, serverHost, ss, port, connections, captureIds, ...values] = JSON.parse(text) as SpilledRow
+      const [tag, protocol, clientHost, cs, serverHost, ss, port, connections, captureIds, ...values] = JSON.parse(text) as SpilledRow
       const key = edgeKeyOf(protocol, clientHost ?? '', cs, serverHost ?? '', ss, port)
-      if (g && g.edge.key !== key) {
-        yield finished(g)
+      if (g && (g.edge.key !== key || gTag !== tag)) {
+        yield [gTag, finished(g)]
         g = null
       }
+      gTag = tag
       if (!g) {
         g = {
           edge: {key, protocol, client: {service: cs, host: clientHost}, server: {service: ss, host: serverHost}, port, ports: NONE, connections: 0, captureIds: NONE, clientHosts: NONE, serverHosts: NONE, clientIps: NONE, serverIps: NONE, clientPaths: NONE, serverPaths: NONE},
@@ -130,12 +141,12 @@ export class EdgeGrouper {
       g.edge.connections += connections
       for (const id of captureIds) if (!g.captures.includes(id)) g.captures.push(id)
     }
-    if (g) yield finished(g)
+    if (g) yield [gTag, finished(g)]
   }
 }
 
-/** An entry's share of its edge, as spilled: the edge's identity, then connections, snapshots and the SET_FIELDS values and port. */
-type SpilledRow = [protocol: string, clientHost: string | null, clientService: string, serverHost: string | null, serverService: string, port: number | null, connections: number, captureIds: number[], ...values: (string | number)[]]
+/** An entry's share of its edge, as spilled: its tag, the edge's identity, then connections, snapshots and the SET_FIELDS values and port. */
+type SpilledRow = [tag: number | null, protocol: string, clientHost: string | null, clientService: string, serverHost: string | null, serverService: string, port: number | null, connections: number, captureIds: number[], ...values: (string | number)[]]
 
 function addValues(g: Group, v: (string | number)[]): void {
   for (let i = 0; i < v.length; i++) {

@@ -2,7 +2,8 @@ import {InputError} from '@fm/model'
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair} from 'yaml'
 import {isAddressRange} from './address-range.js'
 import {MAX_PATTERN_LENGTH} from './glob.js'
-import {parseSimpleBaseline} from './parse-simple.js'
+import {parseSimpleBaseline, simpleLine, Unsure, type SimpleLine} from './parse-simple.js'
+import {RuleList, ALLOW_LIST, IGNORE_LIST, type BaselineRules, type RuleStore} from './rule-list.js'
 import type {Baseline, Level, PortRange, Rule} from './types.js'
 
 const TOP_KEYS = ['version', 'level', 'allow', 'require', 'ignore']
@@ -33,6 +34,50 @@ export function parseBaseline(text: string, file: string): Baseline {
     }
   }
   return parseBaselineDocument(text, file).baseline
+}
+
+/**
+ * parseBaseline of a file read a line at a time (`lines`: its lines, split at each line break),
+ * the allow and ignore rules put in `store` as they are read, so a baseline of a million rules
+ * is never in memory. Only the line-per-rule form fm writes is read so; for anything else, and
+ * for any problem, null: the caller parses the whole text instead (parseBaseline, whose message
+ * names the problem). `onLine` sees each line as it was read (for regenerating the file).
+ */
+export function readBaselineLines(lines: Iterable<string>, file: string, store: RuleStore, onLine?: (line: SimpleLine, text: string) => void): BaselineRules | null {
+  const seen = new Map<string, Node>()
+  const lists = {ignore: new RuleList(store, IGNORE_LIST), allow: new RuleList(store, ALLOW_LIST), require: [] as Rule[]}
+  let list: {key: 'ignore' | 'allow' | 'require'; indent: number} | null = null
+  let n = 0
+  try {
+    for (const text of lines) {
+      n++
+      if (/[\r\t\ufeff]/.test(text)) return null
+      const line = simpleLine(text, 0, text.length)
+      onLine?.(line, text)
+      if (line.kind === 'top') {
+        if (seen.has(line.key)) return null
+        seen.set(line.key, line.node)
+        list = line.opens ? {key: line.key as 'ignore' | 'allow' | 'require', indent: -1} : null
+      } else if (line.kind === 'item') {
+        if (!list || (list.indent >= 0 && list.indent !== line.indent)) return null
+        list.indent = line.indent
+        // the rule's line and columns are those of the one line read
+        const lc = {linePos: (offset: number) => ({line: n, col: offset + 1})} as LineCounter
+        const rule = parseRule(line.map, text, lc, failAt(lc, file), list.key)
+        if (list.key === 'require') lists.require.push(rule)
+        else lists[list.key].add(rule)
+      }
+    }
+    // the checks of fromNodes on the top-level values (any failure: null, and parseBaseline says why)
+    const version = seen.get('version')
+    if (!isScalar(version) || version.value !== 1) return null
+    const level = seen.get('level')
+    return {level: level === undefined ? 'service' : ((level as {value: Level}).value), ...lists}
+  } catch (e) {
+    // RangeError: a regular expression's backtracking ran out of stack on some huge value
+    if (e instanceof Unsure || e instanceof RangeError || e instanceof InputError) return null
+    throw e
+  }
 }
 
 /** parseBaseline, also returning the YAML document (to regenerate it with its comments). */

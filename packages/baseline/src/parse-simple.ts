@@ -17,7 +17,8 @@ const YAML_NUMBER = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+
 
 const MAX_LINE = 128 * 1024
 
-class Unsure extends Error {}
+/** Thrown for a line the fast reader is not sure of. */
+export class Unsure extends Error {}
 const unsure = (): never => {
   throw new Unsure()
 }
@@ -49,40 +50,56 @@ function read(text: string): SimpleBaseline {
     lc.addNewLine(start)
     let end = text.indexOf('\n', start)
     if (end < 0) end = text.length
-    // a rule fm writes is far shorter (four names of at most 4,096 characters, a port)
-    if (end - start > MAX_LINE) unsure()
-    const line = text.slice(start, end)
-    const body = line.trimStart()
-    if (body === '' || body.startsWith('#')) {
-      // blank and comment lines
-    } else if (line[0] !== ' ' && !line.startsWith('- ')) {
-      const m = TOP.exec(withoutComment(line))
-      if (!m || top.has(m[1])) unsure()
-      const [, key, value = ''] = m!
-      const at = start + key.length + 1 + (line.length - key.length - 1 - line.slice(key.length + 1).trimStart().length)
-      list = null
-      if (key === 'version') top.set(key, {node: scalarAt(value === '1' ? 1 : unsure(), at, at + 1), keyAt: start})
-      else if (key === 'level') top.set(key, {node: value === 'service' || value === 'host' || value === 'group' ? scalarAt(value, at, at + value.length) : unsure(), keyAt: start})
-      else if (value === '[]') {
-        const seq = new YAMLSeq()
-        seq.range = [at, at + 2, at + 2]
-        top.set(key, {node: seq, keyAt: start})
-      } else if (value === '') {
-        const seq = new YAMLSeq()
-        top.set(key, {node: seq, keyAt: start})
-        list = {seq, indent: -1}
-      } else unsure()
-    } else {
-      const indent = line.length - body.length
-      if (!list || !body.startsWith('- {') || (list.indent >= 0 && list.indent !== indent)) unsure()
-      list!.indent = indent
-      list!.seq.items.push(flowMap(text, start + indent + 2, end))
+    const line = simpleLine(text, start, end)
+    if (line.kind === 'top') {
+      if (top.has(line.key)) unsure()
+      top.set(line.key, {node: line.node, keyAt: start})
+      list = line.opens ? {seq: line.node as YAMLSeq, indent: -1} : null
+    } else if (line.kind === 'item') {
+      if (!list || (list.indent >= 0 && list.indent !== line.indent)) unsure()
+      list!.indent = line.indent
+      list!.seq.items.push(line.map)
     }
     start = end + 1
   }
   // a list key with no items is null in YAML
   for (const [k, v] of top) if (v.node instanceof YAMLSeq && v.node.items.length === 0 && v.node.range == null) top.set(k, {node: null, keyAt: v.keyAt})
   return {lc, top}
+}
+
+/**
+ * One line of the line-per-rule form (`text` from `start` to `end`, a line break or the end):
+ * blank or a comment; a top-level key with its value (`opens`: a list of rule lines follows);
+ * or a rule, a flow mapping after `- ` (`comment`: a comment follows it). Node ranges are
+ * offsets into `text`. Throws Unsure for anything else.
+ */
+export type SimpleLine = {kind: 'skip'} | {kind: 'top'; key: string; node: Node; opens: boolean} | {kind: 'item'; indent: number; map: YAMLMap; comment: boolean}
+
+export function simpleLine(text: string, start: number, end: number): SimpleLine {
+  // a rule fm writes is far shorter (four names of at most 4,096 characters, a port)
+  if (end - start > MAX_LINE) unsure()
+  const line = text.slice(start, end)
+  const body = line.trimStart()
+  if (body === '' || body.startsWith('#')) return {kind: 'skip'}
+  if (line[0] !== ' ' && !line.startsWith('- ')) {
+    const m = TOP.exec(withoutComment(line))
+    if (!m) unsure()
+    const [, key, value = ''] = m!
+    const at = start + key.length + 1 + (line.length - key.length - 1 - line.slice(key.length + 1).trimStart().length)
+    if (key === 'version') return {kind: 'top', key, node: scalarAt(value === '1' ? 1 : unsure(), at, at + 1), opens: false}
+    if (key === 'level') return {kind: 'top', key, node: value === 'service' || value === 'host' || value === 'group' ? scalarAt(value, at, at + value.length) : unsure(), opens: false}
+    const seq = new YAMLSeq()
+    if (value === '[]') {
+      seq.range = [at, at + 2, at + 2]
+      return {kind: 'top', key, node: seq, opens: false}
+    }
+    if (value === '') return {kind: 'top', key, node: seq, opens: true}
+    unsure()
+  }
+  const indent = line.length - body.length
+  if (!body.startsWith('- {')) unsure()
+  const map = flowMap(text, start + indent + 2, end)
+  return {kind: 'item', indent, map, comment: map.range![1] < end}
 }
 
 /** A top-level line without its trailing comment (a `#` after a space). */

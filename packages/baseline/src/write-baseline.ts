@@ -3,22 +3,44 @@ import {randomBytes} from 'node:crypto'
 import {Document, isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Node} from 'yaml'
 import type {CaptureInfo, MatrixEntry} from '@fm/model'
 import {BaselineChecker} from './check-baseline.js'
+import {plainSafe} from './escape.js'
 import {escapeGlob, isGlob, MAX_PATTERN_LENGTH} from './glob.js'
-import {parseBaselineDocument} from './parse-baseline.js'
-import type {CheckedEdge, CheckReport, Edge, Level, Observation} from './types.js'
+import {parseBaselineDocument, readBaselineLines, yamlDocument} from './parse-baseline.js'
+import {AllowLines, Bits, type LineEvent} from './regenerate-lines.js'
+import {MemoryRuleStore, type RuleStore} from './rule-list.js'
+import type {CheckReportParts} from './report-parts.js'
+import type {CheckedEdge, Edge, Level, Observation} from './types.js'
 import type {EdgeRowSpill} from './group-edges.js'
+
+type Doc = ReturnType<typeof parseBaselineDocument>['doc']
 
 export interface WriteBaselineOptions {
   /** Level of a new baseline; must agree with an existing one. Default: the existing level, else service. */
   level?: Level
   /** Edges seen in fewer snapshots are left out (flaky). Default 1. */
   minSeen?: number
-  /** The baseline being regenerated: its rules and comments are kept. */
-  existing?: {text: string; file: string}
+  /**
+   * The baseline being regenerated: its rules and comments are kept. Given as `lines` (read a
+   * line at a time, as often as iterated), a baseline in the line-per-rule form fm writes is
+   * never held whole: its rules go to `rules`, and its plain rule lines are copied from the file
+   * into the new text (AllowLines); any other is read whole with `text()`.
+   */
+  existing?: {text: string; file: string} | ExistingLines
+  /** With `existing` lines: where its allow and ignore rules are kept (a RuleTable of the CLI, on disk). Default: in memory. */
+  rules?: RuleStore
+  /** Where the edges the existing rules take are set aside (a SortedSpill), as `spill` for the others. */
+  ruleSpill?: EdgeRowSpill
   /** Also drop generated-looking allow rules (exact values, no comment) that matched nothing. */
   prune?: boolean
   /** Where the edges no rule allows yet are set aside (a SortedSpill of @fm/store) instead of held: the new rules are written from it. */
   spill?: EdgeRowSpill
+}
+
+/** An existing baseline file by its lines (see WriteBaselineOptions.existing). */
+export interface ExistingLines {
+  file: string
+  lines: Iterable<string>
+  text: () => string
 }
 
 export interface WriteBaselineResult {
@@ -71,21 +93,32 @@ export function writeBaseline(obs: Observation, opts: WriteBaselineOptions = {})
  * are held. Example: `const w = new BaselineWriter(opts); w.add(e); ...; w.finish(captures, minSeen)`
  */
 export class BaselineWriter {
-  private readonly doc: ReturnType<typeof parseBaselineDocument>['doc']
+  private readonly doc: Doc | null
   /** The level of the rules: the existing baseline's, else the option's (service by default). */
   readonly level: Level
   private readonly checker: BaselineChecker
+  /** An existing baseline read by its lines: the lines again, and what was learnt of its allow rules. */
+  private readonly streamed: {lines: Iterable<string>; file: string; allow: AllowLines} | null = null
 
   constructor(private readonly opts: WriteBaselineOptions = {}) {
-    const source = opts.existing ?? {text: TEMPLATE, file: 'template'}
-    const {doc, baseline} = parseBaselineDocument(source.text, source.file)
-    if (opts.existing && opts.level && opts.level !== baseline.level) {
-      throw new UsageError(`${opts.existing.file} is a ${baseline.level}-level baseline; drop \`level\` or write a new file for level ${opts.level}`)
+    const existing = opts.existing
+    if (existing && 'lines' in existing) {
+      const allow = new AllowLines()
+      const rules = readBaselineLines(existing.lines, existing.file, opts.rules ?? new MemoryRuleStore(), (line, text) => allow.onLine(line, text))
+      if (rules) {
+        this.level = checkLevel(existing.file, rules.level, opts.level)
+        this.doc = null
+        this.streamed = {lines: existing.lines, file: existing.file, allow}
+        this.checker = new BaselineChecker(rules, {unexpected: opts.spill, rules: opts.ruleSpill})
+        return
+      }
     }
-    this.level = opts.existing ? baseline.level : (opts.level ?? 'service')
-    if (!opts.existing) doc.set('level', this.level)
+    const source = existing ? {text: 'lines' in existing ? existing.text() : existing.text, file: existing.file} : {text: TEMPLATE, file: 'template'}
+    const {doc, baseline} = parseBaselineDocument(source.text, source.file)
+    this.level = existing ? checkLevel(existing.file, baseline.level, opts.level) : (opts.level ?? 'service')
+    if (!existing) doc.set('level', this.level)
     this.doc = doc
-    this.checker = new BaselineChecker({...baseline, level: this.level}, opts.spill)
+    this.checker = new BaselineChecker({...baseline, level: this.level}, {unexpected: opts.spill})
   }
 
   add(e: MatrixEntry): void {
@@ -102,11 +135,122 @@ export class BaselineWriter {
   /** finish(), the text handed to `write` piece by piece (a rule at a time): with a spill, no new rule is held. */
   finishTo(write: (text: string) => void, captures: CaptureInfo[], minSeen = this.opts.minSeen ?? 1): Omit<WriteBaselineResult, 'text'> {
     const {report, unexpected} = this.checker.streamedReport(captures, {minSeen})
-    return regenerate(this.doc, this.level, report, unexpected, this.opts, write)
+    const prune = this.opts.prune === true
+    if (!this.streamed) {
+      const matched: number[] = []
+      if (prune) for (const r of report.rules('allow')) matched.push(r.matched)
+      return regenerate(this.doc!, this.level, report, unexpected, write, (item, i) => prune && matched[i] === 0 && looksGenerated(item), 0)
+    }
+    // the allow rules that matched nothing (those --prune may drop)
+    const unused = new Bits()
+    if (prune) {
+      let i = 0
+      for (const r of report.rules('allow')) if (r.matched === 0) unused.set(i++)
+      else i++
+    }
+    const {lines, file, allow} = this.streamed
+    const token = `fm-run-${randomBytes(8).toString('hex')}-`
+    // the file without its plain allow rule lines: a placeholder item for each run of them
+    const skeleton: string[] = []
+    const items: number[] = []
+    let keptPlain = 0
+    let removedPlain = 0
+    const keep = (i: number, generated: boolean): boolean => {
+      const drop = generated && unused.has(i)
+      if (drop) removedPlain++
+      else keptPlain++
+      return !drop
+    }
+    for (const ev of allow.walk(lines, keep)) {
+      if (ev.kind === 'line') {
+        skeleton.push(ev.text)
+        if (ev.index >= 0) items.push(ev.index)
+      } else if (ev.kind === 'run') {
+        skeleton.push(`${' '.repeat(ev.indent)}- ${token}${ev.run}`)
+        items.push(-1)
+      }
+    }
+    const {doc} = yamlDocument(skeleton.join('\n'), file)
+    // the same lines again, for the text: the same rules kept
+    const expand = new RunExpander(token, allow.walk(lines, (i, generated) => !(generated && unused.has(i))), write)
+    const result = regenerate(doc, this.level, report, unexpected, (t) => expand.write(t), (item, k) => items[k] >= 0 && unused.has(items[k]) && looksGenerated(item), keptPlain - (items.filter((i) => i < 0).length))
+    expand.end()
+    return {...result, removed: result.removed + removedPlain}
   }
 }
 
-function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level: Level, report: CheckReport, unexpected: () => Iterable<CheckedEdge>, opts: WriteBaselineOptions, write: (text: string) => void): Omit<WriteBaselineResult, 'text'> {
+/** The level of an existing baseline, which a level asked for must agree with. */
+function checkLevel(file: string, level: Level, asked: Level | undefined): Level {
+  if (asked && asked !== level) throw new UsageError(`${file} is a ${level}-level baseline; drop \`level\` or write a new file for level ${asked}`)
+  return level
+}
+
+/**
+ * Hands text on to `write`, each placeholder line of a run replaced by the run's rule lines
+ * (read from the file again by `events`, in order), indented as the printer put the placeholder.
+ */
+class RunExpander {
+  private partial = ''
+  private next: IteratorResult<LineEvent> | null = null
+
+  constructor(
+    private readonly token: string,
+    private readonly events: Iterator<LineEvent>,
+    private readonly out: (text: string) => void,
+  ) {}
+
+  write(text: string): void {
+    const s = this.partial + text
+    const last = s.lastIndexOf('\n')
+    if (last < 0) {
+      this.partial = s
+      return
+    }
+    this.partial = s.slice(last + 1)
+    this.lines(s.slice(0, last + 1))
+  }
+
+  end(): void {
+    const rest = this.partial
+    this.partial = ''
+    if (rest) this.lines(rest)
+  }
+
+  private lines(text: string): void {
+    if (!text.includes(this.token)) return this.out(text)
+    const lines = text.split('\n')
+    lines.forEach((line, i) => {
+      const at = line.indexOf(this.token)
+      const nl = i < lines.length - 1 ? '\n' : ''
+      if (at < 0) return this.out(line + nl)
+      const run = Number(line.slice(at + this.token.length))
+      const prefix = line.slice(0, at)
+      let first = true
+      for (;;) {
+        const ev = this.peek()
+        if (ev === null) break
+        if (ev.kind === 'kept' && ev.run === run) {
+          this.out(`${first ? '' : '\n'}${prefix}${ev.body}`)
+          first = false
+        } else if (ev.kind === 'run' && ev.run > run) break
+        this.next = null
+      }
+      this.out(nl)
+    })
+  }
+
+  private peek(): LineEvent | null {
+    this.next ??= this.events.next()
+    return this.next.done ? null : this.next.value
+  }
+}
+
+/**
+ * The baseline text: `doc` with the allow items `drop` says (an item and its index in the
+ * sequence) left out and rules for the new edges appended; `hidden` rules kept outside the
+ * document count as kept.
+ */
+function regenerate(doc: Doc, level: Level, report: CheckReportParts, unexpected: () => Iterable<CheckedEdge>, write: (text: string) => void, drop: (item: Node, index: number) => boolean, hidden: number): Omit<WriteBaselineResult, 'text'> {
   // the edges no rule allows yet, seen often enough: read twice (counted, then written), never listed
   const fresh = function* (): Generator<CheckedEdge> {
     for (const e of unexpected()) if (e.status === 'unexpected') yield e
@@ -121,15 +265,12 @@ function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level:
   }
   const seq = allow as YAMLSeq
   let removed = 0
-  if (opts.prune) {
-    const results = report.rules.filter((r) => r.kind === 'allow')
-    seq.items = seq.items.filter((item, i) => {
-      const drop = results[i].matched === 0 && looksGenerated(item as Node)
-      if (drop) removed++
-      return !drop
-    })
-  }
-  const kept = seq.items.length
+  seq.items = seq.items.filter((item, i) => {
+    const dropped = drop(item as Node, i)
+    if (dropped) removed++
+    return !dropped
+  })
+  const kept = seq.items.length + hidden
   if (freshCount > 0 && seq.items.length === 0) seq.flow = false
   withRules(doc, seq, (function* () {
     for (const e of fresh()) yield ruleNode(doc, e, level, report.sources[0] ?? 'input')
@@ -139,12 +280,11 @@ function regenerate(doc: ReturnType<typeof parseBaselineDocument>['doc'], level:
     added: freshCount,
     kept,
     removed,
-    edges: report.edges.filter((e) => e.status !== 'flaky').length + freshCount,
+    edges: report.counts.allowed + report.counts.ignored + freshCount,
   }
 }
 
 const STYLE = {lineWidth: 0, flowCollectionPadding: false}
-type Doc = ReturnType<typeof parseBaselineDocument>['doc']
 
 /** The allow rule of an edge as a flow mapping node. */
 function ruleNode(doc: Doc, e: Edge, level: Level, source: string): YAMLMap {
@@ -205,15 +345,6 @@ function ruleFor(e: Edge, level: Level, source: string): Record<string, string |
   r.protocol = literal('protocol', e.protocol)
   r.port = e.port ?? '*'
   return r
-}
-
-/**
- * True when a plain YAML scalar reads back as this very string: a word starting with a letter,
- * that YAML does not take for a boolean or null (a name such as `1e3` or `0x10` would read back
- * as a number, `True` as a boolean).
- */
-function plainSafe(v: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_.@+-]*$/.test(v) && !/^(true|false|null)$/i.test(v)
 }
 
 /** An allow rule as fm writes it: only generated fields, plain values, and no comment of a person's. */

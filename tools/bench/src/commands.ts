@@ -81,6 +81,9 @@ for (const hosts of sizes) {
     ['baseline --level host', ['baseline', dump, '--level', 'host', '--out', baseHost]],
     ['check', ['check', '-b', base, dump]],
     ['check host level --format junit', ['check', '-b', baseHost, dump, '--format', 'junit']],
+    ['check host level --format json', ['check', '-b', baseHost, dump, '--format', 'json']],
+    // the host-level file again, regenerated in place (after the checks, which read it as written)
+    ['baseline --level host (regenerating)', ['baseline', dump, '--out', baseHost]],
     ['diff', ['diff', dump, dump, '--exit-code']],
     ['diff --level host --format json', ['diff', dump, dump, '--level', 'host', '--format', 'json']],
     ['publish', ['publish', dump, '--analyzer', analyzer, '--scope', `bench-${hosts}`]],

@@ -2,11 +2,13 @@ import {existsSync, readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {BaselineWriter, parseMinSeen, resolveMinSeen, type Level, type WriteBaselineResult} from '@fm/baseline'
 import {SortedSpill} from '@fm/store'
+import {blankFile, fileLines} from '../lib/baseline-file.js'
 import {FmCommand} from '../lib/base-command.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
 import {ChunkedOutput, checkOutputs} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
+import {RuleTable} from '../lib/rule-table.js'
 
 export type BaselineResult = Omit<WriteBaselineResult, 'text'> & {file: string | null; snapshots: number; minSeen: number}
 
@@ -48,14 +50,17 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
     checkOutputs(argv as string[], {'--out': flags.out})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const progress = this.progress()
-    // an empty file (say, created by `touch`) is a new baseline, not a malformed one
-    const current = flags.out && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : ''
-    const existing = flags.out && current.trim() ? {text: current, file: flags.out} : undefined
+    // an empty file (say, created by `touch`) is a new baseline, not a malformed one; an existing
+    // one is read a line at a time (its rules into a table on disk), whole only if not in fm's form
+    const out = flags.out
+    const existing = out && existsSync(out) && !blankFile(out) ? {file: out, lines: fileLines(out), text: () => readFileSync(out, 'utf8')} : undefined
     // entries are folded into edges as they stream; those no rule allows yet (every edge of a new
     // baseline) wait in a spill on disk, and their rules are written one at a time
     const spill = new SortedSpill()
+    const ruleSpill = new SortedSpill()
+    const rules = new RuleTable()
     try {
-      const writer = new BaselineWriter({level: flags.level as Level | undefined, existing, prune: flags.prune, spill})
+      const writer = new BaselineWriter({level: flags.level as Level | undefined, existing, prune: flags.prune, spill, ruleSpill, rules})
       // the level of the rules (an existing baseline's) decides how hosts are named (group: by --groups)
       const selection = entrySelection(flags, writer.level)
       const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => writer.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
@@ -63,19 +68,21 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
       noteSelection(selection)
       const minSeen = resolveMinSeen(minSeenSpec, captures.length)
       // the text goes out as it is made: to a temporary file renamed at the end, or to stdout (not under --json)
-      const out = flags.out || !this.jsonEnabled() ? new ChunkedOutput(flags.out) : null
+      const output = flags.out || !this.jsonEnabled() ? new ChunkedOutput(flags.out) : null
       let result: Omit<WriteBaselineResult, 'text'>
       try {
-        result = writer.finishTo((t) => out?.write(t), captures, minSeen)
-        await out?.commit()
+        result = writer.finishTo((t) => output?.write(t), captures, minSeen)
+        await output?.commit()
       } catch (e) {
-        out?.abort()
+        output?.abort()
         throw e
       }
       if (flags.out) this.log(`${flags.out}: ${result.added} allow rules added, ${result.kept} kept, ${result.removed} removed (${result.level} level, ${captures.length} snapshots)`)
       return {file: flags.out ?? null, snapshots: captures.length, minSeen, ...result}
     } finally {
       spill.close()
+      ruleSpill.close()
+      rules.close()
     }
   }
 }

@@ -1,18 +1,20 @@
-import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {BaselineChecker, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
-import {CheckFailedError, InputError, type MatrixEntry} from '@fm/model'
+import {BaselineChecker, parseMinSeen, reportParts, resolveMinSeen, type CheckFormat, type CheckReportParts} from '@fm/baseline'
+import {CheckFailedError, type MatrixEntry} from '@fm/model'
 import {checkPolicy, parsePolicyFiles} from '@fm/policy'
+import {SortedSpill} from '@fm/store'
+import {loadBaseline} from '../lib/baseline-file.js'
 import {FmCommand} from '../lib/base-command.js'
+import {writeCheckReport} from '../lib/check-output.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
-import {checkOutputs, writeAtomic} from '../lib/output.js'
+import {checkOutputs} from '../lib/output.js'
 import {readPolicyDir} from '../lib/policy-dir.js'
-import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 
-export type CheckResult = CheckReport
+/** The verdict and counts (the report itself is written as it is read: --format json or --json print it whole). */
+export type CheckResult = Pick<CheckReportParts, 'ok' | 'level' | 'snapshots' | 'minSeen' | 'sources' | 'counts'>
 
 export default class Check extends FmCommand {
   static summary = 'Check observed traffic against a baseline: exit 5 on anything unexpected or missing.'
@@ -57,48 +59,47 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
     return super.catch(err)
   }
 
-  async run(): Promise<CheckResult> {
+  async run(): Promise<CheckResult | undefined> {
     const {argv, flags} = await this.parse(Check)
     checkOutputs([...(argv as string[]), ...(flags.baseline ? [flags.baseline] : [])], {'--output': flags.output})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
-    const baseline = flags.baseline ? parseBaseline(readBaseline(flags.baseline), flags.baseline) : null
-    const rulesets = flags.policy ? parsePolicyFiles(readPolicyDir(flags.policy)) : null
-    // at group level (a group-level baseline) hosts are named by --groups
-    const selection = entrySelection(flags, baseline?.level)
-    const progress = this.progress()
-    const redact = {redact: flags.redact, key: flags.key, toolVersion: this.config.version}
-    let report: CheckReport
-    if (rulesets) {
-      // a policy is checked on the observation as a whole (its entries are held)
-      const entries: MatrixEntry[] = []
-      const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => entries.push(e), redact})
-      progress.done()
-      noteSelection(selection)
-      report = checkPolicy(rulesets, {captures, entries}, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
-    } else {
-      // entries are checked against a baseline as they stream: only the edges are held
-      const checker = new BaselineChecker(baseline!)
-      const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => checker.add(e), redact})
-      progress.done()
-      noteSelection(selection)
-      report = checker.report(captures, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
+    // the baseline's allow and ignore rules wait in a table on disk, the entries in spills: nothing grows with either
+    const baseline = flags.baseline ? loadBaseline(flags.baseline) : null
+    const spills = baseline ? {unexpected: new SortedSpill(), rules: new SortedSpill()} : null
+    try {
+      const rulesets = flags.policy ? parsePolicyFiles(readPolicyDir(flags.policy)) : null
+      // at group level (a group-level baseline) hosts are named by --groups
+      const selection = entrySelection(flags, baseline?.rules.level)
+      const progress = this.progress()
+      const redact = {redact: flags.redact, key: flags.key, toolVersion: this.config.version}
+      let report: CheckReportParts
+      if (rulesets) {
+        // a policy is checked on the observation as a whole (its entries are held)
+        const entries: MatrixEntry[] = []
+        const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => entries.push(e), redact})
+        progress.done()
+        noteSelection(selection)
+        report = reportParts(checkPolicy(rulesets, {captures, entries}, {minSeen: resolveMinSeen(minSeenSpec, captures.length)}))
+      } else {
+        // entries are checked against the baseline as they stream, and set aside on disk
+        const checker = new BaselineChecker(baseline!.rules, spills!)
+        const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => checker.add(e), redact})
+        progress.done()
+        noteSelection(selection)
+        report = checker.parts(captures, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
+      }
+      const opts = {baseline: flags.policy ?? flags.baseline!}
+      if (flags.output) await writeCheckReport(report, flags.format as CheckFormat, opts, flags.output)
+      // under --json the document is printed here (as --format json writes it), passing or not
+      await writeCheckReport(report, this.jsonEnabled() ? 'json' : flags.output ? 'text' : (flags.format as CheckFormat), opts)
+      if (!report.ok) throw new CheckFailedError(`${report.counts.violations} violation${report.counts.violations === 1 ? '' : 's'} of ${opts.baseline}`)
+      if (this.jsonEnabled()) return undefined
+      const {ok, level, snapshots, minSeen, sources, counts} = report
+      return {ok, level, snapshots, minSeen, sources, counts}
+    } finally {
+      baseline?.close()
+      spills?.unexpected.close()
+      spills?.rules.close()
     }
-    const opts = {baseline: flags.policy ?? flags.baseline!}
-    if (flags.output) writeAtomic(flags.output, formatCheck(report, flags.format as CheckFormat, opts))
-    // under --json oclif prints a passing result; a failing one is printed here, before exit 5
-    if (this.jsonEnabled()) {
-      if (!report.ok) await writeStdout(formatCheck(report, 'json', opts))
-    } else await writeStdout(formatCheck(report, flags.output ? 'text' : (flags.format as CheckFormat), opts))
-    if (!report.ok) throw new CheckFailedError(`${report.violations.length} violation${report.violations.length === 1 ? '' : 's'} of ${opts.baseline}`)
-    return report
-  }
-}
-
-function readBaseline(file: string): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new InputError(file, code === 'ENOENT' ? 'no such baseline file' : `cannot read (${code})`)
   }
 }
