@@ -1,13 +1,13 @@
 import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {BaselineChecker, formatCheck, parseBaseline, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReport} from '@fm/baseline'
-import {CheckFailedError, InputError, type MatrixEntry} from '@fm/model'
-import {checkPolicy, parsePolicyFiles} from '@fm/policy'
+import {CheckFailedError, InputError} from '@fm/model'
 import {FmCommand} from '../lib/base-command.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
 import {checkOutputs, writeAtomic} from '../lib/output.js'
-import {readPolicyDir} from '../lib/policy-dir.js'
+import {checkPolicyDir, readPolicyHosts} from '../lib/check-policy-dir.js'
+import {writeCheckReport} from '../lib/check-output.js'
 import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
@@ -57,32 +57,36 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
     return super.catch(err)
   }
 
-  async run(): Promise<CheckResult> {
+  async run(): Promise<CheckResult | undefined> {
     const {argv, flags} = await this.parse(Check)
     checkOutputs([...(argv as string[]), ...(flags.baseline ? [flags.baseline] : [])], {'--output': flags.output})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const baseline = flags.baseline ? parseBaseline(readBaseline(flags.baseline), flags.baseline) : null
-    const rulesets = flags.policy ? parsePolicyFiles(readPolicyDir(flags.policy)) : null
+    const policy = flags.policy ? readPolicyHosts(flags.policy) : null
     // at group level (a group-level baseline) hosts are named by --groups
     const selection = entrySelection(flags, baseline?.level)
     const progress = this.progress()
     const redact = {redact: flags.redact, key: flags.key, toolVersion: this.config.version}
-    let report: CheckReport
-    if (rulesets) {
-      // a policy is checked on the observation as a whole (its entries are held)
-      const entries: MatrixEntry[] = []
-      const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => entries.push(e), redact})
-      progress.done()
-      noteSelection(selection)
-      report = checkPolicy(rulesets, {captures, entries}, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
-    } else {
-      // entries are checked against a baseline as they stream: only the edges are held
-      const checker = new BaselineChecker(baseline!)
-      const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => checker.add(e), redact})
-      progress.done()
-      noteSelection(selection)
-      report = checker.report(captures, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
+    if (policy) {
+      // entries are set aside by server host and evaluated one host's rules at a time; the report is written a piece at a time
+      const check = await checkPolicyDir(policy, argv as string[], {states: parseStates(flags.states), select: selection?.select, progress, redact, minSeen: minSeenSpec})
+      try {
+        noteSelection(selection)
+        await writeCheckReport(check.parts, {format: flags.format as CheckFormat, output: flags.output, json: this.jsonEnabled(), baseline: policy.dir})
+        const n = check.parts.counts.violations
+        if (!check.parts.ok) throw new CheckFailedError(`${n} violation${n === 1 ? '' : 's'} of ${policy.dir}`)
+      } finally {
+        check.close()
+      }
+      // under --json the report is on stdout already
+      return undefined
     }
+    // entries are checked against a baseline as they stream: only the edges are held
+    const checker = new BaselineChecker(baseline!)
+    const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => checker.add(e), redact})
+    progress.done()
+    noteSelection(selection)
+    const report = checker.report(captures, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
     const opts = {baseline: flags.policy ?? flags.baseline!}
     if (flags.output) writeAtomic(flags.output, formatCheck(report, flags.format as CheckFormat, opts))
     // under --json oclif prints a passing result; a failing one is printed here, before exit 5

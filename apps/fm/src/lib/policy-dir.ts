@@ -87,6 +87,11 @@ export class PolicyDirWriter {
 
 /** The files of a policy folder (host files and README.md), for parsePolicyFiles. */
 export function readPolicyDir(dir: string): {name: string; text: string}[] {
+  return policyDirFiles(dir).map(readPolicyFile)
+}
+
+/** The paths of a policy folder's rule files (`.nft`, `.rules`, `.rules6`), sorted; an InputError when there are none. */
+export function policyDirFiles(dir: string): string[] {
   let names: string[]
   try {
     names = readdirSync(dir)
@@ -96,5 +101,10 @@ export function readPolicyDir(dir: string): {name: string; text: string}[] {
   }
   const files = names.filter((n) => /\.(nft|rules|rules6)$/.test(n)).sort()
   if (files.length === 0) throw new InputError(dir, 'no .nft, .rules or .rules6 file: not a folder fm policy wrote')
-  return files.map((name) => ({name: join(dir, name), text: readFileSync(join(dir, name), 'utf8')}))
+  return files.map((name) => join(dir, name))
+}
+
+/** A rule file of a policy folder, read. */
+export function readPolicyFile(name: string): {name: string; text: string} {
+  return {name, text: readFileSync(name, 'utf8')}
 }
