@@ -1,4 +1,4 @@
-import {cmp, type MatrixEntry} from '@fm/model'
+import {cmp, type CaptureInfo, type MatrixEntry} from '@fm/model'
 import {resolveMinSeen, type CheckReportParts, type MinSeen, type RuleResult} from '@fm/baseline'
 import {mergeRulesets, parsePolicyFile, parsePolicyFiles, PolicyChecker, type ParsedRuleset} from '@fm/policy'
 import {SortedSpill, Spill} from '@fm/store'
@@ -26,49 +26,66 @@ export interface PolicyCheckResult {
  * rules and entries, and the dropped edges. Gives the report checkPolicy would.
  */
 export async function checkPolicyDir(policy: PolicyHosts, inputs: string[], opts: CheckPolicyDirOptions): Promise<PolicyCheckResult> {
-  const {hosts} = policy
-  const index = new Map([...hosts.keys()].map((host, i) => [host, i]))
-  const entries = new SortedSpill()
-  const accepted = new SortedSpill()
-  const rules = new Spill()
-  const close = (): void => {
-    entries.close()
-    accepted.close()
-    rules.close()
-  }
+  const check = new SpilledPolicyCheck(policy)
   try {
-    const checker = new PolicyChecker({spill: accepted, onRule: (r) => rules.addRow(JSON.stringify(r))})
-    let seq = 0
-    const captures = await readObservation(inputs, {
-      states: opts.states,
-      select: opts.select,
-      redact: opts.redact,
-      onProgress: opts.progress,
-      onEntry: (entry) => {
-        const i = index.get(entry.server.host)
-        // a host without a policy accepts everything: nothing to wait for
-        if (i === undefined) checker.addHost(undefined, [{seq, entry}])
-        else entries.add('', '', '', '', '', i, JSON.stringify([i, seq, entry]))
-        seq++
-      },
-    })
+    const captures = await readObservation(inputs, {states: opts.states, select: opts.select, redact: opts.redact, onProgress: opts.progress, onEntry: (e) => check.add(e)})
     opts.progress?.done()
-    const groups = hostGroups(entries.sorted())
+    return {parts: check.finish(captures, resolveMinSeen(opts.minSeen, captures.length)), close: () => check.close()}
+  } catch (e) {
+    check.close()
+    throw e
+  }
+}
+
+/**
+ * The scratch files of checkPolicyDir: entries added as they stream (those of a host without a
+ * policy are accepted at once, the others set aside by host), then `finish` reads each host's
+ * files again and evaluates its entries, one host at a time (a PolicyChecker).
+ * Example: `const c = new SpilledPolicyCheck(readPolicyHosts(dir)); c.add(e); const parts = c.finish(captures, 1); ...; c.close()`
+ */
+export class SpilledPolicyCheck {
+  private readonly index: Map<string, number>
+  private readonly entries = new SortedSpill()
+  private readonly accepted = new SortedSpill()
+  private readonly rules = new Spill()
+  private readonly checker: PolicyChecker
+  private seq = 0
+
+  constructor(private readonly policy: PolicyHosts) {
+    this.index = new Map([...policy.hosts.keys()].map((host, i) => [host, i]))
+    this.checker = new PolicyChecker({spill: this.accepted, onRule: (r) => this.rules.addRow(JSON.stringify(r))})
+  }
+
+  add(entry: MatrixEntry): void {
+    const i = this.index.get(entry.server.host)
+    // a host without a policy accepts everything: nothing to wait for
+    if (i === undefined) this.checker.addHost(undefined, [{seq: this.seq, entry}])
+    else this.entries.add('', '', '', '', '', i, JSON.stringify([i, this.seq, entry]))
+    this.seq++
+  }
+
+  /** The report's parts, read from the scratch files (valid until close). */
+  finish(captures: CaptureInfo[], minSeen: number): CheckReportParts {
+    const groups = hostGroups(this.entries.sorted())
     let g = groups.next()
     let i = 0
-    for (const files of hosts.values()) {
+    for (const files of this.policy.hosts.values()) {
       const [rs] = parsePolicyFiles(files.map(readPolicyFile))
-      checker.addHost(rs, !g.done && g.value.index === i ? g.value.entries : [])
-      if (!g.done && g.value.index === i) g = groups.next()
+      const mine = !g.done && g.value.index === i
+      this.checker.addHost(rs, mine ? g.value.entries : [])
+      if (mine) g = groups.next()
       i++
     }
-    const parts = checker.parts(captures, resolveMinSeen(opts.minSeen, captures.length), function* () {
+    const rules = this.rules
+    return this.checker.parts(captures, minSeen, function* () {
       for (const text of rules.rows()) yield JSON.parse(text) as RuleResult
     })
-    return {parts, close}
-  } catch (e) {
-    close()
-    throw e
+  }
+
+  close(): void {
+    this.entries.close()
+    this.accepted.close()
+    this.rules.close()
   }
 }
 
