@@ -1,8 +1,10 @@
+import {spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {fc, test as prop} from '@fast-check/vitest'
-import {afterAll, describe, expect} from 'vitest'
+import {afterAll, describe, expect, test} from 'vitest'
 import {checkPieces, formatCheck, parseBaseline, type CheckFormat} from '@fm/baseline'
 import {buildPolicy, checkPolicy, parsePolicyFiles, policyFiles, type PolicyFormat, type PolicyMode} from '@fm/policy'
 import type {CaptureInfo, HostListening, MatrixEntry} from '@fm/model'
@@ -102,4 +104,42 @@ describe('fm check --policy one host at a time', () => {
       }
     },
   )
+})
+
+const CHILD = fileURLToPath(new URL('fixtures/policy-spill-large.ts', import.meta.url))
+const HEAP_MB = 48
+function child(mode: string, n: number): Promise<{status: number | null; out: string; err: string}> {
+  const c = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', CHILD, String(n), mode], {stdio: ['ignore', 'pipe', 'pipe'], timeout: 230_000})
+  let out = ''
+  let err = ''
+  c.stdout.on('data', (b: Buffer) => (out += b.toString()))
+  c.stderr.on('data', (b: Buffer) => (err += b.toString()))
+  return new Promise((resolve) => c.on('close', (status) => resolve({status, out: out.trim(), err})))
+}
+
+describe('a policy and its check for an observation larger than the heap', () => {
+  const n = 60_000 // 1,500 server hosts of 40 clients each, ~0.5 KB of names per entry
+  const hosts = n / 40
+
+  test('fm policy writes one host at a time; building it from the held observation does not fit', async () => {
+    const held = await child('policy-held', n)
+    // the control: the limit is below what holding the observation costs (else this test proves nothing)
+    expect(held.status, held.out).not.toBe(0)
+    expect(held.err).toMatch(/heap out of memory|Allocation failed/i)
+    const streamed = await child('policy-stream', n)
+    expect(streamed.status, streamed.err).toBe(0)
+    expect(JSON.parse(streamed.out)).toEqual({files: hosts + 1})
+  }, 300_000)
+
+  test('fm check --policy evaluates one host at a time and streams its report; checkPolicy on the held observation does not fit', async () => {
+    const held = await child('check-held', n)
+    expect(held.status, held.out).not.toBe(0)
+    expect(held.err).toMatch(/heap out of memory|Allocation failed/i)
+    const streamed = await child('check-stream', n)
+    expect(streamed.status, streamed.err).toBe(0)
+    const r = JSON.parse(streamed.out) as {violations: number; allowed: number; bytes: number}
+    // every entry its own edge (a client host each), and one intruder dropped on every 100th host
+    expect({violations: r.violations, allowed: r.allowed}).toEqual({violations: hosts / 100, allowed: n})
+    expect(r.bytes).toBeGreaterThan(n * 500)
+  }, 300_000)
 })
