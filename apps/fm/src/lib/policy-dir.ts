@@ -16,6 +16,7 @@ export class PolicyDirWriter {
   private readonly temp: string
   private readonly old: string
   private fd: number | null = null
+  private buffer = ''
 
   constructor(private readonly dir: string) {
     if (existsSync(dir)) {
@@ -44,7 +45,8 @@ export class PolicyDirWriter {
   }
 
   append(text: string): void {
-    this.guard(() => writeFileSync(this.fd!, text))
+    this.buffer += text
+    if (this.buffer.length >= 1 << 20) this.guard(() => this.flush())
   }
 
   /** Puts the folder in place of DIR. */
@@ -59,6 +61,7 @@ export class PolicyDirWriter {
 
   /** Removes what was written (DIR is left as it was). */
   abort(): void {
+    this.buffer = ''
     try {
       this.close()
     } catch {
@@ -68,8 +71,15 @@ export class PolicyDirWriter {
     if (existsSync(this.old) && !existsSync(this.dir)) renameSync(this.old, this.dir)
   }
 
+  private flush(): void {
+    const text = this.buffer
+    this.buffer = ''
+    writeFileSync(this.fd!, text)
+  }
+
   private close(): void {
     if (this.fd === null) return
+    if (this.buffer) this.flush()
     const fd = this.fd
     this.fd = null
     closeSync(fd)
