@@ -12,7 +12,8 @@ import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 
-export type CheckResult = CheckReport
+/** The report (baseline); nothing for --policy, whose report is streamed to stdout as it is written. */
+export type CheckResult = CheckReport | undefined
 
 export default class Check extends FmCommand {
   static summary = 'Check observed traffic against a baseline: exit 5 on anything unexpected or missing.'
@@ -57,7 +58,7 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
     return super.catch(err)
   }
 
-  async run(): Promise<CheckResult | undefined> {
+  async run(): Promise<CheckResult> {
     const {argv, flags} = await this.parse(Check)
     checkOutputs([...(argv as string[]), ...(flags.baseline ? [flags.baseline] : [])], {'--output': flags.output})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
