@@ -62,13 +62,13 @@ function memoryFolder(): {files: Map<string, string>; add(name: string, text: st
 }
 
 describe('fm policy one host at a time', () => {
-  prop.prop([fc.array(entry, {maxLength: 40}), fc.array(listening, {maxLength: 6}), options], {numRuns: 150})('writes the very files (names, order, bytes) buildPolicy + policyFiles write for the whole observation', (entries, listens, opts) => {
+  prop.prop([fc.array(entry, {maxLength: 40}), fc.array(listening, {maxLength: 6}), options], {numRuns: 150})('writes the very files (names, order, bytes) buildPolicy + policyFiles write for the whole observation', async (entries, listens, opts) => {
     const spill = new ServerHostSpill()
     try {
       for (const e of entries) spill.addEntry(e)
       for (const l of listens) spill.addListening(l)
       const folder = memoryFolder()
-      const written = writePolicyHosts(spill, captures, opts, folder)
+      const written = await writePolicyHosts(spill, captures, opts, folder)
       const whole = buildPolicy({captures, entries}, {...opts, listening: listens})
       const files = policyFiles(whole, opts.format)
       expect(written.files).toEqual(files.map((f) => f.name))

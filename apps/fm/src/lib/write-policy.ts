@@ -1,6 +1,7 @@
-import {cmp, type CaptureInfo} from '@fm/model'
+import {cmp, InterruptedError, type CaptureInfo} from '@fm/model'
 import {hostPolicyFiles, hostPolicyOf, policyContext, policyFileNames, policyHead, readmeHead, readmeHostRow, readmeHostSection, type BuildPolicyOptions, type PolicyFormat, type PolicyMode} from '@fm/policy'
 import {SortedSpill} from '@fm/store'
+import {withInterrupt} from './flags.js'
 import {PolicyDirWriter} from './policy-dir.js'
 import type {Progress} from './progress.js'
 import {readObservation} from './read-observation.js'
@@ -41,7 +42,8 @@ export async function writePolicy(inputs: string[], opts: WritePolicyOptions): P
     opts.progress?.done()
     const dir = new PolicyDirWriter(opts.out)
     try {
-      const written = writePolicyHosts(spill, captures, opts, dir)
+      // Ctrl-C while hosts are written: the partial folder is removed, and DIR left as it was
+      const written = await withInterrupt((signal) => writePolicyHosts(spill, captures, opts, dir, signal))
       dir.commit()
       return written
     } catch (e) {
@@ -57,8 +59,9 @@ export async function writePolicy(inputs: string[], opts: WritePolicyOptions): P
  * Each host's policy built (hostPolicyOf) from its spilled entries and its files written, one host
  * at a time, README.md's rows and sections set aside (a SortedSpill) until every host is done, then
  * written in host name order. Memory holds one host's entries and rules, and a line per host.
+ * `signal` raised: InterruptedError.
  */
-export function writePolicyHosts(spill: ServerHostSpill, captures: CaptureInfo[], opts: Omit<BuildPolicyOptions, 'listening'> & {format: PolicyFormat}, dir: PolicyFolderSink): WrittenPolicy {
+export async function writePolicyHosts(spill: ServerHostSpill, captures: CaptureInfo[], opts: Omit<BuildPolicyOptions, 'listening'> & {format: PolicyFormat}, dir: PolicyFolderSink, signal?: AbortSignal): Promise<WrittenPolicy> {
   const ctx = policyContext(opts)
   const head = policyHead(captures, ctx)
   const fileOf = (host: string): string[] => policyFileNames(host, opts.format)
@@ -66,7 +69,11 @@ export function writePolicyHosts(spill: ServerHostSpill, captures: CaptureInfo[]
   try {
     const files: string[] = []
     const hosts: {rank: number; host: WrittenPolicy['hosts'][number]}[] = []
+    let n = 0
     for (const {host, rank, entries, listening} of spill.hosts()) {
+      // now and then a turn of the event loop, where Ctrl-C is heard
+      if (++n % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
+      if (signal?.aborted) throw new InterruptedError()
       const h = hostPolicyOf(host, entries, listening, ctx)
       if (!h) continue
       for (const f of hostPolicyFiles(h, opts.format)) {
