@@ -20,10 +20,11 @@ export interface PolicyCheckResult {
 
 /**
  * fm check --policy at any size. Every rule file of the folder is read and checked first
- * (readPolicyHosts), keeping only which host each file is for; the entries of hosts with a policy are set aside by host (a SortedSpill), the others
- * accepted as they stream; then each host's files are read again and its entries evaluated, one
- * host at a time, accepted edges and rule results going to scratch files. Memory holds one host's
- * rules and entries, and the dropped edges. Gives the report checkPolicy would.
+ * (readPolicyHosts), keeping only which host each file is for; the entries of hosts with a policy
+ * are set aside by host (a SortedSpill), the others accepted as they stream; then each host's
+ * files are read again and its entries evaluated, one host at a time, accepted edges and rule
+ * results going to scratch files. Memory holds one host's rules and entries, and the dropped
+ * edges. Gives the report checkPolicy would.
  */
 export async function checkPolicyDir(policy: PolicyHosts, inputs: string[], opts: CheckPolicyDirOptions): Promise<PolicyCheckResult> {
   const check = new SpilledPolicyCheck(policy)
