@@ -16,45 +16,68 @@ export interface BuildPolicyOptions {
 
 type Listener = HostListening['listeners'][number]
 
+/** What building any host's policy needs: the options, resolved once (the baseline's rules compiled). */
+export interface PolicyContext {
+  mode: PolicyMode
+  aggregate: {v4: number | null; v6: number | null}
+  baseline: string | null
+  verdict: (e: MatrixEntry) => Verdict
+}
+
+/** The options of buildPolicy resolved once, for hostPolicyOf. */
+export function policyContext(opts: BuildPolicyOptions = {}): PolicyContext {
+  return {mode: opts.mode ?? 'enforce', aggregate: {v4: opts.aggregate?.v4 ?? null, v6: opts.aggregate?.v6 ?? null}, baseline: opts.baseline?.file ?? null, verdict: baselineVerdict(opts.baseline)}
+}
+
+/** What a policy says of itself, besides its hosts (README.md's head). */
+export function policyHead(captures: Observation['captures'], ctx: PolicyContext): Omit<Policy, 'hosts'> {
+  return {mode: ctx.mode, snapshots: captures.length, sources: captures.map((c) => c.source), aggregate: ctx.aggregate, baseline: ctx.baseline}
+}
+
 /**
  * Turns observed connections into one inbound ruleset per server host: for each served
  * (protocol, port), the client addresses seen (widened with `aggregate`) may open connections to
  * the addresses the host listens on there (a wildcard listener: every address the host owns).
  * Connections within a host (loopback) need no rule. Never depends on the order of its inputs.
+ * Holds the observation: at scale, group the entries by server host and call hostPolicyOf per host.
  */
 export function buildPolicy(obs: Observation, opts: BuildPolicyOptions = {}): Policy {
-  const aggregate = {v4: opts.aggregate?.v4 ?? null, v6: opts.aggregate?.v6 ?? null}
+  const ctx = policyContext(opts)
   const listening = new Map<string, HostListening>()
   for (const h of opts.listening ?? []) listening.set(h.host, h)
-  const verdict = baselineVerdict(opts.baseline)
-  const byHost = new Map<string, {allowed: {e: MatrixEntry; rule: string | null}[]; unallowed: Unallowed[]}>()
-  const hostOf = (name: string) => {
-    let h = byHost.get(name)
-    if (!h) byHost.set(name, (h = {allowed: [], unallowed: []}))
-    return h
-  }
+  const byHost = new Map<string, MatrixEntry[]>()
   for (const e of obs.entries) {
+    const list = byHost.get(e.server.host)
+    if (list) list.push(e)
+    else byHost.set(e.server.host, [e])
+  }
+  const hosts: HostPolicy[] = []
+  for (const name of [...new Set([...byHost.keys(), ...listening.keys()])].sort(cmp)) {
+    const h = hostPolicyOf(name, byHost.get(name) ?? [], listening.get(name), ctx)
+    if (h) hosts.push(h)
+  }
+  return {...policyHead(obs.captures, ctx), hosts}
+}
+
+/**
+ * The policy of one server host from the entries it serves (in observation order) and its last
+ * reported listeners; null when it is no host of the policy (every entry arrives on loopback and
+ * it listens on loopback only, or not at all).
+ */
+export function hostPolicyOf(host: string, entries: Iterable<MatrixEntry>, listening: HostListening | undefined, ctx: PolicyContext): HostPolicy | null {
+  const allowed: {e: MatrixEntry; rule: string | null}[] = []
+  const unallowed: Unallowed[] = []
+  let served = false
+  for (const e of entries) {
     // loopback traffic, and a host's connections to its own addresses, arrive on `lo`: always accepted
     if (arrivesOnLoopback({clientHost: e.client.host, clientIp: e.client.ip, serverHost: e.server.host, serverIp: e.server.ip})) continue
-    const v = verdict(e)
-    const h = hostOf(e.server.host)
-    if (v.allowed && parseNet(e.client.ip)) h.allowed.push({e, rule: v.rule})
-    else h.unallowed.push({...reason(e, v.rule), protocol: e.protocol, port: e.server.port, why: v.allowed ? 'the client address is not an IP address' : v.why})
+    served = true
+    const v = ctx.verdict(e)
+    if (v.allowed && parseNet(e.client.ip)) allowed.push({e, rule: v.rule})
+    else unallowed.push({...reason(e, v.rule), protocol: e.protocol, port: e.server.port, why: v.allowed ? 'the client address is not an IP address' : v.why})
   }
-  for (const [name, l] of listening) if (l.listeners.some((x) => !isLoopback(x.address))) hostOf(name)
-  const hosts: HostPolicy[] = []
-  for (const name of [...byHost.keys()].sort(cmp)) {
-    const {allowed, unallowed} = byHost.get(name)!
-    hosts.push(hostPolicy(name, allowed, unallowed, listening.get(name), opts.mode ?? 'enforce', aggregate))
-  }
-  return {
-    mode: opts.mode ?? 'enforce',
-    snapshots: obs.captures.length,
-    sources: obs.captures.map((c) => c.source),
-    aggregate,
-    baseline: opts.baseline?.file ?? null,
-    hosts,
-  }
+  if (!served && !listening?.listeners.some((x) => !isLoopback(x.address))) return null
+  return hostPolicy(host, allowed, unallowed, listening, ctx.mode, ctx.aggregate)
 }
 
 function hostPolicy(

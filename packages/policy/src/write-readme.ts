@@ -1,5 +1,5 @@
 import {mdText} from '@fm/baseline'
-import type {Policy} from './types.js'
+import type {HostPolicy, Policy} from './types.js'
 
 export type PolicyFormat = 'nftables' | 'iptables'
 
@@ -7,9 +7,17 @@ export type PolicyFormat = 'nftables' | 'iptables'
  * DIR/README.md: per host, its file, which (protocol, port) is opened to which clients and why
  * (the observations behind each client, and the baseline rule that allowed them), what it drops
  * that was observed, what listens but stays closed, and what the policy does not cover.
+ * Written in pieces (readmeHead, a readmeHostRow per host, then a readmeHostSection per host) so a
+ * large policy can be written one host at a time.
  */
 export function writeReadme(p: Policy, format: PolicyFormat, fileOf: (host: string) => string[]): string {
-  const md = mdText
+  return readmeHead(p, format) + p.hosts.map((h) => readmeHostRow(h, fileOf)).join('') + p.hosts.map((h) => readmeHostSection(h, p, fileOf)).join('')
+}
+
+const md = mdText
+
+/** README.md up to the hosts table's header: what the policy is and how to apply it. */
+export function readmeHead(p: Omit<Policy, 'hosts'>, format: PolicyFormat): string {
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`
   const out = [
     '# fm policy',
@@ -32,38 +40,44 @@ export function writeReadme(p: Policy, format: PolicyFormat, fileOf: (host: stri
     '| Host | File | Opened | Dropped (observed) |',
     '| --- | --- | --- | --- |',
   ]
-  for (const h of p.hosts) {
-    out.push(`| ${md(h.host)} | ${fileOf(h.host).map((f) => md(f)).join(', ')} | ${h.services.map((s) => `${s.protocol}/${s.port}`).join(', ') || 'nothing'} | ${h.unallowed.length} |`)
+  return out.join('\n') + '\n'
+}
+
+/** A host's row of the hosts table. */
+export function readmeHostRow(h: HostPolicy, fileOf: (host: string) => string[]): string {
+  return `| ${md(h.host)} | ${fileOf(h.host).map((f) => md(f)).join(', ')} | ${h.services.map((s) => `${s.protocol}/${s.port}`).join(', ') || 'nothing'} | ${h.unallowed.length} |\n`
+}
+
+/** A host's section: what is opened to whom and why, what is dropped, closed and left alone. */
+export function readmeHostSection(h: HostPolicy, p: Pick<Policy, 'snapshots'>, fileOf: (host: string) => string[]): string {
+  const out: string[] = []
+  out.push('', `## ${md(h.host)}`, '')
+  out.push(`Files: ${fileOf(h.host).map((f) => md(f)).join(', ')}. Own addresses: ${h.addresses.map((a) => `\`${a}\``).join(', ') || 'none reported (wildcard listeners accept on any address)'}.`, '')
+  if (h.services.length === 0) out.push('No observed client: every new inbound connection is ' + (h.mode === 'enforce' ? 'dropped.' : 'logged.'), '')
+  for (const s of h.services) {
+    out.push(`### ${s.protocol}/${s.port} (${s.services.map(md).join(', ')})`, '')
+    out.push(`${s.binds.length ? `Listening on ${s.binds.map((b) => md(b)).join(', ')}` : 'No listener seen (the connections prove the service)'}; opened to:`, '')
+    for (const r of s.rules) out.push(`- IPv${r.family}: ${r.sources.map((a) => `\`${a}\``).join(', ')} → ${r.destinations ? r.destinations.map((a) => `\`${a}\``).join(', ') : 'any address of the host'}`)
+    out.push('', '| Client | Address | Process | To | Connections | Seen | Why |', '| --- | --- | --- | --- | --- | --- | --- |')
+    for (const r of s.reasons) {
+      out.push(`| ${md(r.clientHost)} | ${md(r.clientIp)} | ${md(r.clientService)} | ${md(r.serverService)}@${md(r.serverIp)} | ${r.connections} | ${r.seen} of ${p.snapshots} | ${r.rule ? md(r.rule) : 'observed'} |`)
+    }
+    out.push('')
   }
-  for (const h of p.hosts) {
-    out.push('', `## ${md(h.host)}`, '')
-    out.push(`Files: ${fileOf(h.host).map((f) => md(f)).join(', ')}. Own addresses: ${h.addresses.map((a) => `\`${a}\``).join(', ') || 'none reported (wildcard listeners accept on any address)'}.`, '')
-    if (h.services.length === 0) out.push('No observed client: every new inbound connection is ' + (h.mode === 'enforce' ? 'dropped.' : 'logged.'), '')
-    for (const s of h.services) {
-      out.push(`### ${s.protocol}/${s.port} (${s.services.map(md).join(', ')})`, '')
-      out.push(`${s.binds.length ? `Listening on ${s.binds.map((b) => md(b)).join(', ')}` : 'No listener seen (the connections prove the service)'}; opened to:`, '')
-      for (const r of s.rules) out.push(`- IPv${r.family}: ${r.sources.map((a) => `\`${a}\``).join(', ')} → ${r.destinations ? r.destinations.map((a) => `\`${a}\``).join(', ') : 'any address of the host'}`)
-      out.push('', '| Client | Address | Process | To | Connections | Seen | Why |', '| --- | --- | --- | --- | --- | --- | --- |')
-      for (const r of s.reasons) {
-        out.push(`| ${md(r.clientHost)} | ${md(r.clientIp)} | ${md(r.clientService)} | ${md(r.serverService)}@${md(r.serverIp)} | ${r.connections} | ${r.seen} of ${p.snapshots} | ${r.rule ? md(r.rule) : 'observed'} |`)
-      }
-      out.push('')
-    }
-    if (h.unallowed.length) {
-      out.push('### Observed but not allowed: the policy drops these', '', '| Protocol/port | Client | Address | Process | To | Connections | Why |', '| --- | --- | --- | --- | --- | --- | --- |')
-      for (const u of h.unallowed) out.push(`| ${md(u.protocol)}/${u.port} | ${md(u.clientHost)} | ${md(u.clientIp)} | ${md(u.clientService)} | ${md(u.serverService)}@${md(u.serverIp)} | ${u.connections} | ${md(u.why)} |`)
-      out.push('')
-    }
-    if (h.unused.length) {
-      out.push('### Listening, no client observed: closed', '')
-      for (const l of h.unused) out.push(`- ${md(l.protocol)}/${l.port} on ${md(l.address)} (${md(l.service)})`)
-      out.push('')
-    }
-    if (h.loopbackOnly.length) {
-      out.push('### Bound to loopback only: left alone', '')
-      for (const l of h.loopbackOnly) out.push(`- ${md(l.protocol)}/${l.port} on ${md(l.address)} (${md(l.service)})`)
-      out.push('')
-    }
+  if (h.unallowed.length) {
+    out.push('### Observed but not allowed: the policy drops these', '', '| Protocol/port | Client | Address | Process | To | Connections | Why |', '| --- | --- | --- | --- | --- | --- | --- |')
+    for (const u of h.unallowed) out.push(`| ${md(u.protocol)}/${u.port} | ${md(u.clientHost)} | ${md(u.clientIp)} | ${md(u.clientService)} | ${md(u.serverService)}@${md(u.serverIp)} | ${u.connections} | ${md(u.why)} |`)
+    out.push('')
+  }
+  if (h.unused.length) {
+    out.push('### Listening, no client observed: closed', '')
+    for (const l of h.unused) out.push(`- ${md(l.protocol)}/${l.port} on ${md(l.address)} (${md(l.service)})`)
+    out.push('')
+  }
+  if (h.loopbackOnly.length) {
+    out.push('### Bound to loopback only: left alone', '')
+    for (const l of h.loopbackOnly) out.push(`- ${md(l.protocol)}/${l.port} on ${md(l.address)} (${md(l.service)})`)
+    out.push('')
   }
   return out.join('\n') + '\n'
 }

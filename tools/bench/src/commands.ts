@@ -1,8 +1,8 @@
 // npm run bench:commands [-- --sizes 5000,20000 --seed 1 --data bench-data --only 'analyze table,baseline,check']
-// (--only takes command names as the table prints them; check needs baseline's file)
+// (--only takes command names as the table prints them; check needs baseline's file, check --policy policy's folder)
 // For each size: generates the deployment (once, cached in the data folder), then runs the built
-// `fm` binary for every analyze format, every report format, baseline, check, diff and publish (into a fake analyzer on
-// loopback), one at a time, printing each command's wall time, peak RSS (of the fm process, from
+// `fm` binary for every analyze format, every report format, baseline, check, diff, publish (into a fake analyzer on
+// loopback), policy and check --policy, one at a time, printing each command's wall time, peak RSS (of the fm process, from
 // /usr/bin/time), CPU time (user + system: wall time depends on what else runs), exit code and output size as a markdown table. Needs a build (the npm script builds first).
 import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync, rmSync, statSync} from 'node:fs'
@@ -63,6 +63,7 @@ for (const hosts of sizes) {
   const out = join(dir, `bench-out-${process.pid}`)
   const base = join(dir, `baseline-service-${process.pid}.yaml`)
   const baseHost = join(dir, `baseline-host-${process.pid}.yaml`)
+  const policy = join(dir, `policy-${process.pid}`)
   const analyzer = await fakes.start()
   const commands: [string, string[]][] = [
     ['analyze csv', ['analyze', dump]],
@@ -87,6 +88,8 @@ for (const hosts of sizes) {
     ['diff', ['diff', dump, dump, '--exit-code']],
     ['diff --level host --format json', ['diff', dump, dump, '--level', 'host', '--format', 'json']],
     ['publish', ['publish', dump, '--analyzer', analyzer, '--scope', `bench-${hosts}`]],
+    ['policy', ['policy', dump, '--out', policy]],
+    ['check --policy --format json', ['check', '--policy', policy, dump, '--format', 'json']],
   ]
   try {
     for (const [name, args] of commands) {
@@ -107,6 +110,7 @@ for (const hosts of sizes) {
     fakes.stopAll()
     rmSync(base, {force: true})
     rmSync(baseHost, {force: true})
+    rmSync(policy, {recursive: true, force: true})
   }
 }
 

@@ -1,19 +1,18 @@
 import {Args, Flags} from '@oclif/core'
-import {BaselineChecker, parseMinSeen, reportParts, resolveMinSeen, type CheckFormat, type CheckReportParts} from '@fm/baseline'
-import {CheckFailedError, type MatrixEntry} from '@fm/model'
-import {checkPolicy, parsePolicyFiles} from '@fm/policy'
+import {BaselineChecker, parseMinSeen, resolveMinSeen, type CheckFormat, type CheckReportParts} from '@fm/baseline'
+import {CheckFailedError} from '@fm/model'
 import {SortedSpill} from '@fm/store'
 import {loadBaseline} from '../lib/baseline-file.js'
 import {FmCommand} from '../lib/base-command.js'
 import {writeCheckReport} from '../lib/check-output.js'
+import {checkPolicyDir, readPolicyHosts} from '../lib/check-policy-dir.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
 import {checkOutputs} from '../lib/output.js'
-import {readPolicyDir} from '../lib/policy-dir.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 
-/** The verdict and counts (the report itself is written as it is read: --format json or --json print it whole). */
+/** The verdict and counts of a baseline check; nothing for --policy or --json (the report itself is written as it is read: --format json or --json print it whole). */
 export type CheckResult = Pick<CheckReportParts, 'ok' | 'level' | 'snapshots' | 'minSeen' | 'sources' | 'counts'>
 
 export default class Check extends FmCommand {
@@ -63,43 +62,48 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
     const {argv, flags} = await this.parse(Check)
     checkOutputs([...(argv as string[]), ...(flags.baseline ? [flags.baseline] : [])], {'--output': flags.output})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
-    // the baseline's allow and ignore rules wait in a table on disk, the entries in spills: nothing grows with either
-    const baseline = flags.baseline ? loadBaseline(flags.baseline) : null
-    const spills = baseline ? {unexpected: new SortedSpill(), rules: new SortedSpill()} : null
-    try {
-      const rulesets = flags.policy ? parsePolicyFiles(readPolicyDir(flags.policy)) : null
-      // at group level (a group-level baseline) hosts are named by --groups
-      const selection = entrySelection(flags, baseline?.rules.level)
+    const redact = {redact: flags.redact, key: flags.key, toolVersion: this.config.version}
+    const format = flags.format as CheckFormat
+    if (flags.policy) {
+      const policy = readPolicyHosts(flags.policy)
+      const selection = entrySelection(flags, undefined)
       const progress = this.progress()
-      const redact = {redact: flags.redact, key: flags.key, toolVersion: this.config.version}
-      let report: CheckReportParts
-      if (rulesets) {
-        // a policy is checked on the observation as a whole (its entries are held)
-        const entries: MatrixEntry[] = []
-        const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => entries.push(e), redact})
-        progress.done()
+      // entries are set aside by server host and evaluated one host's rules at a time; the report is written a piece at a time
+      const check = await checkPolicyDir(policy, argv as string[], {states: parseStates(flags.states), select: selection?.select, progress, redact, minSeen: minSeenSpec})
+      try {
         noteSelection(selection)
-        report = reportParts(checkPolicy(rulesets, {captures, entries}, {minSeen: resolveMinSeen(minSeenSpec, captures.length)}))
-      } else {
-        // entries are checked against the baseline as they stream, and set aside on disk
-        const checker = new BaselineChecker(baseline!.rules, spills!)
-        const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => checker.add(e), redact})
-        progress.done()
-        noteSelection(selection)
-        report = checker.parts(captures, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
+        await writeCheckReport(check.parts, {format, output: flags.output, json: this.jsonEnabled(), baseline: policy.dir})
+        const n = check.parts.counts.violations
+        if (!check.parts.ok) throw new CheckFailedError(`${n} violation${n === 1 ? '' : 's'} of ${policy.dir}`)
+      } finally {
+        check.close()
       }
-      const opts = {baseline: flags.policy ?? flags.baseline!}
-      if (flags.output) await writeCheckReport(report, flags.format as CheckFormat, opts, flags.output)
+      // under --json the report is on stdout already
+      return undefined
+    }
+    // the baseline's allow and ignore rules wait in a table on disk, the entries in spills: nothing grows with either
+    const baseline = loadBaseline(flags.baseline!)
+    const spills = {unexpected: new SortedSpill(), rules: new SortedSpill()}
+    try {
+      // at group level (a group-level baseline) hosts are named by --groups
+      const selection = entrySelection(flags, baseline.rules.level)
+      const progress = this.progress()
+      // entries are checked against the baseline as they stream, and set aside on disk
+      const checker = new BaselineChecker(baseline.rules, spills)
+      const captures = await readObservation(argv as string[], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => checker.add(e), redact})
+      progress.done()
+      noteSelection(selection)
+      const report = checker.parts(captures, {minSeen: resolveMinSeen(minSeenSpec, captures.length)})
       // under --json the document is printed here (as --format json writes it), passing or not
-      await writeCheckReport(report, this.jsonEnabled() ? 'json' : flags.output ? 'text' : (flags.format as CheckFormat), opts)
-      if (!report.ok) throw new CheckFailedError(`${report.counts.violations} violation${report.counts.violations === 1 ? '' : 's'} of ${opts.baseline}`)
+      await writeCheckReport(report, {format, output: flags.output, json: this.jsonEnabled(), baseline: flags.baseline!})
+      if (!report.ok) throw new CheckFailedError(`${report.counts.violations} violation${report.counts.violations === 1 ? '' : 's'} of ${flags.baseline}`)
       if (this.jsonEnabled()) return undefined
       const {ok, level, snapshots, minSeen, sources, counts} = report
       return {ok, level, snapshots, minSeen, sources, counts}
     } finally {
-      baseline?.close()
-      spills?.unexpected.close()
-      spills?.rules.close()
+      baseline.close()
+      spills.unexpected.close()
+      spills.rules.close()
     }
   }
 }

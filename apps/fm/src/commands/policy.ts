@@ -1,12 +1,11 @@
 import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {parseBaseline} from '@fm/baseline'
-import {InputError, UsageError, type HostListening, type MatrixEntry} from '@fm/model'
-import {buildPolicy, policyFiles, type PolicyFormat, type PolicyMode} from '@fm/policy'
+import {InputError, UsageError} from '@fm/model'
+import type {PolicyFormat, PolicyMode} from '@fm/policy'
 import {FmCommand} from '../lib/base-command.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
-import {writePolicyDir} from '../lib/policy-dir.js'
-import {readObservation} from '../lib/read-observation.js'
+import {writePolicy} from '../lib/write-policy.js'
 
 export interface PolicyResult {
   out: string
@@ -56,27 +55,14 @@ Check before applying: fm check --policy DIR INPUT... lists the observed connect
     const {argv, flags} = await this.parse(Policy)
     const aggregate = {v4: prefixFlag('--aggregate', flags.aggregate, 32), v6: prefixFlag('--aggregate-v6', flags['aggregate-v6'], 128)}
     const baseline = flags.baseline ? {file: flags.baseline, baseline: parseBaseline(readText(flags.baseline), flags.baseline)} : undefined
-    const listening: HostListening[] = []
     const progress = this.progress()
-    // the policy is built from the observation as a whole: its entries are held
-    const entries: MatrixEntry[] = []
-    const captures = await readObservation(argv as string[], {states: parseStates(flags.states), onProgress: progress, onEntry: (e) => entries.push(e), onHostListening: (h) => listening.push(h)})
-    const obs = {captures, entries}
-    progress.done()
-    const policy = buildPolicy(obs, {mode: flags.mode as PolicyMode, aggregate, baseline, listening})
     const format = flags.format as PolicyFormat
-    const files = policyFiles(policy, format)
-    writePolicyDir(flags.out, files)
-    const dropped = policy.hosts.reduce((n, h) => n + h.unallowed.length, 0)
-    this.log(`${flags.out}: ${policy.hosts.length} host${policy.hosts.length === 1 ? '' : 's'}, ${files.length - 1} ${format} file${files.length === 2 ? '' : 's'} and README.md (${policy.mode}, ${obs.captures.length} snapshot${obs.captures.length === 1 ? '' : 's'}${dropped ? `; ${dropped} observed connection${dropped === 1 ? '' : 's'} not allowed, listed in README.md` : ''})`)
-    return {
-      out: flags.out,
-      format,
-      mode: policy.mode,
-      snapshots: obs.captures.length,
-      files: files.map((f) => f.name),
-      hosts: policy.hosts.map((h) => ({host: h.host, opened: h.services.map((s) => `${s.protocol}/${s.port}`), clients: h.rules.reduce((n, r) => n + r.sources.length, 0), dropped: h.unallowed.length})),
-    }
+    // entries are set aside by server host, and one host's policy is built and written at a time
+    const policy = await writePolicy(argv as string[], {out: flags.out, format, mode: flags.mode as PolicyMode, aggregate, baseline, states: parseStates(flags.states), progress})
+    const {files, snapshots} = policy
+    const dropped = policy.hosts.reduce((n, h) => n + h.dropped, 0)
+    this.log(`${flags.out}: ${policy.hosts.length} host${policy.hosts.length === 1 ? '' : 's'}, ${files.length - 1} ${format} file${files.length === 2 ? '' : 's'} and README.md (${policy.mode}, ${snapshots} snapshot${snapshots === 1 ? '' : 's'}${dropped ? `; ${dropped} observed connection${dropped === 1 ? '' : 's'} not allowed, listed in README.md` : ''})`)
+    return {out: flags.out, format, ...policy}
   }
 }
 

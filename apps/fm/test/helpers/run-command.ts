@@ -18,7 +18,8 @@ export interface CommandRun<T> {
 }
 
 /** A command class whose instances' run() resolves to T (oclif's static run() then resolves to T too). */
-type CommandClass<T> = typeof Command & (new (...args: ConstructorParameters<typeof Command>) => Command & {run(): Promise<T>})
+// a command may return nothing (under --json, one that streamed its document to stdout)
+type CommandClass<T> = typeof Command & (new (...args: ConstructorParameters<typeof Command>) => Command & {run(): Promise<T | undefined>})
 
 /**
  * Runs a command class in-process from source through @oclif/test (its captureOutput, the
