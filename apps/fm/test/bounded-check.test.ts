@@ -1,7 +1,7 @@
-import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
+import {runInSmallHeap, type SmallHeapRun} from '@fm/test-helpers'
 import {BaselineChecker, baselineRules, BaselineWriter, checkPieces, formatCheck, MemoryRuleStore, parseBaseline, readBaselineLines, type CheckFormat, type Level} from '@fm/baseline'
 import {SortedSpill} from '@fm/store'
 import type {MatrixEntry} from '@fm/model'
@@ -89,13 +89,8 @@ describe('regenerating a baseline read line by line', () => {
 
 const CHILD = fileURLToPath(new URL('fixtures/bounded-check-large.ts', import.meta.url))
 const HEAP_MB = 64
-function run(mode: 'bounded' | 'held' | 'regen-bounded' | 'regen-held', n: number): Promise<{status: number | null; out: string; err: string}> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', CHILD, String(n), mode], {stdio: ['ignore', 'pipe', 'pipe'], timeout: 170_000})
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-  return new Promise((resolve) => child.on('close', (status) => resolve({status, out: out.trim(), err})))
+function run(mode: 'bounded' | 'held' | 'regen-bounded' | 'regen-held', n: number): Promise<SmallHeapRun> {
+  return runInSmallHeap(CHILD, [String(n), mode], {heapMb: HEAP_MB, timeoutMs: 170_000})
 }
 
 describe('a host-level check whose baseline is larger than the heap', () => {

@@ -1,10 +1,10 @@
-import {spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {fc, test as prop} from '@fast-check/vitest'
 import {afterAll, describe, expect, test} from 'vitest'
+import {runInSmallHeap, type SmallHeapRun} from '@fm/test-helpers'
 import {checkPieces, formatCheck, parseBaseline, type CheckFormat} from '@fm/baseline'
 import {buildPolicy, checkPolicy, parsePolicyFiles, policyFiles, type PolicyFormat, type PolicyMode} from '@fm/policy'
 import type {CaptureInfo, HostListening, MatrixEntry} from '@fm/model'
@@ -108,13 +108,8 @@ describe('fm check --policy one host at a time', () => {
 
 const CHILD = fileURLToPath(new URL('fixtures/policy-spill-large.ts', import.meta.url))
 const HEAP_MB = 48
-function child(mode: string, n: number): Promise<{status: number | null; out: string; err: string}> {
-  const c = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', CHILD, String(n), mode], {stdio: ['ignore', 'pipe', 'pipe'], timeout: 230_000})
-  let out = ''
-  let err = ''
-  c.stdout.on('data', (b: Buffer) => (out += b.toString()))
-  c.stderr.on('data', (b: Buffer) => (err += b.toString()))
-  return new Promise((resolve) => c.on('close', (status) => resolve({status, out: out.trim(), err})))
+function child(mode: string, n: number): Promise<SmallHeapRun> {
+  return runInSmallHeap(CHILD, [String(n), mode], {heapMb: HEAP_MB, timeoutMs: 230_000})
 }
 
 describe('a policy and its check for an observation larger than the heap', () => {

@@ -1,7 +1,7 @@
-import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
+import {runInSmallHeap, type SmallHeapRun} from '@fm/test-helpers'
 import {parseMatrixCsv, readMatrixCsv} from '../src/index.js'
 import type {CaptureInfo, MatrixEntry} from '@fm/model'
 
@@ -70,13 +70,8 @@ describe('readMatrixCsv, streamed in chunks, reads what parseMatrixCsv reads fro
 
 const CHILD = fileURLToPath(new URL('fixtures/matrix-csv-large.ts', import.meta.url))
 const HEAP_MB = 40
-function run(mode: 'stream' | 'held', rows: number): Promise<{status: number | null; out: string; err: string}> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', CHILD, String(rows), mode], {stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000})
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-  return new Promise((resolve) => child.on('close', (status) => resolve({status, out: out.trim(), err})))
+function run(mode: 'stream' | 'held', rows: number): Promise<SmallHeapRun> {
+  return runInSmallHeap(CHILD, [String(rows), mode], {heapMb: HEAP_MB, timeoutMs: 120_000})
 }
 
 describe('a matrix CSV larger than the heap', () => {

@@ -1,6 +1,6 @@
-import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {runInSmallHeap, type SmallHeapRun} from '@fm/test-helpers'
 import {startFakeAnalyzer, type FakeAnalyzer} from '@fm/fake-analyzer'
 
 const CHILD = fileURLToPath(new URL('fixtures/publish-large.ts', import.meta.url))
@@ -18,13 +18,8 @@ beforeAll(async () => {
 afterAll(() => fa.stop())
 
 /** Runs the child with a heap of HEAP_MB (asynchronously: the fake answers from this process). */
-function run(mode: 'stream' | 'held'): Promise<{status: number | null; out: string; err: string}> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', CHILD, fa.url.replace(/^https?:\/\//, ''), String(ENTRIES), String(BULK), mode], {stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000})
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-  return new Promise((resolve) => child.on('close', (status) => resolve({status, out: out.trim(), err})))
+function run(mode: 'stream' | 'held'): Promise<SmallHeapRun> {
+  return runInSmallHeap(CHILD, [fa.url.replace(/^https?:\/\//, ''), String(ENTRIES), String(BULK), mode], {heapMb: HEAP_MB, timeoutMs: 120_000})
 }
 
 describe('publish memory', () => {

@@ -3,3 +3,4 @@
 export {entry, listening, observation, type SpecObservation} from './matrix-specs.js'
 export {graphDump, socket, type TestHost} from './graph-dump.js'
 export {syntheticEntries, syntheticHead, syntheticMatrix} from './synthetic-matrix.js'
+export {runInSmallHeap, type SmallHeapRun} from './small-heap.js'
