@@ -39,8 +39,8 @@ interface SocketRows {
   ids: number[]
 }
 
-/** Texts whose ids the store remembers; past this many it asks the texts table (memory stays bounded). */
-const TEXT_CACHE = 1 << 20
+/** Texts whose ids the store remembers; past this many it asks the texts table (memory stays bounded: a million of them cost ~80 MB). */
+const TEXT_CACHE = 1 << 16
 
 /** The connection of each store, for this package's tests only (index.ts does not export it). */
 const connections = new WeakMap<Store, DB>()
