@@ -135,7 +135,8 @@ export class Deployment {
       nodeId: uuid(this.seed, i, 1),
       tid: uuid(this.seed, i, 2),
       ip4: `10.${1 + (idx >> 16)}.${(idx >> 8) & 255}.${idx & 255}`,
-      ip6: `fd00:10::${idx.toString(16)}`,
+      // one 16-bit group per 65,536 hosts: `fd00:10::18be7` (5 hex digits) is no IPv6 address
+      ip6: idx > 0xffff ? `fd00:10::${(idx >>> 16).toString(16)}:${(idx & 0xffff).toString(16)}` : `fd00:10::${idx.toString(16)}`,
       hasSockets: controller || m % 97 !== 5,
       exporterDown: !controller && m % 89 === 7,
     }

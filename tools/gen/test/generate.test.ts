@@ -1,6 +1,8 @@
 import {createHash} from 'node:crypto'
+import {isIPv4, isIPv6} from 'node:net'
 import {describe, expect, test} from 'vitest'
 import {generateDeployment} from '../src/generate.js'
+import {Deployment} from '../src/model.js'
 import {writeDeployment} from '../src/write-deployment.js'
 
 const digest = (chunks: Iterable<string>): string => {
@@ -21,6 +23,14 @@ describe('generateDeployment', () => {
     expect(csv).toMatch(/,172\.17\.0\.1,8125,/) // the same bridge address on every compute
     expect(csv).toMatch(/^UDP,/m)
     expect(csv).toMatch(/,fd00:10::[0-9a-f]+,5672,/)
+  })
+
+  // hosts past 65,535 once got `fd00:10::18be7`, which no parser takes: fm policy dropped their
+  // clients as "not an IP connection" at 135k hosts
+  test.for([0, 1, 65534, 65535, 65536, 99999, 134999, 300000])('host %i has a valid IPv4 and IPv6 address', (i) => {
+    const h = new Deployment({hosts: 400000, seed: 1}).host(i)
+    expect(isIPv4(h.ip4), h.ip4).toBe(true)
+    expect(isIPv6(h.ip6), h.ip6).toBe(true)
   })
 
   test('the same seed gives byte-identical output, another seed a different one', () => {
