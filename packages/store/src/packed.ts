@@ -153,12 +153,7 @@ export class Packer {
   /** Packs sockets validated from their bytes (@fm/ingest's RawSockets): the same rows packSockets makes of the same sockets. */
   private packRaw(raw: RawSockets): number {
     const n = raw.count
-    const need = this.used + n * SOCKET_FIELDS
-    if (need > this.rows.length) {
-      const grown = new Float64Array(Math.max(need, this.rows.length * 2))
-      grown.set(this.rows.subarray(0, this.used))
-      this.rows = grown
-    }
+    this.reserve(n)
     const a = this.rows
     const f = raw.fields
     const b = raw.buf
@@ -234,14 +229,18 @@ export class Packer {
     }
   }
 
+  /** Room for `n` more socket rows (the row array doubled, or grown to fit). */
+  private reserve(n: number): void {
+    const need = this.used + n * SOCKET_FIELDS
+    if (need <= this.rows.length) return
+    const grown = new Float64Array(Math.max(need, this.rows.length * 2))
+    grown.set(this.rows.subarray(0, this.used))
+    this.rows = grown
+  }
+
   private packSockets(sockets: Socket[]): number {
     const roles = classifySockets(sockets)
-    const need = this.used + sockets.length * SOCKET_FIELDS
-    if (need > this.rows.length) {
-      const grown = new Float64Array(Math.max(need, this.rows.length * 2))
-      grown.set(this.rows.subarray(0, this.used))
-      this.rows = grown
-    }
+    this.reserve(sockets.length)
     const a = this.rows
     let o = this.used
     for (let i = 0; i < sockets.length; i++) {
