@@ -1,4 +1,4 @@
-import {compareEdges, groupEdges} from './group-edges.js'
+import {compareEdges, groupEdges, type EdgeFold, type SetField} from './group-edges.js'
 import type {CaptureInfo} from '@fm/model'
 import type {DiffReport, Edge, EdgeChange, Level, Observation} from './types.js'
 
@@ -20,8 +20,12 @@ export function diffObservations(a: Observation, b: Observation, opts: DiffOptio
 /** The edges of one side of a diff, grouped across ports (`groupEdges`, or an `EdgeGrouper` with byPort false and its `edgeStream()`). */
 export interface DiffSide {
   captures: CaptureInfo[]
-  /** An array in any order, or edges streamed in compareEdges order (one key once). */
-  edges: Edge[] | Iterable<Edge>
+  /**
+   * An array in any order, or edges streamed in compareEdges order (one key once), or a stream
+   * read as asked (a spilled EdgeGrouper's `(fold) => g.edgeStream(fold)`): first without the lists
+   * that are not compared, then, when the sides differ, again for the differing edges only, whole.
+   */
+  edges: Edge[] | Iterable<Edge> | ((fold: EdgeFold) => Iterable<Edge>)
 }
 
 /**
@@ -43,7 +47,10 @@ export function diffEdges(a: DiffSide, b: DiffSide, opts: DiffOptions = {}): Dif
     unchanged: 0,
     different: false,
   }
-  const sorted = (edges: DiffSide['edges']): Iterator<Edge> => (Array.isArray(edges) ? [...edges].sort(compareEdges) : edges)[Symbol.iterator]()
+  // at service level an edge lists every client and server host and address (132k hosts: ~28 MB
+  // an edge): the lists that are not compared are gathered for the differing edges only
+  const without: SetField[] = ['clientHosts', 'serverHosts', ...(level === 'host' ? [] : (['clientIps', 'serverIps'] as const))]
+  const sorted = (edges: DiffSide['edges']): Iterator<Edge> => (typeof edges === 'function' ? edges({without}) : Array.isArray(edges) ? [...edges].sort(compareEdges) : edges)[Symbol.iterator]()
   const before = sorted(a.edges)
   const after = sorted(b.edges)
   let x = before.next()
@@ -65,7 +72,24 @@ export function diffEdges(a: DiffSide, b: DiffSide, opts: DiffOptions = {}): Dif
     }
   }
   report.different = report.added.length + report.removed.length + report.changed.length > 0
+  if (report.different) wholeEdges(report, a.edges, b.edges)
   return report
+}
+
+/** Puts the whole edges (every list) in place of the ones folded without some lists, for sides that stream as asked. */
+function wholeEdges(report: DiffReport, a: DiffSide['edges'], b: DiffSide['edges']): void {
+  const whole = (edges: DiffSide['edges'], changed: Edge[]): Map<string, Edge> | null => {
+    if (typeof edges !== 'function' || changed.length === 0) return null
+    const m = new Map<string, Edge>()
+    for (const e of edges({only: new Set(changed.map((e) => e.key))})) m.set(e.key, e)
+    return m
+  }
+  const before = whole(a, [...report.removed, ...report.changed.map((c) => c.before)])
+  const after = whole(b, [...report.added, ...report.changed.map((c) => c.after)])
+  const put = (m: Map<string, Edge> | null, e: Edge): Edge => m?.get(e.key) ?? e
+  report.removed = report.removed.map((e) => put(before, e))
+  report.added = report.added.map((e) => put(after, e))
+  report.changed = report.changed.map((c) => ({...c, before: put(before, c.before), after: put(after, c.after)}))
 }
 
 function compareAttributes(a: Edge, b: Edge, level: Level, counts: boolean): EdgeChange[] {

@@ -111,22 +111,28 @@ export class EdgeGrouper {
     return this.done
   }
 
-  /** The edges one at a time, in compareEdges order: from the spill, one edge in memory at a time (without a spill, `edges()`). */
-  *edgeStream(): Generator<Edge> {
+  /**
+   * The edges one at a time, in compareEdges order: from the spill, one edge in memory at a time (without a spill, `edges()`).
+   * With a spill, `fold` narrows it (see EdgeFold); the spill can be read again.
+   */
+  *edgeStream(fold: EdgeFold = {}): Generator<Edge> {
     if (!this.spill) return yield* this.edges()
-    for (const [, edge] of this.taggedStream()) yield edge
+    for (const [, edge] of this.taggedStream(fold)) yield edge
   }
 
   /** edgeStream() with each edge's tag (null: added without one), by tag first (spilled entries only). */
-  *taggedStream(): Generator<[number | null, Edge]> {
+  *taggedStream(fold: EdgeFold = {}): Generator<[number | null, Edge]> {
     if (!this.spill) throw new Error('EdgeGrouper: tags need a spill')
+    const skipped = new Set((fold.without ?? []).map((f) => SET_FIELDS.indexOf(f)))
     let g: Group | null = null
     let gTag: number | null = null
     for (const text of this.spill.sorted()) {
       const [tag, protocol, clientHost, cs, serverHost, ss, port, connections, captureIds, ...values] = JSON.parse(text) as SpilledRow
       const key = edgeKeyOf(protocol, clientHost ?? '', cs, serverHost ?? '', ss, port)
+      if (fold.only && !fold.only.has(key)) continue
+      for (const i of skipped) values[i] = ''
       if (g && (g.edge.key !== key || gTag !== tag)) {
-        yield [gTag, finished(g)]
+        yield [gTag, finished(g, skipped)]
         g = null
       }
       gTag = tag
@@ -141,8 +147,16 @@ export class EdgeGrouper {
       g.edge.connections += connections
       for (const id of captureIds) if (!g.captures.includes(id)) g.captures.push(id)
     }
-    if (g) yield [gTag, finished(g)]
+    if (g) yield [gTag, finished(g, skipped)]
   }
+}
+
+/** What a spilled EdgeGrouper's stream folds: every edge whole by default. */
+export interface EdgeFold {
+  /** Lists left empty, their values not even gathered: 132k hosts per list at service level cost ~7 MB an edge. */
+  without?: SetField[]
+  /** Only the edges of these keys (Edge.key); the others' rows are skipped unfolded. */
+  only?: ReadonlySet<string>
 }
 
 /** An entry's share of its edge, as spilled: its tag, the edge's identity, then connections, snapshots and the SET_FIELDS values and port. */
@@ -156,10 +170,10 @@ function addValues(g: Group, v: (string | number)[]): void {
   }
 }
 
-/** The edge of a group with its lists filled and sorted. */
-function finished({edge, first, more, captures}: Group): Edge {
+/** The edge of a group with its lists filled and sorted (the `skipped` SET_FIELDS indexes left empty). */
+function finished({edge, first, more, captures}: Group, skipped?: Set<number>): Edge {
   const all = (i: number): (string | number)[] => (more?.[i] ? [first[i], ...more[i]] : [first[i]])
-  SET_FIELDS.forEach((f, i) => (edge[f] = (all(i) as string[]).sort(cmp)))
+  SET_FIELDS.forEach((f, i) => (edge[f] = skipped?.has(i) ? NONE : (all(i) as string[]).sort(cmp)))
   edge.ports = (all(PORT) as number[]).sort((a, b) => a - b)
   edge.captureIds = captures.sort((a, b) => a - b)
   return edge
@@ -183,7 +197,7 @@ const PORT = 6
 /** What an edge's lists hold until edges() fills them (shared, never written to). */
 const NONE: never[] = []
 
-type SetField = 'clientHosts' | 'serverHosts' | 'clientIps' | 'serverIps' | 'clientPaths' | 'serverPaths'
+export type SetField = 'clientHosts' | 'serverHosts' | 'clientIps' | 'serverIps' | 'clientPaths' | 'serverPaths'
 const SET_FIELDS: SetField[] = ['clientHosts', 'serverHosts', 'clientIps', 'serverIps', 'clientPaths', 'serverPaths']
 
 /** Order for reports and baselines, as rules read: client, server, protocol, port. */

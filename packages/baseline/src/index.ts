@@ -6,7 +6,7 @@ export {globMatch, isGlob, isPathPattern, globLiteral, escapeGlob} from './glob.
 export {inAddressRange, isAddressRange} from './address-range.js'
 export {ruleMatches, serviceMatches, type EndAliases} from './rule-matches.js'
 export {firstMatchingRule} from './first-matching-rule.js'
-export {groupEdges, compareEdges, edgeKey, edgeLabel, EdgeGrouper, type EdgeRowSpill, type GroupOptions} from './group-edges.js'
+export {groupEdges, compareEdges, edgeKey, edgeLabel, EdgeGrouper, type EdgeFold, type EdgeRowSpill, type GroupOptions} from './group-edges.js'
 export {parseBaseline, parseBaselineDocument, readBaselineLines, RULE_KEYS} from './parse-baseline.js'
 export {BaselineWriter, writeBaseline, type WriteBaselineOptions, type WriteBaselineResult} from './write-baseline.js'
 export {BaselineChecker, checkBaseline, type CheckOptions} from './check-baseline.js'

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest'
-import {diffObservations, edgeLabel, formatDiff} from '../src/index.js'
+import {cmp, type MatrixEntry} from '@fm/model'
+import {diffEdges, diffObservations, edgeLabel, EdgeGrouper, formatDiff, type EdgeFold, type EdgeRowSpill, type Level} from '../src/index.js'
 import {entry, observation} from '@fm/test-helpers'
 
 const A = observation([
@@ -65,4 +66,38 @@ describe('diffObservations', () => {
     expect(md).toContain('| new | &lt;img src=x&gt;\\|\\*a\\* → y TCP/80 |')
     expect(md).not.toContain('<img')
   })
+
+  test.for<Level>(['service', 'host'])('spilled sides read as asked give the same report at %s level, the lists that are not compared gathered for the differing edges only', (level) => {
+    const b = observation([
+      entry('TCP web@h1:10.0.0.1 -> db@h2:10.0.0.2:5432', [1], 6),
+      entry('TCP web@h3:10.0.0.3 -> db@h2:10.0.0.2:5432'),
+      entry('TCP cron@h1:10.0.0.1 -> api@h4:10.0.0.4:8443'),
+      entry('TCP web@h1:10.0.0.1 -> queue@h5:10.0.0.5:5672'),
+    ])
+    const folds: EdgeFold[] = []
+    const side = (entries: MatrixEntry[]) => {
+      const g = new EdgeGrouper({level, byPort: false}, memorySpill())
+      for (const e of entries) g.add(e)
+      return {captures: A.captures, edges: (fold: EdgeFold) => (folds.push(fold), g.edgeStream(fold))}
+    }
+    const d = diffEdges(side(A.entries), side(b.entries), {level})
+    expect(d).toEqual(diffObservations(A, b, {level}))
+    expect(folds.map((f) => f.only && [...f.only].length)).toEqual([undefined, undefined, d.removed.length + d.changed.length, d.added.length + d.changed.length])
+  })
 })
+
+/** An EdgeRowSpill in memory: rows sorted by their keys, ties in the order added. */
+function memorySpill(): EdgeRowSpill {
+  const rows: {keys: (string | number)[]; text: string}[] = []
+  const byKeys = (x: (string | number)[], y: (string | number)[]): number => {
+    for (let i = 0; i < x.length; i++) {
+      const c = typeof x[i] === 'number' ? (x[i] as number) - (y[i] as number) : cmp(x[i] as string, y[i] as string)
+      if (c) return c
+    }
+    return 0
+  }
+  return {
+    add: (k1, k2, k3, k4, k5, k6, text) => void rows.push({keys: [k1, k2, k3, k4, k5, k6], text}),
+    sorted: () => [...rows].sort((x, y) => byKeys(x.keys, y.keys)).map((r) => r.text),
+  }
+}

@@ -56,14 +56,15 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
     const selection = entrySelection(flags, flags.level)
     const progress = this.progress()
     // each side's entries go to a spill on disk as they stream; the two sides' edges are then
-    // folded back and compared one at a time, in order: only the differences are held
+    // folded back and compared one at a time, in order: only the differences are held (read
+    // again whole, with the lists that are not compared)
     const spills: SortedSpill[] = []
     const read = async (file: string): Promise<DiffSide> => {
       const spill = new SortedSpill()
       spills.push(spill)
       const g = new EdgeGrouper({level: flags.level as Level, byPort: false}, spill)
       const captures = await readObservation([file], {states: parseStates(flags.states), select: selection?.select, onProgress: progress, onEntry: (e) => g.add(e), redact: {redact: flags.redact, key: flags.key, toolVersion: this.config.version}})
-      return {captures, edges: g.edgeStream()}
+      return {captures, edges: (fold) => g.edgeStream(fold)}
     }
     let report: DiffReport
     try {
