@@ -29,14 +29,22 @@ export function deferMarkup(document: Document): Deferral {
       parent.append(document.createComment(marker(parts.push(chunks.join('')) - 1)))
     },
     fill(html) {
-      // a piece held inside a later one (rows inside their table) comes in with it: fill from the last;
-      // a function replacement, so no `$` in a piece is read as a pattern
-      for (let i = parts.length - 1; i >= 0; i--) {
-        const m = `<!--${marker(i)}-->`
-        if (!html.includes(m)) throw new Error(`deferMarkup: piece ${i} lost its place`)
-        html = html.replace(m, () => parts[i])
-      }
-      return html
+      // One pass, each marker replaced by its piece with the pieces held inside it (rows inside
+      // their table) filled in turn: the page is built once, not once per piece (each copy of a
+      // page of megabytes sits in V8's large-object space until a full collection). A function
+      // replacement, so no `$` in a piece is read as a pattern.
+      const pattern = `<!--fm-part-${nonce}-(\\d+)-->`
+      const used = new Set<number>()
+      const expand = (text: string): string =>
+        text.replace(new RegExp(pattern, 'g'), (_, n: string) => {
+          const i = Number(n)
+          if (used.has(i)) throw new Error(`deferMarkup: piece ${i} has two places`)
+          used.add(i)
+          return expand(parts[i])
+        })
+      const page = expand(html)
+      for (let i = 0; i < parts.length; i++) if (!used.has(i)) throw new Error(`deferMarkup: piece ${i} lost its place`)
+      return page
     },
   }
   deferrals.set(document, d)

@@ -38,11 +38,14 @@ export function reportAggregator(given: Partial<ReportLimits> = {}, opts: {group
   let entries = 0
   let hasTraffic = false
   // A process is (host, executable, name): the (executable, name) pairs are few (the services),
-  // so each gets a small integer and a host keeps a short list of them. A large deployment has
-  // a million processes; as nested maps or key strings they would cost ~100 MB.
+  // so each gets a small integer and a host keeps the set of its own. A large deployment has a
+  // million processes (135,000 hosts, ~8 each): as nested maps or key strings they would cost
+  // ~100 MB, as a short array per host ~30 MB (each array's first push reserves 17 slots). So a
+  // host's ids are the characters of a string while they fit one (an id a UTF-16 unit, a few
+  // dozen ids: ~24 bytes a host), a set past that.
   const programs = new Map<string, Map<string, number>>() // executable → name → id
   let programCount = 0
-  const hostPrograms = new Map<string, number[] | Set<number>>()
+  const hostPrograms = new Map<string, string | Set<number>>()
   let processCount = 0
   let processGrid: UnitGrid | null = emptyGrid()
   let hostGrid: UnitGrid | null = emptyGrid()
@@ -65,15 +68,16 @@ export function reportAggregator(given: Partial<ReportLimits> = {}, opts: {group
       names.set(ep.name, (id = programCount++))
     }
     const known = hostPrograms.get(ep.host)
-    if (!known) {
-      hostPrograms.set(ep.host, [id])
+    if (typeof known === 'string') {
+      const unit = id <= 0xffff ? String.fromCharCode(id) : null
+      if (unit !== null && known.includes(unit)) return
       processCount++
-    } else if (Array.isArray(known)) {
-      if (known.includes(id)) return
-      known.push(id)
+      // a linear search of a short string beats hashing; a set past that (or for an id no unit holds)
+      if (unit !== null && known.length < 32) hostPrograms.set(ep.host, known + unit)
+      else hostPrograms.set(ep.host, new Set(Array.from({length: known.length}, (_, i) => known.charCodeAt(i))).add(id))
+    } else if (!known) {
+      hostPrograms.set(ep.host, id <= 0xffff ? String.fromCharCode(id) : new Set([id]))
       processCount++
-      // a list while short (a linear search beats hashing), a set past that
-      if (known.length > 32) hostPrograms.set(ep.host, new Set(known))
     } else if (!known.has(id)) {
       known.add(id)
       processCount++

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {renderDot, type GraphvizEngine} from '@fm/render'
+import {releaseGraphviz, renderDot, type GraphvizEngine} from '@fm/render'
 import {ambiguitiesView} from './ambiguities.js'
 import {chordLegend, chordView} from './chord.js'
 import {coverageView} from './coverage.js'
@@ -79,6 +79,12 @@ export async function matrixSvg(data: ReportData, opts: ReportOptions = {}): Pro
 export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Promise<string> {
   const progress = opts.onProgress ?? (() => {})
   const title = opts.title ?? 'fm flow matrix'
+  // The graph is laid out first and Graphviz let go before jsdom comes in, so the page never
+  // holds both (~35 MB and ~100 MB of memory).
+  progress('laying out the graph')
+  const gd = graphDot(data, {title, engine: opts.engine})
+  const graphSvg = data.entries ? await renderDot(gd.dot, {engine: opts.engine, fontname: GRAPH_FONT}) : null
+  await releaseGraphviz()
   const {JSDOM} = await loadJsdom()
   const dom = new JSDOM('<!DOCTYPE html><html lang="en"><head></head><body></body></html>')
   const document = dom.window.document
@@ -127,8 +133,6 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
     h(document, 'p', {class: 'muted'}, chordByGroup ? 'Each arc is a service of a group of hosts (service @ group) sized by its connections; ribbons run from the client to the server, coloured by the client.' : 'Each arc is a service (process name) sized by its connections; ribbons run from the client service to the server service, coloured by the client.'),
     h(document, 'div', {class: 'figure two-col'}, part(chordView(document, data)), data.entries ? chordLegend(document, data) : null),
   )
-  progress('laying out the graph')
-  const gd = graphDot(data, {title, engine: opts.engine})
   const graph = section(
     'graph',
     {process: 'Hosts, processes and connections', group: 'Groups, services and connections', service: 'Services and connections'}[gd.level],
@@ -138,7 +142,7 @@ export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Pr
       service: 'Services as nodes, edges labelled PROTO : ports (connections), laid out by Graphviz.',
     }[gd.level]),
     ...notes(gd.notes),
-    h(document, 'div', {class: 'figure graph'}, data.entries ? part(graphView(document, await renderDot(gd.dot, {engine: opts.engine, fontname: GRAPH_FONT}))) : h(document, 'p', {}, 'No matched connections.')),
+    h(document, 'div', {class: 'figure graph'}, graphSvg !== null ? part(graphView(document, graphSvg)) : h(document, 'p', {}, 'No matched connections.')),
   )
   progress('writing the tables')
   document.body.append(

@@ -49,6 +49,23 @@ describe('reportAggregator', () => {
     expect(data.topEntries).toHaveLength(1000)
   })
 
+  test('counts distinct processes whatever a host runs: a few, more than its short list holds, or past 65,536 programs', () => {
+    const template = syntheticEntries({entries: 1}).next().value!
+    for (const [hosts, programs] of [[50, 6], [3, 200], [4, 70_000]]) {
+      const agg = reportAggregator()
+      agg.onHead(syntheticHead(hosts))
+      const processes = new Set<string>()
+      for (let i = 0; i < 20_000 + programs; i++) {
+        const end = (k: number) => ({...template.client, host: `h${(k * 7) % hosts}`, process: `/usr/bin/p${k % 13}`, name: `n${k % programs}`})
+        const client = end(i)
+        const server = end(i * 31 + 5)
+        for (const ep of [client, server]) processes.add(JSON.stringify([ep.host, ep.process, ep.name]))
+        agg.onEntry({...template, client, server})
+      }
+      expect(agg.result()).toMatchObject({hosts, processes: processes.size})
+    }
+  })
+
   test('keeps the first unmatched sockets and counts the rest per remote endpoint', () => {
     const m = syntheticMatrix({hosts: 400, seed: 5})
     const data = aggregateMatrix(m, {maxRows: 7, maxRemotes: 3})

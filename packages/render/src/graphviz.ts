@@ -37,6 +37,16 @@ export async function renderDot(dot: string, opts: RenderDotOptions & {format?: 
   return new Uint8Array(png.asPng())
 }
 
+/**
+ * Lets go of the compiled Graphviz (~35 MB of wasm memory and code), for a caller that lays out
+ * its one graph and then needs the memory; the next renderDot compiles it again.
+ */
+export async function releaseGraphviz(): Promise<void> {
+  if (!loading) return
+  loading = undefined
+  ;(await import('@hpcc-js/wasm-graphviz')).Graphviz.unload()
+}
+
 /** Adds default font attributes right after the opening brace of the graph (later attributes still win). */
 function withDefaultFont(dot: string, font: string): string {
   const name = JSON.stringify(font)

@@ -2,4 +2,4 @@ export {CSV_HEADER, csvField, csvHeader, csvRow, matrixToCsv, UNMATCHED_CSV_HEAD
 export {dotId, dotLines, dotParts, matrixToDot, type DotEdge, type DotNode} from './dot.js'
 export {JsonArrayWriter, MatrixJsonWriter, matrixToJson} from './json.js'
 export {matrixToTable, TABLE_HEAD, TableWidths, tableCells, tableLine, tableSummary} from './table.js'
-export {GRAPHVIZ_ENGINES, renderDot, type GraphvizEngine, type RenderDotOptions} from './graphviz.js'
+export {GRAPHVIZ_ENGINES, releaseGraphviz, renderDot, type GraphvizEngine, type RenderDotOptions} from './graphviz.js'

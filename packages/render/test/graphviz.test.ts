@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest'
-import {GRAPHVIZ_ENGINES, renderDot} from '@fm/render'
+import {GRAPHVIZ_ENGINES, releaseGraphviz, renderDot} from '@fm/render'
 
 const dot = `digraph fm {
   subgraph "cluster_0" { label="agent-1"; "a" [label="<script>alert(1)</script>"]; "b" [label="nginx"]; }
@@ -28,6 +28,13 @@ describe('renderDot', () => {
     const svg = await renderDot(dot, {format: 'svg'})
     expect(svg).not.toContain('<script>')
     expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+  })
+
+  test('lays out the same after Graphviz was let go (compiled again on next use)', async () => {
+    const before = await renderDot(dot, {format: 'svg'})
+    await releaseGraphviz()
+    await releaseGraphviz() // nothing loaded: nothing to do
+    expect(await renderDot(dot, {format: 'svg'})).toBe(before)
   })
 
   test('sets a default font for the graph, its nodes and edges when asked', async () => {
