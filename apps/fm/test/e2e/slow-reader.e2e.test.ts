@@ -84,14 +84,20 @@ describe('fm analyze to a slow pipe', () => {
     // the same run's reference: the same output written to a file, which is written synchronously
     const toFile = await runFm(['analyze', dump, '--format', 'json'], {file})
     expect([toFile.status, toFile.stderr]).toEqual([0, ''])
-    const toPipe = await runFm(['analyze', dump, '--format', 'json'], {readerMs: 4})
-    expect([toPipe.status, toPipe.stderr]).toEqual([0, ''])
-    expect(toPipe.bytes).toBe(toFile.bytes)
+    // two runs to the pipe, the lower peak kept: a run's peak moves by up to ~10 MB with when the
+    // collector runs (seen on a loaded machine), while a writer without backpressure grows by the
+    // whole output in every run
+    const toPipe: Run[] = []
+    for (let i = 0; i < 2; i++) {
+      const run = await runFm(['analyze', dump, '--format', 'json'], {readerMs: 4})
+      expect([run.status, run.stderr]).toEqual([0, ''])
+      expect(run.bytes).toBe(toFile.bytes)
+      toPipe.push(run)
+    }
     const outputKb = toFile.bytes / 1024
     expect(outputKb).toBeGreaterThan(8 * 1024)
-    // without backpressure the pipe's queue held the output and copies of it (the ratio was well
-    // above 1); two runs' peaks differ by a few MB of noise, a third of this ~9 MB output at worst
-    expect((toPipe.peakKb - toFile.peakKb) / outputKb).toBeLessThan(0.5)
+    // without backpressure the pipe's queue held the output and copies of it (the ratio was well above 1)
+    expect((Math.min(...toPipe.map((r) => r.peakKb)) - toFile.peakKb) / outputKb).toBeLessThan(0.5)
   }, 240_000)
 
   test('Ctrl-C during the table\'s last pass (rows read back from its spill) exits 130 and leaves no scratch file', async () => {
