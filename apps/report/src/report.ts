@@ -79,8 +79,9 @@ export async function matrixSvg(data: ReportData, opts: ReportOptions = {}): Pro
 export async function reportHtml(data: ReportData, opts: ReportOptions = {}): Promise<string> {
   const progress = opts.onProgress ?? (() => {})
   const title = opts.title ?? 'fm flow matrix'
-  // The graph is laid out first and Graphviz let go before jsdom comes in, so the page never
-  // holds both (~35 MB and ~100 MB of memory).
+  // The graph is laid out first and Graphviz let go before jsdom comes in. Measured at 135k
+  // hosts, the wasm memory is not returned at once (V8 frees it at a later collection), so this
+  // saves little; the page's savings are the aggregator's and fill's (BENCHMARKS.md, fifth pass).
   progress('laying out the graph')
   const gd = graphDot(data, {title, engine: opts.engine})
   const graphSvg = data.entries ? await renderDot(gd.dot, {engine: opts.engine, fontname: GRAPH_FONT}) : null

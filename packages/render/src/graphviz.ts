@@ -39,7 +39,8 @@ export async function renderDot(dot: string, opts: RenderDotOptions & {format?: 
 
 /**
  * Lets go of the compiled Graphviz (~35 MB of wasm memory and code), for a caller that lays out
- * its one graph and then needs the memory; the next renderDot compiles it again.
+ * its one graph and then needs the memory: V8 frees it at a later collection, not at once. The
+ * next renderDot compiles it again.
  */
 export async function releaseGraphviz(): Promise<void> {
   if (!loading) return
