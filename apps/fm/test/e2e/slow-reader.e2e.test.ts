@@ -96,8 +96,10 @@ describe('fm analyze to a slow pipe', () => {
     }
     const outputKb = toFile.bytes / 1024
     expect(outputKb).toBeGreaterThan(8 * 1024)
-    // without backpressure the pipe's queue held the output and copies of it (the ratio was well above 1)
-    expect((Math.min(...toPipe.map((r) => r.peakKb)) - toFile.peakKb) / outputKb).toBeLessThan(0.5)
+    // measured on 2 cores: with backpressure the ratio was -0.6 to 0.73 (runs' peaks are ~210 MB and
+    // move by ±10 MB); with the writer's wait for 'drain' removed it was 4.2 and 4.6 (the pipe's queue
+    // held the output and copies of it). 2 lies between, with room on both sides
+    expect((Math.min(...toPipe.map((r) => r.peakKb)) - toFile.peakKb) / outputKb).toBeLessThan(2)
   }, 240_000)
 
   test('Ctrl-C during the table\'s last pass (rows read back from its spill) exits 130 and leaves no scratch file', async () => {
