@@ -103,6 +103,8 @@ for (const hosts of sizes) {
         rmSync(file, {force: true})
       }
       if (m.exit !== 0) process.stderr.write(m.stderr.slice(-2000))
+      // publish's "connection refused" is the fake analyzer's crash: say why it crashed
+      for (const why of fakes.takeDeaths()) process.stderr.write(`  ${why}\n`)
       rows.push({hosts, name, command: `fm ${args.map((a) => a.replace(root + '/', '')).join(' ')}`, seconds: m.seconds, cpuSeconds: m.cpuSeconds, rssMB: m.rssMB, exit: m.exit, outMB: m.outMB})
       process.stderr.write(`  ${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), ${m.rssMB.toFixed(0)} MB peak RSS, exit ${m.exit}\n`)
     }

@@ -11,6 +11,8 @@ const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
  */
 export class FakeAnalyzerProcesses {
   private children: ChildProcess[] = []
+  private died: string[] = []
+  private stopping = new Set<ChildProcess>()
 
   /** `password` is what `--username` logins must give (FAKE_ANALYZER_PASSWORD); none: no logins. */
   constructor(private readonly dump: string, private readonly password?: string) {}
@@ -26,17 +28,34 @@ export class FakeAnalyzerProcesses {
     let out = ''
     let err = ''
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()))
+    let started = false
     return new Promise((resolve, reject) => {
       child.stdout!.on('data', (c: Buffer) => {
         out += c.toString()
         const m = /at https?:\/\/([^\s]+)/.exec(out)
-        if (m) resolve(m[1])
+        if (m && !started) {
+          started = true
+          resolve(m[1])
+        }
       })
-      child.on('exit', (code) => reject(new Error(`fake analyzer exited with ${code}: ${out}${err}`)))
+      child.on('exit', (code, signal) => {
+        const why = `fake analyzer exited with ${code ?? signal}: ${out}${err}`
+        if (!started) return reject(new Error(why))
+        // one that crashes while serving shows as a client's "connection refused": keep why
+        if (!this.stopping.has(child)) this.died.push(why.slice(-4000))
+      })
     })
   }
 
+  /** What each one that ended on its own after starting printed (a crash while serving), and forgets it. */
+  takeDeaths(): string[] {
+    return this.died.splice(0)
+  }
+
   stopAll(): void {
-    for (const c of this.children.splice(0)) c.kill('SIGTERM')
+    for (const c of this.children.splice(0)) {
+      this.stopping.add(c)
+      c.kill('SIGTERM')
+    }
   }
 }

@@ -175,15 +175,17 @@ export async function startFakeAnalyzer(opts: FakeAnalyzerOptions): Promise<Fake
           return reply(500, 'injected fault: internal error')
         }
         // Skydive echoes the Accept header's JSON type and ends the body with a newline (Go's json.Encoder)
-        const data = Buffer.from(JSON.stringify(result) + '\n')
+        const pieces = answerPieces(result)
+        const length = pieces.reduce((n, b) => n + b.length, 0)
         log.status = 200
-        res.writeHead(200, {'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': data.length})
+        res.writeHead(200, {'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': length})
         if (faults.dropAfterBytes !== undefined && (faults.dropTimes === undefined || faults.dropTimes > 0)) {
           if (faults.dropTimes !== undefined) faults.dropTimes--
-          res.write(data.subarray(0, Math.min(faults.dropAfterBytes, data.length - 1)), () => res.socket?.destroy())
+          res.write(Buffer.concat(pieces).subarray(0, Math.min(faults.dropAfterBytes, length - 1)), () => res.socket?.destroy())
           return
         }
-        res.end(data)
+        for (const b of pieces) res.write(b)
+        res.end()
       }
       if (faults.slowMs) setTimeout(send, faults.slowMs)
       else send()
@@ -229,4 +231,25 @@ function authorized(req: http.IncomingMessage, tokens: Set<string>, cookieName: 
     if (k === cookieName && tokens.has(decodeURIComponent(v.join('=')))) return true
   }
   return false
+}
+
+/**
+ * A Gremlin answer as Go's json.Encoder writes it (ending in a newline), in pieces of about 1 MiB:
+ * the answer of a large deployment (a million elements) is longer than a JavaScript string may be,
+ * while Skydive writes it whole.
+ */
+export function answerPieces(result: unknown): Buffer[] {
+  if (!Array.isArray(result)) return [Buffer.from(JSON.stringify(result) + '\n')]
+  const pieces: Buffer[] = []
+  let text = '['
+  for (let i = 0; i < result.length; i++) {
+    // as JSON.stringify writes an array's undefined element
+    text += (i === 0 ? '' : ',') + (JSON.stringify(result[i]) ?? 'null')
+    if (text.length >= 1 << 20) {
+      pieces.push(Buffer.from(text))
+      text = ''
+    }
+  }
+  pieces.push(Buffer.from(text + ']\n'))
+  return pieces
 }

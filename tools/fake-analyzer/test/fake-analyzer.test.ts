@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, test} from 'vitest'
-import {graphFromDump, GremlinError, loadGraph, parseGremlin, runGremlin, startFakeAnalyzer, type FakeAnalyzer} from '../src/index.js'
+import {answerPieces, graphFromDump, GremlinError, loadGraph, parseGremlin, runGremlin, startFakeAnalyzer, type FakeAnalyzer} from '../src/index.js'
 
 const DUMP = 'fixtures/skydive/two-agents.json'
 const graph = loadGraph(DUMP)
@@ -65,6 +65,23 @@ describe('runGremlin', () => {
       {name: 'V', args: []},
       {name: 'Has', args: ['Type', {name: 'Without', args: ['a', 'b']}]},
     ])
+  })
+})
+
+describe('answerPieces', () => {
+  // a large deployment's answer is longer than a JavaScript string may be: it is written in pieces,
+  // which together are the bytes of JSON.stringify plus the newline Go's encoder ends with
+  const big = Array.from({length: 60_000}, (_, i) => ({ID: `n${i}`, Metadata: {Name: `h\u00e9\u{1F600}"${i}\\`, Port: i}}))
+  test.for([
+    ['a count', 57],
+    ['no element', []],
+    ['nulls and undefined', [null, undefined, 1]],
+    ['nested and escaped', [{a: [1, {b: '\u2028</x>'}]}, 'q"']],
+    ['3 MB of elements', big],
+  ] as [string, unknown][])('%s', ([, result]) => {
+    const pieces = answerPieces(result)
+    expect(Buffer.concat(pieces).toString('utf8')).toBe(JSON.stringify(result) + '\n')
+    if (result === big) expect(pieces.length).toBeGreaterThan(2)
   })
 })
 
