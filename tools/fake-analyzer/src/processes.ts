@@ -12,7 +12,6 @@ const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url))
 export class FakeAnalyzerProcesses {
   private children: ChildProcess[] = []
   private died: string[] = []
-  private stopping = new Set<ChildProcess>()
 
   /** `password` is what `--username` logins must give (FAKE_ANALYZER_PASSWORD); none: no logins. */
   constructor(private readonly dump: string, private readonly password?: string) {}
@@ -42,7 +41,8 @@ export class FakeAnalyzerProcesses {
         const why = `fake analyzer exited with ${code ?? signal}: ${out}${err}`
         if (!started) return reject(new Error(why))
         // one that crashes while serving shows as a client's "connection refused": keep why
-        if (!this.stopping.has(child)) this.died.push(why.slice(-4000))
+        // (stopAll() takes those it stops out of `children`)
+        if (this.children.includes(child)) this.died.push(why.slice(-4000))
       })
     })
   }
@@ -53,9 +53,6 @@ export class FakeAnalyzerProcesses {
   }
 
   stopAll(): void {
-    for (const c of this.children.splice(0)) {
-      this.stopping.add(c)
-      c.kill('SIGTERM')
-    }
+    for (const c of this.children.splice(0)) c.kill('SIGTERM')
   }
 }
