@@ -1,8 +1,10 @@
-// npm run bench [-- --sizes 1000,5000,20000 --seed 1 --data bench-data]   (or BENCH_SIZES=1000,5000)
+// npm run bench [-- --sizes 1000,5000,20000 --seed 1 --rounds 1 --data bench-data]   (or BENCH_SIZES=1000,5000)
 // For each size: generates the deployment (once, cached in the data folder), times plain JSON.parse
 // of the dump and the naive JSON.parse + Map join (naive-join.ts), runs the built `fm analyze` for
 // wall time and peak RSS, times analyze()'s phases, and scores both CSVs against the ground
-// truth. Needs a build (`npm run bench` builds first).
+// truth. With --rounds N the three timed runs are repeated N times, interleaved (JSON.parse, naive,
+// fm, then again), and each figure is the median of its N; the ratios are the medians of each
+// round's own ratio, and their range is printed. Needs a build (`npm run bench` builds first).
 import {spawnSync} from 'node:child_process'
 import {readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus, totalmem} from 'node:os'
@@ -20,10 +22,13 @@ const {values} = parseArgs({
     sizes: {type: 'string', default: process.env.BENCH_SIZES ?? '1000,5000,20000'},
     seed: {type: 'string', default: '1'},
     data: {type: 'string', default: join(root, 'bench-data')},
+    rounds: {type: 'string', default: '1'},
   },
 })
 const sizes = values.sizes.split(',').map((s) => Number(s.trim().replace(/k$/i, '000')))
 const seed = Number(values.seed)
+const rounds = Number(values.rounds)
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number of at least 1, not ${JSON.stringify(values.rounds)}`)
 
 interface Result {
   hosts: number
@@ -46,6 +51,8 @@ interface Result {
   recall: number
   /** The naive JSON.parse + Map join; null where the file does not fit in one string. */
   naive: {s: number; cpuS: number; rssMB: number; precision: number; recall: number} | null
+  /** Each round's ratios (fm ÷ JSON.parse, wall and CPU; naive ÷ fm, wall and CPU), with --rounds. */
+  perRound: {ratio: number | null; cpuRatio: number | null; naiveSpeed: number | null; naiveCpuSpeed: number | null}[]
 }
 
 function node(args: string[], env: NodeJS.ProcessEnv = {}): {stdout: string; ms: number} {
@@ -54,6 +61,13 @@ function node(args: string[], env: NodeJS.ProcessEnv = {}): {stdout: string; ms:
   const ms = performance.now() - t
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`)
   return {stdout: r.stdout, ms}
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 const tsx = ['--import', 'tsx']
@@ -65,37 +79,59 @@ for (const hosts of sizes) {
   const dump = join(dir, 'dump.json')
   const bytes = statSync(dump).size
   const mb = bytes / 1e6
-  process.stderr.write(`${hosts} hosts, ${mb.toFixed(1)} MB: JSON.parse...\n`)
-  const parse = JSON.parse(node([...tsx, join(here, 'parse-child.ts'), dump]).stdout) as {parseMs?: number; parseCpuMs?: number; maxRss?: number; error?: string}
+  const parses: {parseMs?: number; parseCpuMs?: number; maxRss?: number; error?: string}[] = []
+  const naives: {ms?: number; cpuMs?: number; maxRss?: number; error?: string}[] = []
+  const runs: ReturnType<typeof runFm>[] = []
+  let naiveScore: ReturnType<typeof scoreCsv> | null = null
+  let score: ReturnType<typeof scoreCsv> | null = null
+  for (let round = 1; round <= rounds; round++) {
+    const of = rounds > 1 ? ` (round ${round} of ${rounds})` : ''
+    process.stderr.write(`${hosts} hosts, ${mb.toFixed(1)} MB: JSON.parse${of}...\n`)
+    parses.push(JSON.parse(node([...tsx, join(here, 'parse-child.ts'), dump]).stdout) as (typeof parses)[number])
 
-  process.stderr.write(`${hosts} hosts: naive JSON.parse + Map join...\n`)
-  const naiveOut = join(dir, 'naive.csv')
-  rmSync(naiveOut, {force: true})
-  const naive = JSON.parse(node([...tsx, join(here, 'naive-child.ts'), dump, naiveOut]).stdout) as {ms?: number; cpuMs?: number; maxRss?: number; error?: string}
-  const naiveScore = naive.error ? null : scoreCsv(readFileSync(naiveOut, 'utf8'), truthCsv)
-  rmSync(naiveOut, {force: true})
+    process.stderr.write(`${hosts} hosts: naive JSON.parse + Map join${of}...\n`)
+    const naiveOut = join(dir, 'naive.csv')
+    rmSync(naiveOut, {force: true})
+    const naive = JSON.parse(node([...tsx, join(here, 'naive-child.ts'), dump, naiveOut]).stdout) as (typeof naives)[number]
+    naives.push(naive)
+    naiveScore = naive.error ? null : scoreCsv(readFileSync(naiveOut, 'utf8'), truthCsv)
+    rmSync(naiveOut, {force: true})
 
-  process.stderr.write(`${hosts} hosts: fm analyze...\n`)
-  const out = join(dir, 'fm.csv')
-  rmSync(out, {force: true})
-  const run = runFm(['analyze', dump, '--output', out], {probeFile: join(dir, 'probe.json')})
-  const score = scoreCsv(readFileSync(out, 'utf8'), truthCsv)
+    process.stderr.write(`${hosts} hosts: fm analyze${of}...\n`)
+    const out = join(dir, 'fm.csv')
+    rmSync(out, {force: true})
+    runs.push(runFm(['analyze', dump, '--output', out], {probeFile: join(dir, 'probe.json')}))
+    score = scoreCsv(readFileSync(out, 'utf8'), truthCsv)
+  }
 
   process.stderr.write(`${hosts} hosts: phases...\n`)
   const phases = JSON.parse(node([...tsx, join(here, 'phases-child.ts'), dump]).stdout) as {ingestMs: number; matchMs: number}
 
-  const parseMBps = parse.parseMs ? mb / (parse.parseMs / 1000) : null
-  const parseCpuMBps = parse.parseCpuMs ? mb / (parse.parseCpuMs / 1000) : null
-  const analyzeMBps = mb / run.s
-  const analyzeCpuMBps = mb / run.cpuS
+  // one parse that failed (the file does not fit in one string) means they all did: same file
+  const parseMs = parses.some((p) => !p.parseMs) ? null : median(parses.map((p) => p.parseMs!))
+  const parseCpuMs = parses.some((p) => !p.parseCpuMs) ? null : median(parses.map((p) => p.parseCpuMs!))
+  const naiveOk = naives.every((n) => !n.error) && naiveScore !== null
+  const runS = median(runs.map((r) => r.s))
+  const runCpuS = median(runs.map((r) => r.cpuS))
+  const perRound = runs.map((r, i) => ({
+    ratio: parses[i].parseMs ? parses[i].parseMs! / 1000 / r.s : null,
+    cpuRatio: parses[i].parseCpuMs ? parses[i].parseCpuMs! / 1000 / r.cpuS : null,
+    naiveSpeed: naiveOk ? naives[i].ms! / 1000 / r.s : null,
+    naiveCpuSpeed: naiveOk ? naives[i].cpuMs! / 1000 / r.cpuS : null,
+  }))
+  const ofRounds = (k: keyof (typeof perRound)[number]): number | null => (perRound.some((p) => p[k] === null) ? null : median(perRound.map((p) => p[k]!)))
   results.push({
     hosts, dumpMB: mb, sockets: truth.sockets,
-    parseMBps, parseCpuMBps, parseRssMB: parse.maxRss ? parse.maxRss / 1e6 : null,
-    analyzeS: run.s, analyzeCpuS: run.cpuS, analyzeMBps, analyzeCpuMBps,
-    ratio: parseMBps ? analyzeMBps / parseMBps : null, cpuRatio: parseCpuMBps ? analyzeCpuMBps / parseCpuMBps : null, rssMB: run.rssMB,
+    parseMBps: parseMs ? mb / (parseMs / 1000) : null, parseCpuMBps: parseCpuMs ? mb / (parseCpuMs / 1000) : null,
+    parseRssMB: parses.some((p) => !p.maxRss) ? null : median(parses.map((p) => p.maxRss!)) / 1e6,
+    analyzeS: runS, analyzeCpuS: runCpuS, analyzeMBps: mb / runS, analyzeCpuMBps: mb / runCpuS,
+    ratio: ofRounds('ratio'), cpuRatio: ofRounds('cpuRatio'), rssMB: median(runs.map((r) => r.rssMB)),
     ingestMBps: mb / (phases.ingestMs / 1000), ingestS: phases.ingestMs / 1000, matchS: phases.matchMs / 1000,
-    precision: score.precision, recall: score.recall,
-    naive: naive.error || !naiveScore ? null : {s: naive.ms! / 1000, cpuS: naive.cpuMs! / 1000, rssMB: naive.maxRss! / 1e6, precision: naiveScore.precision, recall: naiveScore.recall},
+    precision: score!.precision, recall: score!.recall,
+    naive: naiveOk
+      ? {s: median(naives.map((n) => n.ms!)) / 1000, cpuS: median(naives.map((n) => n.cpuMs!)) / 1000, rssMB: median(naives.map((n) => n.maxRss!)) / 1e6, precision: naiveScore!.precision, recall: naiveScore!.recall}
+      : null,
+    perRound,
   })
 }
 
@@ -121,13 +157,22 @@ lines.push(
   ...results.map((r) => {
     const n = r.naive
     if (!n) return `| ${r.hosts} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | cannot (string too long) | – | ${f(r.rssMB, 0)} | – | – | ${pct(r.precision)} / ${pct(r.recall)} | – |`
-    return `| ${r.hosts} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | ${f(n.s, 2)} (${f(n.cpuS, 2)}) | ${f(n.s / r.analyzeS, 2)} (${f(n.cpuS / r.analyzeCpuS, 2)}) | ${f(r.rssMB, 0)} | ${f(n.rssMB, 0)} | ${f(r.rssMB / n.rssMB, 2)} | ${pct(r.precision)} / ${pct(r.recall)} | ${pct(n.precision)} / ${pct(n.recall)} |`
+    return `| ${r.hosts} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | ${f(n.s, 2)} (${f(n.cpuS, 2)}) | ${f(median(r.perRound.map((p) => p.naiveSpeed!)), 2)} (${f(median(r.perRound.map((p) => p.naiveCpuSpeed!)), 2)}) | ${f(r.rssMB, 0)} | ${f(n.rssMB, 0)} | ${f(r.rssMB / n.rssMB, 2)} | ${pct(r.precision)} / ${pct(r.recall)} | ${pct(n.precision)} / ${pct(n.recall)} |`
   }),
 )
 for (let i = 1; i < results.length; i++) {
   const a = results[i - 1]
   const b = results[i]
   lines.push('', `${b.hosts / a.hosts}× hosts (${a.hosts} → ${b.hosts}) costs ${f(b.analyzeS / a.analyzeS, 2)}× the time (${f(b.analyzeCpuS / a.analyzeCpuS, 2)}× the CPU time)`)
+}
+if (rounds > 1) {
+  const range = (xs: (number | null)[]): string => (xs.some((x) => x === null) ? 'n/a' : `${f(Math.min(...(xs as number[])), 2)}–${f(Math.max(...(xs as number[])), 2)}`)
+  lines.push('', `${rounds} rounds, interleaved; every figure above is the median of its rounds, each ratio the median of the rounds' own ratios. Their ranges:`, '')
+  lines.push('| hosts | ratio to JSON.parse, wall (CPU) | speed fm/naive, wall (CPU) |', '|---:|---:|---:|')
+  for (const r of results) {
+    const p = r.perRound
+    lines.push(`| ${r.hosts} | ${range(p.map((x) => x.ratio))} (${range(p.map((x) => x.cpuRatio))}) | ${range(p.map((x) => x.naiveSpeed))} (${range(p.map((x) => x.naiveCpuSpeed))}) |`)
+  }
 }
 process.stdout.write(lines.join('\n') + '\n')
 writeFileSync(join(values.data, `results-s${seed}.json`), JSON.stringify(results, null, 2) + '\n')
