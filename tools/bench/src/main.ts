@@ -50,7 +50,7 @@ interface Result {
   precision: number
   recall: number
   /** The naive JSON.parse + Map join; null where the file does not fit in one string. */
-  naive: {s: number; cpuS: number; rssMB: number; precision: number; recall: number} | null
+  naive: {s: number; cpuS: number; rssMB: number; precision: number; recall: number; speed: number; cpuSpeed: number} | null
   /** Each round's ratios (fm ÷ JSON.parse, wall and CPU; naive ÷ fm, wall and CPU), with --rounds. */
   perRound: {ratio: number | null; cpuRatio: number | null; naiveSpeed: number | null; naiveCpuSpeed: number | null}[]
 }
@@ -68,6 +68,12 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** The median of one figure over the rounds, or null when a round lacks it (a file too large for one string). */
+function medianOf<T>(items: T[], get: (item: T) => number | null | undefined): number | null {
+  const xs = items.map(get)
+  return xs.some((x) => x === null || x === undefined) ? null : median(xs as number[])
 }
 
 const tsx = ['--import', 'tsx']
@@ -94,22 +100,23 @@ for (const hosts of sizes) {
     rmSync(naiveOut, {force: true})
     const naive = JSON.parse(node([...tsx, join(here, 'naive-child.ts'), dump, naiveOut]).stdout) as (typeof naives)[number]
     naives.push(naive)
-    naiveScore = naive.error ? null : scoreCsv(readFileSync(naiveOut, 'utf8'), truthCsv)
+    // both outputs are the same every round: scored once
+    if (round === rounds) naiveScore = naive.error ? null : scoreCsv(readFileSync(naiveOut, 'utf8'), truthCsv)
     rmSync(naiveOut, {force: true})
 
     process.stderr.write(`${hosts} hosts: fm analyze${of}...\n`)
     const out = join(dir, 'fm.csv')
     rmSync(out, {force: true})
     runs.push(runFm(['analyze', dump, '--output', out], {probeFile: join(dir, 'probe.json')}))
-    score = scoreCsv(readFileSync(out, 'utf8'), truthCsv)
+    if (round === rounds) score = scoreCsv(readFileSync(out, 'utf8'), truthCsv)
   }
 
   process.stderr.write(`${hosts} hosts: phases...\n`)
   const phases = JSON.parse(node([...tsx, join(here, 'phases-child.ts'), dump]).stdout) as {ingestMs: number; matchMs: number}
 
-  // one parse that failed (the file does not fit in one string) means they all did: same file
-  const parseMs = parses.some((p) => !p.parseMs) ? null : median(parses.map((p) => p.parseMs!))
-  const parseCpuMs = parses.some((p) => !p.parseCpuMs) ? null : median(parses.map((p) => p.parseCpuMs!))
+  const parseMs = medianOf(parses, (p) => p.parseMs || null)
+  const parseCpuMs = medianOf(parses, (p) => p.parseCpuMs || null)
+  const parseRss = medianOf(parses, (p) => p.maxRss || null)
   const naiveOk = naives.every((n) => !n.error) && naiveScore !== null
   const runS = median(runs.map((r) => r.s))
   const runCpuS = median(runs.map((r) => r.cpuS))
@@ -119,17 +126,20 @@ for (const hosts of sizes) {
     naiveSpeed: naiveOk ? naives[i].ms! / 1000 / r.s : null,
     naiveCpuSpeed: naiveOk ? naives[i].cpuMs! / 1000 / r.cpuS : null,
   }))
-  const ofRounds = (k: keyof (typeof perRound)[number]): number | null => (perRound.some((p) => p[k] === null) ? null : median(perRound.map((p) => p[k]!)))
   results.push({
     hosts, dumpMB: mb, sockets: truth.sockets,
     parseMBps: parseMs ? mb / (parseMs / 1000) : null, parseCpuMBps: parseCpuMs ? mb / (parseCpuMs / 1000) : null,
-    parseRssMB: parses.some((p) => !p.maxRss) ? null : median(parses.map((p) => p.maxRss!)) / 1e6,
+    parseRssMB: parseRss === null ? null : parseRss / 1e6,
     analyzeS: runS, analyzeCpuS: runCpuS, analyzeMBps: mb / runS, analyzeCpuMBps: mb / runCpuS,
-    ratio: ofRounds('ratio'), cpuRatio: ofRounds('cpuRatio'), rssMB: median(runs.map((r) => r.rssMB)),
+    ratio: medianOf(perRound, (p) => p.ratio), cpuRatio: medianOf(perRound, (p) => p.cpuRatio), rssMB: median(runs.map((r) => r.rssMB)),
     ingestMBps: mb / (phases.ingestMs / 1000), ingestS: phases.ingestMs / 1000, matchS: phases.matchMs / 1000,
     precision: score!.precision, recall: score!.recall,
     naive: naiveOk
-      ? {s: median(naives.map((n) => n.ms!)) / 1000, cpuS: median(naives.map((n) => n.cpuMs!)) / 1000, rssMB: median(naives.map((n) => n.maxRss!)) / 1e6, precision: naiveScore!.precision, recall: naiveScore!.recall}
+      ? {
+          s: medianOf(naives, (n) => n.ms)! / 1000, cpuS: medianOf(naives, (n) => n.cpuMs)! / 1000, rssMB: medianOf(naives, (n) => n.maxRss)! / 1e6,
+          precision: naiveScore!.precision, recall: naiveScore!.recall,
+          speed: medianOf(perRound, (p) => p.naiveSpeed)!, cpuSpeed: medianOf(perRound, (p) => p.naiveCpuSpeed)!,
+        }
       : null,
     perRound,
   })
@@ -157,7 +167,7 @@ lines.push(
   ...results.map((r) => {
     const n = r.naive
     if (!n) return `| ${r.hosts} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | cannot (string too long) | – | ${f(r.rssMB, 0)} | – | – | ${pct(r.precision)} / ${pct(r.recall)} | – |`
-    return `| ${r.hosts} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | ${f(n.s, 2)} (${f(n.cpuS, 2)}) | ${f(median(r.perRound.map((p) => p.naiveSpeed!)), 2)} (${f(median(r.perRound.map((p) => p.naiveCpuSpeed!)), 2)}) | ${f(r.rssMB, 0)} | ${f(n.rssMB, 0)} | ${f(r.rssMB / n.rssMB, 2)} | ${pct(r.precision)} / ${pct(r.recall)} | ${pct(n.precision)} / ${pct(n.recall)} |`
+    return `| ${r.hosts} | ${f(r.analyzeS, 2)} (${f(r.analyzeCpuS, 2)}) | ${f(n.s, 2)} (${f(n.cpuS, 2)}) | ${f(n.speed, 2)} (${f(n.cpuSpeed, 2)}) | ${f(r.rssMB, 0)} | ${f(n.rssMB, 0)} | ${f(r.rssMB / n.rssMB, 2)} | ${pct(r.precision)} / ${pct(r.recall)} | ${pct(n.precision)} / ${pct(n.recall)} |`
   }),
 )
 for (let i = 1; i < results.length; i++) {
