@@ -55,6 +55,10 @@ export function attachPublisher(server: http.Server, opts: {graph: FakeGraph; au
     }
     connections.push(conn)
     ws.on('message', (data) => {
+      // ws still emits the frames that came in the same read as the one that ended the
+      // connection: a dropped connection delivers nothing after its limit
+      const limit = opts.faults.dropPublisherAfter
+      if (limit !== undefined && conn.messages >= limit) return
       conn.messages++
       let msg: Message
       try {
@@ -65,7 +69,6 @@ export function attachPublisher(server: http.Server, opts: {graph: FakeGraph; au
       }
       const err = apply(opts.graph, msg, conn.origin)
       if (err) conn.errors.push(err)
-      const limit = opts.faults.dropPublisherAfter
       if (limit !== undefined && conn.messages >= limit) ws.terminate()
     })
     ws.on('close', () => {

@@ -1,4 +1,5 @@
 import {afterEach, describe, expect, test} from 'vitest'
+import WebSocket from 'ws'
 import {answerPieces, graphFromDump, GremlinError, loadGraph, parseGremlin, runGremlin, startFakeAnalyzer, type FakeAnalyzer} from '../src/index.js'
 
 const DUMP = 'fixtures/skydive/two-agents.json'
@@ -138,6 +139,21 @@ describe('startFakeAnalyzer', () => {
     fa = await startFakeAnalyzer({graph: DUMP, faults: {dropAfterBytes: 100, dropTimes: 1}})
     await expect(post({GremlinQuery: 'G'}).then((r) => r.text())).rejects.toThrow()
     expect((await (await post({GremlinQuery: 'G'})).text()).length).toBeGreaterThan(100_000)
+  })
+
+  test('a publisher dropped after N messages has applied N, even when more came in the same read', async () => {
+    fa = await startFakeAnalyzer({graph: DUMP, faults: {dropPublisherAfter: 2}})
+    const before = fa.graph.nodes.size
+    const ws = new WebSocket(`${fa.url.replace(/^http/, 'ws')}/ws/publisher`, {headers: {'X-Persistence-Policy': 'Persistent'}})
+    ws.on('error', () => {})
+    const closed = new Promise((resolve) => ws.on('close', resolve))
+    // 30 small messages written at once reach the fake in one or two reads
+    ws.on('open', () => {
+      for (let i = 0; i < 30; i++) ws.send(JSON.stringify({Namespace: 'Graph', Type: 'NodeAdded', Obj: {ID: `n${i}`, Metadata: {Type: 'host'}}}))
+    })
+    await closed
+    expect(fa.publisher.connections.map((c) => c.messages)).toEqual([2])
+    expect(fa.graph.nodes.size - before).toBe(2)
   })
 
   test('the graph is live: a node added to the map is served', async () => {
