@@ -1,5 +1,6 @@
 import {createHmac} from 'node:crypto'
 import {BlockList} from 'node:net'
+import {posix} from 'node:path'
 import {addressBytes, bytesToAddress, UsageError} from '@fm/model'
 import {CryptoPan, type FixedRange} from './crypto-pan.js'
 import type {RedactKey} from './key.js'
@@ -29,6 +30,12 @@ export const SYSTEM_PATHS = [
   '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib32', '/usr/lib64', '/usr/libx32', '/usr/libexec', '/usr/share', '/usr/games',
   '/usr/local/bin', '/usr/local/sbin', '/snap/bin',
 ]
+
+/**
+ * The system directories that hold programs, not folders: a path below one of their
+ * subdirectories (`/usr/bin/site/tool`) is no distribution's, and is pseudonymised below it.
+ */
+const PROGRAM_DIRS = new Set(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/snap/bin', '/usr/games'])
 
 /** Standard directories that name no user or site by themselves. */
 const GENERIC_DIRS = [
@@ -80,7 +87,7 @@ export class Pseudonymizer {
     this.pan = new CryptoPan(key.cryptoPan, {fixed})
     this.keepHosts = new Set(opts.keepHosts ?? [])
     this.services = opts.services ?? false
-    this.systemPaths = [...SYSTEM_PATHS, ...(opts.allowPaths ?? []).map((p) => p.replace(/\/+$/, ''))].filter((p) => p.startsWith('/'))
+    this.systemPaths = [...SYSTEM_PATHS, ...(opts.allowPaths ?? []).filter((p) => p.startsWith('/')).map((p) => posix.normalize(p).replace(/(.)\/+$/, '$1'))]
     this.hmacKey = key.names
   }
 
@@ -166,24 +173,30 @@ export class Pseudonymizer {
   }
 
   /**
-   * An executable path. Under a system directory it is kept whole. Elsewhere the first
-   * directory is kept when it is a standard one (`/home`, `/opt`, ...), every other directory
-   * becomes `d-` and a keyed hash of it (so one user's home is one pseudonym everywhere), and the
-   * base name is kept (with `services`, `p-` and a hash). A path without `/` is a base name.
+   * An executable path, judged as the kernel would resolve it: an absolute path is normalised
+   * first (`/usr/bin/../../home/alice/app` is `/home/alice/app`, `//` is `/`), so no `..` or
+   * doubled slash can pass a site's path off as a system one. Directly in a program directory
+   * (`/usr/bin`, ...) or anywhere under another system directory (`/usr/lib`, `--allow-path`)
+   * it is kept whole. Elsewhere the leading standard or system directories are kept (`/home`,
+   * `/opt`, `/usr/bin`, ...), every other directory becomes `d-` and a keyed hash of it (so one
+   * user's home is one pseudonym everywhere), and the base name is kept (with `services`, `p-`
+   * and a hash). A path without `/` is a base name.
    */
   path(p: string): string {
     if (p === '') return p
     return this.memoised('path', p, () => {
-      const slash = p.lastIndexOf('/')
-      const dir = slash >= 0 ? p.slice(0, slash) : null
-      const base = p.slice(slash + 1)
+      const path = p.startsWith('/') ? posix.normalize(p) : p
+      const slash = path.lastIndexOf('/')
+      const dir = slash >= 0 ? path.slice(0, slash) : null
+      const base = path.slice(slash + 1)
       const newBase = this.services && base !== '' ? this.hash('base', base, 'p-') : base
       if (dir === null) return newBase
-      if (this.systemPaths.some((s) => dir === s || dir.startsWith(s + '/'))) return `${dir}/${newBase}`
+      if (this.systemPaths.some((s) => dir === s || (dir.startsWith(s + '/') && !PROGRAM_DIRS.has(s)))) return `${dir}/${newBase}`
       const parts = dir.split('/')
       let kept = 1 // parts[0] is '' for an absolute path
       if (parts[0] === '') {
-        while (kept < parts.length && GENERIC_DIRS.includes(parts.slice(0, kept + 1).join('/'))) kept++
+        const standard = (prefix: string): boolean => GENERIC_DIRS.includes(prefix) || this.systemPaths.includes(prefix)
+        while (kept < parts.length && standard(parts.slice(0, kept + 1).join('/'))) kept++
       } else kept = 0
       const out = parts.map((c, i) => (i < kept || c === '' || c === '.' || c === '..' ? c : this.hash('dir', c, 'd-')))
       return `${out.join('/')}/${newBase}`

@@ -1,7 +1,7 @@
 import {fc, test as prop} from '@fast-check/vitest'
 import {describe, expect, test} from 'vitest'
 import {addressBytes, isLinkLocal, isLoopback, isWildcard} from '@fm/model'
-import {commonPrefixLength, keyFromSecret, Pseudonymizer} from '../src/index.js'
+import {commonPrefixLength, keyFromSecret, Pseudonymizer, SYSTEM_PATHS} from '../src/index.js'
 
 const KEY = keyFromSecret(Buffer.alloc(32, 7))
 const OTHER = keyFromSecret(Buffer.alloc(32, 8))
@@ -42,6 +42,44 @@ describe('Pseudonymizer.path', () => {
 
   test('keeps directories of --allow-path whole', () => {
     expect(new Pseudonymizer(KEY, {allowPaths: ['/opt/google/']}).path('/opt/google/chrome/chrome')).toBe('/opt/google/chrome/chrome')
+  })
+
+  test.for([
+    ['/usr/bin/../../home/alice/app', '/home/alice/app'],
+    ['/usr/bin/./../../home/alice/./bin//app', '/home/alice/bin/app'],
+    ['/../../home/alice/app', '/home/alice/app'],
+    ['//home//alice//app', '/home/alice/app'],
+    ['/usr/lib/../../opt/acme/run', '/opt/acme/run'],
+  ])('judges %s as the path it resolves to, %s', ([tricky, plain]) => {
+    expect(p.path(tricky)).toBe(p.path(plain))
+    expect(p.path(tricky)).not.toMatch(/alice|acme/)
+  })
+
+  test.for([
+    ['/usr/bin//site/x', /^\/usr\/bin\/d-[0-9a-f]{12}\/x$/],
+    ['/usr/bin/site/x', /^\/usr\/bin\/d-[0-9a-f]{12}\/x$/],
+    ['/usr/local/sbin/site/tools/x', /^\/usr\/local\/sbin\/d-[0-9a-f]{12}\/d-[0-9a-f]{12}\/x$/],
+    ['//usr//sbin//sshd', /^\/usr\/sbin\/sshd$/],
+    ['/usr/bin/./python3', /^\/usr\/bin\/python3$/],
+  ] as [string, RegExp][])('keeps only the programs directly in a program directory: %s', ([path, shape]) => {
+    expect(p.path(path)).toMatch(shape)
+  })
+
+  test('no site directory survives any mix of .., . and doubled slashes after a system directory', () => {
+    const seps = fc.array(fc.constantFrom('/', '//', '/./', '/.//'), {minLength: 1, maxLength: 3})
+    // a name no kept directory contains, and that no hex digest can hold (it starts with g-z)
+    const site = fc.stringMatching(/^[g-z]{2}[a-z0-9]{2,10}$/).filter((s) => !'/home/usr/bin/sbin/local/games/snap/tool'.includes(s))
+    fc.assert(fc.property(fc.constantFrom(...SYSTEM_PATHS), seps, site, fc.boolean(), (system, sep, name, climb) => {
+      const depth = system.split('/').length - 1
+      // either climbing out of the system directory into a home, or a folder below a program directory
+      const tricky = climb
+        ? `${system}${sep.join('..')}${'/..'.repeat(depth)}/home/${name}${sep[0]}tool`
+        : `${system}${sep.join('')}${name}/tool`
+      const shown = p.path(tricky)
+      if (!climb && !['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/snap/bin', '/usr/games'].includes(system)) return // below /usr/lib and such everything is kept, by design
+      expect(shown).not.toContain(name)
+      expect(shown.endsWith('/tool')).toBe(true)
+    }))
   })
 
   test('with services, pseudonymises the base name and the process name too', () => {
