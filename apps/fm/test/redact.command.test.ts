@@ -1,4 +1,4 @@
-import {existsSync, readFileSync, statSync} from 'node:fs'
+import {chmodSync, existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import Redact, {type RedactResult} from '../src/commands/redact.js'
@@ -34,6 +34,25 @@ describe('fm redact', () => {
     const missing = await runCommand(Redact, [join(tmp.dir, 'none.json'), '--key', key, '--out', out])
     expect(missing.exitCode).toBe(3)
     expect(existsSync(out)).toBe(false)
+  })
+
+  test.for([
+    [0o644, true],
+    [0o640, true],
+    [0o602, true],
+    [0o600, false],
+    [0o400, false],
+  ] as [number, boolean][])('a key of mode %o is used, with a warning and the chmod that fixes it when others may read or write it (%s)', async ([mode, warned]) => {
+    const key = join(tmp.dir, `mode-${mode.toString(8)}.key`)
+    writeFileSync(key, 'cd'.repeat(32) + '\n')
+    chmodSync(key, mode)
+    const r = await runCommand(Redact, [TWO_AGENTS, '--key', key, '--out', join(tmp.dir, `mode-${mode.toString(8)}-out`)])
+    expect(r.exitCode).toBe(0)
+    const warning = `warning: the redaction key ${key} can be read or written by others (mode 0${mode.toString(8)}): chmod 600 ${key}`
+    if (warned) expect(r.stderr).toContain(warning)
+    else expect(r.stderr).not.toContain('warning')
+    // the key is the user's: fm says what to do, and changes nothing
+    expect(statSync(key).mode & 0o777).toBe(mode)
   })
 
   test('fm report --redact writes the report of the redacted inputs', async () => {

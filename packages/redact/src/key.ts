@@ -30,9 +30,10 @@ export function keyFromSecret(secret: Uint8Array): RedactKey {
 /**
  * Reads the key file, or creates it (32 random bytes as 64 hex digits, mode 0600, never
  * overwriting a file that appears meanwhile) when it does not exist. The key never appears in
- * an error message.
+ * an error message. `mode` is the file's permission bits: one readable by others (`mode & 0o077`)
+ * gives the pseudonyms away to whoever reads it, which the caller should say.
  */
-export async function loadOrCreateKey(file: string): Promise<{key: RedactKey; created: boolean}> {
+export async function loadOrCreateKey(file: string): Promise<{key: RedactKey; created: boolean; mode: number}> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -53,10 +54,11 @@ export async function loadOrCreateKey(file: string): Promise<{key: RedactKey; cr
       await fh.close()
     }
     await chmod(file, 0o600) // whatever the umask
-    return {key: keyFromSecret(secret), created: true}
+    return {key: keyFromSecret(secret), created: true, mode: 0o600}
   }
-  if ((await stat(file)).isDirectory()) throw new InputError(file, 'is a folder, not a key file')
+  const st = await stat(file)
+  if (st.isDirectory()) throw new InputError(file, 'is a folder, not a key file')
   const hex = text.trim().toLowerCase()
   if (!KEY_TEXT.test(hex)) throw new InputError(file, 'is not an fm redaction key (expected 64 hexadecimal digits on one line)', ['Give the key file fm redact created, or a path that does not exist yet to create one.'])
-  return {key: keyFromSecret(Buffer.from(hex, 'hex')), created: false}
+  return {key: keyFromSecret(Buffer.from(hex, 'hex')), created: false, mode: st.mode & 0o7777}
 }

@@ -11,7 +11,8 @@ import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 import {analysisNeeds} from '../lib/analysis-needs.js'
 import {refuseMatrixCsv} from '../lib/read-observation.js'
 import {matrixStream} from '../lib/matrix-stream.js'
-import {ChunkedOutput, checkOutputs, writeAtomic} from '../lib/output.js'
+import {checkOutputs} from '../lib/check-outputs.js'
+import {ChunkedOutput, writeAtomic} from '../lib/output.js'
 import {writeStdout} from '../lib/stdout.js'
 
 /** The matrix; nothing under --json, whose document is streamed to stdout as --format json writes it. */
@@ -82,7 +83,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     const dumps = argv as string[]
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.', 'To read standard input, give -: gzip -dc dump.json.gz | fm analyze -'])
     refuseMatrixCsv(dumps, 'analyze')
-    checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})
+    checkOutputs({inputs: dumps, read: {'--key': flags.key, '--groups': flags.groups, '--ca': flags.ca}, files: {'--output': flags.output, '--db': flags.db}})
     if (flags.analyzer && dumps.length > 0) throw new UsageError('give dumps or --analyzer, not both: fm analyze reads one or the other', [`To add a live capture to dumps: fm capture --analyzer ${flags.analyzer} --out site && fm analyze site ${dumps.join(' ')}`])
     // Every output (and --list-no-peers, --list-ambiguities) is written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.

@@ -5,7 +5,8 @@ import {SortedSpill} from '@fm/store'
 import {blankFile, fileLines} from '../lib/baseline-file.js'
 import {FmCommand} from '../lib/base-command.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
-import {ChunkedOutput, checkOutputs} from '../lib/output.js'
+import {checkOutputs} from '../lib/check-outputs.js'
+import {ChunkedOutput} from '../lib/output.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 import {RuleTable} from '../lib/rule-table.js'
@@ -47,7 +48,8 @@ Commit the file, review its diffs like code, and run fm check against it in CI.`
 
   async run(): Promise<BaselineResult> {
     const {argv, flags} = await this.parse(Baseline)
-    checkOutputs(argv as string[], {'--out': flags.out})
+    // --out is regenerated in place: the one file it may be is the baseline it was
+    checkOutputs({inputs: argv as string[], read: {'--key': flags.key, '--groups': flags.groups}, files: {'--out': flags.out}})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const progress = this.progress()
     // an empty file (say, created by `touch`) is a new baseline, not a malformed one; an existing

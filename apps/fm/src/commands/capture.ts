@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {capture, parseInterval, progressLine, type CaptureResult} from '@fm/capture'
 import {collect, collectorScript, collectProgressLine, DEFAULT_SSH_COMMAND, PartialCaptureError, readHostList, type CollectResult} from '@fm/collect'
 import {FmCommand} from '../lib/base-command.js'
+import {checkOutputs} from '../lib/check-outputs.js'
 import {analyzerAddress, analyzerConnection, analyzerFlags, captureQueryFlags, interruptible} from '../lib/flags.js'
 
 export type CaptureCommandResult = CaptureResult | CollectResult | {collector: string}
@@ -55,6 +56,7 @@ Without Skydive: --ssh HOSTS runs fm's read-only collector (a POSIX sh script th
       return {collector: collectorScript()}
     }
     if (flags.out === undefined) this.error('--out PATH is required: the capture folder to create', {exit: 2})
+    checkOutputs({inputs: [], read: {'--ca': flags.ca}, folders: {'--out': flags.out}})
     if (flags.ssh !== undefined || flags.local) return this.collect({...flags, out: flags.out})
     const connection = await analyzerConnection({...flags, analyzer: flags.analyzer!})
     const progress = this.progress()

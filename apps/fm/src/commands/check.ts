@@ -8,7 +8,7 @@ import {writeCheckReport} from '../lib/check-output.js'
 import {checkPolicyDir, readPolicyHosts} from '../lib/check-policy-dir.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
-import {checkOutputs} from '../lib/output.js'
+import {checkOutputs} from '../lib/check-outputs.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
 
@@ -60,7 +60,7 @@ With --policy DIR instead of --baseline: every observed connection is evaluated 
 
   async run(): Promise<CheckResult | undefined> {
     const {argv, flags} = await this.parse(Check)
-    checkOutputs([...(argv as string[]), ...(flags.baseline ? [flags.baseline] : [])], {'--output': flags.output})
+    checkOutputs({inputs: argv as string[], read: {'--baseline': flags.baseline, '--policy': flags.policy, '--key': flags.key, '--groups': flags.groups}, files: {'--output': flags.output}})
     const minSeenSpec = parseMinSeen(flags['min-seen'])
     const redact = {redact: flags.redact, key: flags.key, toolVersion: this.config.version}
     const format = flags.format as CheckFormat

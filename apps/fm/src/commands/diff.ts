@@ -5,7 +5,8 @@ import {SortedSpill} from '@fm/store'
 import {FmCommand} from '../lib/base-command.js'
 import {exitCodeOf} from '../lib/errors.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags} from '../lib/flags.js'
-import {checkOutputs, writeAtomic} from '../lib/output.js'
+import {checkOutputs} from '../lib/check-outputs.js'
+import {writeAtomic} from '../lib/output.js'
 import {writeStdout} from '../lib/stdout.js'
 import {readObservation} from '../lib/read-observation.js'
 import {redactFlags} from '../lib/redact-inputs.js'
@@ -52,7 +53,7 @@ Exits 0 unless --exit-code is given, which exits 5 when A and B differ (like git
 
   async run(): Promise<DiffResult> {
     const {args, flags} = await this.parse(Diff)
-    checkOutputs([args.a, args.b], {'--output': flags.output})
+    checkOutputs({inputs: [args.a, args.b], read: {'--key': flags.key, '--groups': flags.groups}, files: {'--output': flags.output}})
     const selection = entrySelection(flags, flags.level)
     const progress = this.progress()
     // each side's entries go to a spill on disk as they stream; the two sides' edges are then

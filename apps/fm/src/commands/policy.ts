@@ -4,6 +4,7 @@ import {parseBaseline} from '@fm/baseline'
 import {InputError, UsageError} from '@fm/model'
 import type {PolicyFormat, PolicyMode} from '@fm/policy'
 import {FmCommand} from '../lib/base-command.js'
+import {checkOutputs} from '../lib/check-outputs.js'
 import {matchFlags, parseStates} from '../lib/flags.js'
 import {writePolicy} from '../lib/write-policy.js'
 
@@ -53,6 +54,7 @@ Check before applying: fm check --policy DIR INPUT... lists the observed connect
 
   async run(): Promise<PolicyResult> {
     const {argv, flags} = await this.parse(Policy)
+    checkOutputs({inputs: argv as string[], read: {'--baseline': flags.baseline}, folders: {'--out': flags.out}})
     const aggregate = {v4: prefixFlag('--aggregate', flags.aggregate, 32), v6: prefixFlag('--aggregate-v6', flags['aggregate-v6'], 128)}
     const baseline = flags.baseline ? {file: flags.baseline, baseline: parseBaseline(readText(flags.baseline), flags.baseline)} : undefined
     const progress = this.progress()

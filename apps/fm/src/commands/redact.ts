@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {redactCapture, type RedactedManifest} from '@fm/redact'
 import {FmCommand} from '../lib/base-command.js'
+import {checkOutputs} from '../lib/check-outputs.js'
 import {withInterrupt} from '../lib/flags.js'
 import {redactionKey} from '../lib/redact-inputs.js'
 
@@ -54,6 +55,8 @@ The analysis of a redacted capture has the same entries, connections, unmatched 
 
   async run(): Promise<RedactResult> {
     const {argv, flags} = await this.parse(Redact)
+    // before the key is created: --map or --out on the key (or an input) would write the originals over it
+    checkOutputs({inputs: argv as string[], read: {'--key': flags.key}, files: {'--map': flags.map}, folders: {'--out': flags.out}})
     const key = await redactionKey(flags.key)
     const progress = this.progress()
     const r = await withInterrupt((signal) => redactCapture({

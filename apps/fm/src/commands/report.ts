@@ -6,7 +6,8 @@ import {buildReport, reportAggregator, type ReportData, type ReportFormat} from 
 import {FmCommand} from '../lib/base-command.js'
 import {readingLine} from '../lib/progress.js'
 import {entrySelection, matchFlags, noteSelection, parseStates, selectFlags, withInterrupt} from '../lib/flags.js'
-import {checkOutputs, writeAtomic} from '../lib/output.js'
+import {checkOutputs} from '../lib/check-outputs.js'
+import {writeAtomic} from '../lib/output.js'
 import {redactFlags, withRedactedInputs} from '../lib/redact-inputs.js'
 import {reportTarget} from '../lib/report-target.js'
 import {refuseMatrixCsv} from '../lib/read-observation.js'
@@ -66,7 +67,7 @@ With --groups FILE the heatmap, chord and graph are between groups of hosts and 
     const format = flags.format as ReportFormat
     refuseMatrixCsv(argv as string[], 'report')
     const target = reportTarget(flags.out, format, argv as string[])
-    checkOutputs(argv as string[], {'--out': target.out})
+    checkOutputs({inputs: argv as string[], read: {'--key': flags.key, '--groups': flags.groups}, files: {'--out': target.out}})
     const selection = entrySelection(flags)
     const png = target.picture === 'png'
     const progress = this.progress()

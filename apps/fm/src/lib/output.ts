@@ -1,7 +1,6 @@
 import {randomBytes} from 'node:crypto'
-import {closeSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
-import {errnoOf, InterruptedError, OutputError, UsageError} from '@fm/model'
-import {checkFileTarget} from '@fm/store'
+import {closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
+import {errnoOf, InterruptedError, OutputError} from '@fm/model'
 import {flushStdout, stdoutFailure} from './stdout.js'
 
 /** A failed write of `file` as the CLI reports it: disk full (exit 6) or a bad target (exit 2). */
@@ -130,32 +129,5 @@ export class ChunkedOutput {
       // already closed
     }
     rmSync(this.temp, {force: true})
-  }
-}
-
-/**
- * Checks output files before any work: each must be able to become a file (not a folder, its
- * folder exists), and none may be one of the inputs (the same file, by any name), which writing
- * would replace while it is read. `outputs` maps each output flag to its value. Example:
- * `checkOutputs(dumps, {'--output': flags.output, '--db': flags.db})`
- */
-export function checkOutputs(inputs: string[], outputs: Record<string, string | undefined>): void {
-  const id = (file: string): string | null => {
-    try {
-      const st = statSync(file)
-      return `${st.dev}:${st.ino}`
-    } catch {
-      return null
-    }
-  }
-  const given = Object.entries(outputs).filter((o): o is [string, string] => o[1] !== undefined)
-  for (const [, file] of given) checkFileTarget(file)
-  for (const [flag, file] of given) {
-    const out = id(file)
-    if (out === null) continue
-    const input = inputs.find((i) => id(i) === out)
-    if (input !== undefined) throw new UsageError(`${flag} ${file} is the input ${input}: fm never writes over what it reads`, [`Give ${flag} a new file name.`])
-    const other = given.find(([f, o]) => f !== flag && id(o) === out)
-    if (other) throw new UsageError(`${flag} and ${other[0]} name the same file ${file}`)
   }
 }

@@ -11,13 +11,23 @@ export const redactFlags = {
   key: Flags.string({summary: 'With --redact: the redaction key file (created when missing, mode 0600); the same key gives the same pseudonyms as fm redact.', helpValue: 'FILE'}),
 }
 
-/** Reads or creates the key file, saying on stderr when it was created. */
+/** Reads or creates the key file, saying on stderr when it was created, and warning when others may read it. */
 export async function redactionKey(file: string): Promise<RedactKey> {
-  const {key, created} = await loadOrCreateKey(file)
+  const {key, created, mode} = await loadOrCreateKey(file)
   if (created) {
     process.stderr.write(`created the redaction key ${file} (mode 0600, fingerprint ${key.fingerprint}): keep it private and reuse it, so later redactions of this site get the same pseudonyms\n`)
   }
+  // whoever reads the key can redact guessed names and addresses and match them: the pseudonyms are as private as the key
+  if (mode & 0o077) {
+    process.stderr.write(`warning: the redaction key ${file} can be read or written by others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): chmod 600 ${shellWord(file)}\n`)
+  }
   return key
+}
+
+/** `file` as one word of a POSIX shell command line, quoted only when it needs to be. */
+function shellWord(file: string): string {
+  const word = file.startsWith('-') ? `./${file}` : file
+  return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
 }
 
 /**

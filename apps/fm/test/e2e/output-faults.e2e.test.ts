@@ -173,7 +173,7 @@ describe('an output that is one of the inputs is refused, and the input is left 
     ['analyze --db', ['analyze', 'IN', '--db', 'IN'], /^Error: --db \S+ is the input \S+: fm never writes over what it reads$/],
     ['analyze --output through a symbolic link', ['analyze', 'IN', '--output', 'ALIAS'], /^Error: --output \S+alias\.json is the input \S+in\.json/],
     ['report --out', ['report', 'IN', '--out', 'IN'], /^Error: --out \S+ is the input/],
-    ['check --output the baseline', ['check', '--baseline', 'BASELINE', 'IN', '--output', 'BASELINE'], /^Error: --output \S+ is the input \S+baseline\.yaml/],
+    ['check --output the baseline', ['check', '--baseline', 'BASELINE', 'IN', '--output', 'BASELINE'], /^Error: --output \S+ is --baseline \S+baseline\.yaml/],
     ['diff --output', ['diff', 'IN', 'IN', '--output', 'IN'], /^Error: --output \S+ is the input/],
     ['baseline --out a dump', ['baseline', 'IN', '--out', 'IN'], /^Error: --out \S+ is the input/],
   ])('%s', async ([, args, pattern]) => {
