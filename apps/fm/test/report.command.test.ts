@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
@@ -39,6 +39,24 @@ describe('fm report (in-process)', () => {
     const r = await runCommand(Report, [DUMP, '--out', out, '--format', format])
     expect(r.error).toBeUndefined()
     expect(readFileSync(out, 'utf8').startsWith(starts)).toBe(true)
+  })
+
+  test.for(['html', 'svg', 'dot'])('a %s report names its inputs by file name only: the folders they are in appear nowhere in it', async (format) => {
+    const site = join(dir, `customer-x-${format}`)
+    mkdirSync(site)
+    cpSync(DUMP, join(site, 'dump.json'))
+    cpSync('fixtures/capture/two-agents', join(site, 'capture-folder'), {recursive: true})
+    const out = join(dir, `named.${format}`)
+    const r = await runCommand(Report, [join(site, 'dump.json'), `${join(site, 'capture-folder')}/`, '--out', out, '--format', format])
+    expect(r.error).toBeUndefined()
+    const text = readFileSync(out, 'utf8')
+    expect(text).not.toContain(site)
+    expect(text).not.toContain('customer-x')
+    if (format === 'html') {
+      const captures = /<caption>Captures<\/caption>.*?<\/table>/s.exec(text)?.[0] ?? ''
+      expect(captures).toContain('<td>dump.json</td>')
+      expect(captures).toContain('<td>capture-folder</td>')
+    }
   })
 
   test('--group-by service draws one row per client service', async () => {

@@ -1,3 +1,4 @@
+import {basename} from 'node:path'
 import {fmtInt, h} from './dom.js'
 import type {ReportData} from './report-data.js'
 
@@ -31,7 +32,15 @@ export function summaryView(document: Document, data: ReportData): HTMLElement {
     {class: 'captures'},
     h(document, 'caption', {}, 'Captures'),
     h(document, 'thead', {}, h(document, 'tr', {}, ['#', 'source', 'format', 'label', 'time context', 'started', 'ended'].map((c) => h(document, 'th', {scope: 'col'}, c)))),
-    h(document, 'tbody', {}, m.captures.map((c) => h(document, 'tr', {}, [String(c.id), c.source, c.format, dash(c.label), dash(c.timeContext), dash(c.startedAt), dash(c.endedAt)].map((v) => h(document, 'td', {}, v))))),
+    h(document, 'tbody', {}, m.captures.map((c) => h(document, 'tr', {}, [String(c.id), shownSource(c.source), c.format, dash(c.label), dash(c.timeContext), dash(c.startedAt), dash(c.endedAt)].map((v) => h(document, 'td', {}, v))))),
   )
   return h(document, 'div', {class: 'summary'}, cards, captures)
+}
+
+/**
+ * How the page names an input: its file or folder name only. A report is made to be shared,
+ * and the folders it was made in (`/home/alice/customer-x/`) are nobody else's business.
+ */
+function shownSource(source: string): string {
+  return basename(source.replace(/\/+$/, '')) || source
 }
