@@ -46,7 +46,7 @@ The analysis of a redacted capture has the same entries, connections, unmatched 
   static flags = {
     key: Flags.string({summary: 'The redaction key file: created when missing (random, mode 0600), reused otherwise.', required: true, helpValue: 'FILE'}),
     out: Flags.string({char: 'o', summary: 'The capture folder to write (must not exist).', required: true, helpValue: 'PATH'}),
-    map: Flags.string({summary: 'Also write the original → pseudonym table (CSV, mode 0600) for the site\'s own use; never inside --out.', helpValue: 'FILE'}),
+    map: Flags.string({summary: 'Also write the original → pseudonym table (CSV, mode 0600) for the site\'s own use; never inside --out, never over the key or an input.', helpValue: 'FILE'}),
     'keep-host': Flags.string({summary: 'Keep this host name (node Host field or hostname) in the clear; repeatable.', multiple: true, helpValue: 'NAME'}),
     'keep-address': Flags.string({summary: 'Keep the addresses of this CIDR (or this address) in the clear; repeatable.', multiple: true, helpValue: 'CIDR'}),
     'allow-path': Flags.string({summary: 'Keep executable paths under this directory whole, like the system directories; repeatable.', multiple: true, helpValue: 'DIR'}),
