@@ -1,10 +1,10 @@
 // What fm capture --ssh suggests is safe to paste, and a transport it ends leaves nothing running.
-import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
 import Capture from '../src/commands/capture.js'
+import {HOSTILE, pastedWords} from './helpers/paste.js'
 import {pidsIn, survivors} from './helpers/process-group.js'
 import {runCommand} from './helpers/run-command.js'
 
@@ -15,19 +15,8 @@ const fresh = (): string => join(dir, `out-${++n}`)
 // where a pasted hint runs: anything it creates shows up here
 const pasteDir = mkdtempSync(join(dir, 'paste-'))
 
-/** The words sh sees in `command`, run in pasteDir. */
-function wordsIn(command: string): string[] {
-  const r = spawnSync('sh', ['-c', `printf '%s\\0' ${command}`], {cwd: pasteDir, encoding: 'utf8'})
-  expect(r.status, r.stderr).toBe(0)
-  return r.stdout.split('\0').slice(0, -1)
-}
+const wordsIn = (command: string): string[] => pastedWords(command, pasteDir)
 
-// host names --ssh accepts (no space, no control character, no leading -), each code if unquoted
-const HOSTILE = [
-  'h|touch${IFS}made-by-pipe', 'h;touch${IFS}made-by-semicolon', '$(touch${IFS}made-by-subshell)', '`touch${IFS}made-by-backquote`',
-  'h&&touch${IFS}made-by-and', 'h>made-by-redirect', '*', '~root', '$HOME', '#x', '!x', "a'b", "'$(touch${IFS}made-in-quotes)'",
-  '"$(touch${IFS}made-in-double-quotes)"', '{a,b}', 'a`out`b', 'h\\', 'A=1',
-]
 const TRY = /^\s*Try: Check that this works from this machine: (.*)$/m
 
 describe('fm capture --ssh: the command it suggests runs nothing a host name holds', () => {
