@@ -1,6 +1,5 @@
-import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {mkdir, writeFile} from 'node:fs/promises'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {hostname as machineName} from 'node:os'
 import {join} from 'node:path'
 import {AnalyzerError, InterruptedError, oneLine, PartialResultError, UsageError} from '@fm/model'
@@ -9,7 +8,8 @@ import {sumCounts, writeCaptureFolder} from '@fm/capture'
 import {bundleToGraph} from './bundle-graph.js'
 import {collectorScript} from './collector-script.js'
 import {parseBundle} from './parse-bundle.js'
-import {DEFAULT_SSH_COMMAND, describeTransport, transportArgv} from './transport.js'
+import {runTransport} from './run-transport.js'
+import {DEFAULT_SSH_COMMAND, describeTransport, transportArgv, transportTryCommand} from './transport.js'
 
 export type NamespaceMode = 'all' | 'own'
 
@@ -26,7 +26,7 @@ export interface CollectOptions {
   parallel?: number
   /** Milliseconds one host may take (default 120 s). */
   timeoutMs?: number
-  /** Largest bundle accepted from one host, in bytes (default 256 MB). */
+  /** Largest bundle accepted from one host, in bytes (default 256 MiB); more is refused. */
   maxBundleBytes?: number
   /** The capture folder to create; it must not exist yet. */
   out: string
@@ -130,7 +130,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     if (ok.length === 0) {
       const first = results.slice(0, 3).map((h) => `${h.host}: ${h.error}`).join('; ')
       throw new CollectError(`no host could be collected (${first}${results.length > 3 ? '; ...' : ''})`, [
-        template === null ? 'Run fm capture --print-collector | sh to see what the collector says.' : `Check that \`${shown?.split('{host}').join(hosts[0])} true\` works from this machine.`,
+        template === null ? 'Run fm capture --print-collector | sh to see what the collector says.' : `Check that this works from this machine: ${transportTryCommand(template, hosts[0])}`,
       ])
     }
     const counts = sumCounts(ok.map((r) => r.counts))
@@ -160,17 +160,22 @@ async function collectOne(
 ): Promise<{host: CollectedHost; response?: CaptureResponse}> {
   const startedAt = new Date().toISOString()
   const failed = (error: string): {host: CollectedHost} => ({host: {host, status: 'failed', error: oneLine(error), startedAt, endedAt: new Date().toISOString()}})
-  const run = await runCollector(argv, script, timeoutMs, maxBytes, signal)
-  if ('error' in run) return failed(run.error)
   const base = `${label}/host-${String(index + 1).padStart(4, '0')}`
   const bundleFile = `${base}.bundle.txt`
-  await writeFile(join(dir, ...bundleFile.split('/')), run.stdout)
-  const bundleInfo = {file: bundleFile, bytes: run.stdout.length, sha256: createHash('sha256').update(run.stdout).digest('hex')}
-  let parsed
-  try {
-    parsed = parseBundle(run.stdout.toString('utf8'))
-  } catch (e) {
-    const f = failed(`the collector's output is not a bundle: ${(e as Error).message}`)
+  const run = await runTransport({argv, script, file: join(dir, ...bundleFile.split('/')), timeoutMs, maxBytes, signal})
+  if ('error' in run) return failed(run.error)
+  const bundleInfo = {file: bundleFile, bytes: run.bytes, sha256: run.sha256}
+  // one bundle in memory at a time: parsing is synchronous anyway, and parallel hosts that
+  // each sent a large bundle must not add up
+  const parsed = await oneAtATime(async () => {
+    try {
+      return parseBundle(await readFile(join(dir, ...bundleFile.split('/')), 'utf8'))
+    } catch (e) {
+      return e as Error
+    }
+  })
+  if (parsed instanceof Error) {
+    const f = failed(`the collector's output is not a bundle: ${parsed.message}`)
     return {host: {...f.host, bundle: bundleInfo}}
   }
   const {graph, counts} = bundleToGraph(parsed, host)
@@ -188,43 +193,11 @@ async function collectOne(
   }
 }
 
-/** Runs the transport with the script on stdin; the output, or why it failed. */
-function runCollector(argv: string[], script: string, timeoutMs: number, maxBytes: number, signal?: AbortSignal): Promise<{stdout: Buffer} | {error: string}> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), {stdio: ['pipe', 'pipe', 'pipe']})
-    const out: Buffer[] = []
-    let size = 0
-    let stderr = ''
-    let settled = false
-    const finish = (r: {stdout: Buffer} | {error: string}): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', abort)
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      resolve(r)
-    }
-    const abort = (): void => finish({error: 'interrupted'})
-    signal?.addEventListener('abort', abort)
-    const timer = setTimeout(() => finish({error: `timed out after ${timeoutMs / 1000} s`}), timeoutMs)
-    child.on('error', (e) => finish({error: `cannot run ${argv[0]}: ${(e as NodeJS.ErrnoException).code ?? e.message}`}))
-    child.stdin.on('error', () => {}) // the transport may exit before reading the script: its exit status says why
-    child.stdout.on('data', (d: Buffer) => {
-      size += d.length
-      if (size > maxBytes) finish({error: `sent more than ${maxBytes} bytes`})
-      else out.push(d)
-    })
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 4096) stderr += d.toString('utf8')
-    })
-    child.on('close', (code, sig) => {
-      if (code === 0) finish({stdout: Buffer.concat(out)})
-      else {
-        const last = stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? ''
-        finish({error: `${sig ? `killed by ${sig}` : `exit ${code}`}${last ? `: ${last}` : ''}`})
-      }
-    })
-    child.stdin.end(script)
-  })
-}
+let queue: Promise<unknown> = Promise.resolve()
 
+/** Runs `work` after every earlier call's work has ended (a queue of one, shared by all hosts). */
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const result = queue.then(work)
+  queue = result.catch(() => {})
+  return result
+}

@@ -1,4 +1,5 @@
 import {UsageError} from '@fm/model'
+import {shellCommand} from '@fm/capture'
 
 /** The transport when none is given: the user's ssh, keys, agent and config; never a prompt. */
 export const DEFAULT_SSH_COMMAND = 'ssh -o BatchMode=yes -- {host}'
@@ -30,6 +31,22 @@ const MASK = '***'
  * @example describeTransport('sshpass -p hunter2 ssh -- {host}') // 'sshpass -p *** ssh -- {host}'
  */
 export function describeTransport(template: string): string {
+  return maskedWords(template).map(quoteWord).join(' ')
+}
+
+/**
+ * The command a person can paste to try the transport on `host` (it runs `true` there): the
+ * shown template's words with the host in each `{host}`, every word quoted for the shell, so
+ * a host name such as `h|touch${IFS}/tmp/x` stays one word and runs nothing.
+ *
+ * @example transportTryCommand('ssh -- {host}', 'a;b') // "ssh -- 'a;b' true"
+ */
+export function transportTryCommand(template: string, host: string): string {
+  return shellCommand([...maskedWords(template).map((w) => w.split('{host}').join(host)), 'true'])
+}
+
+/** The template's words, each secret replaced by `***` (see describeTransport). */
+function maskedWords(template: string): string[] {
   const words = splitTemplate(template)
   const out: string[] = []
   let program = ''
@@ -46,7 +63,7 @@ export function describeTransport(template: string): string {
       if (!w.startsWith('-') && eq < 0) program = w.split('/').pop() ?? ''
     }
   }
-  return out.map(quoteWord).join(' ')
+  return out
 }
 
 /** Whether option word `w`, given to `program`, takes a secret as its next word. */
@@ -57,6 +74,7 @@ function takesSecret(w: string, program: string): boolean {
   return w.startsWith('--') && SECRET_NAME.test(w)
 }
 
+/** A word in the template's own syntax ('…' or "…", no escapes), so the shown template reads back as the same words. */
 function quoteWord(w: string): string {
   if (w !== '' && !/[\s'"]/.test(w)) return w
   return w.includes("'") ? `"${w}"` : `'${w}'`

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {analyze} from '@fm/analyze'
-import type {CaptureProgress, ConnectionOptions} from '@fm/capture'
+import {shellCommand, type CaptureProgress, type ConnectionOptions} from '@fm/capture'
 import {UsageError, type Matrix, type MatrixEntry} from '@fm/model'
 import {GroupMatrix} from '@fm/baseline'
 import {FmCommand} from '../lib/base-command.js'
@@ -84,7 +84,7 @@ Dumps of 4 MB and more are parsed on a second thread while SQLite loads. Ctrl-C 
     if (!flags.analyzer && dumps.length === 0) throw new UsageError('nothing to analyze', ['Give dump files or capture folders, or --analyzer HOST:PORT to capture and analyze in one step.', 'To read standard input, give -: gzip -dc dump.json.gz | fm analyze -'])
     refuseMatrixCsv(dumps, 'analyze')
     checkOutputs({inputs: dumps, read: {'--key': flags.key, '--groups': flags.groups, '--ca': flags.ca}, files: {'--output': flags.output, '--db': flags.db}})
-    if (flags.analyzer && dumps.length > 0) throw new UsageError('give dumps or --analyzer, not both: fm analyze reads one or the other', [`To add a live capture to dumps: fm capture --analyzer ${flags.analyzer} --out site && fm analyze site ${dumps.join(' ')}`])
+    if (flags.analyzer && dumps.length > 0) throw new UsageError('give dumps or --analyzer, not both: fm analyze reads one or the other', [`To add a live capture to dumps: ${shellCommand(['fm', 'capture', '--analyzer', flags.analyzer, '--out', 'site'])} && ${shellCommand(['fm', 'analyze', 'site', ...dumps])}`])
     // Every output (and --list-no-peers, --list-ambiguities) is written piece by piece as the store hands the matrix
     // over, so memory does not grow with the matrix; the output file appears only on success.
     const needs = analysisNeeds({format: flags.format, json: this.jsonEnabled(), listNoPeers: flags['list-no-peers'], listAmbiguities: flags['list-ambiguities']})

@@ -1,5 +1,6 @@
 import {closeSync, createReadStream, openSync, readSync, statSync} from 'node:fs'
 import {analyze} from '@fm/analyze'
+import {shellCommand} from '@fm/capture'
 import {appendCaptures, isMatrixCsv, readMatrixCsv, renumberEntry} from '@fm/baseline'
 import {InputError, type CaptureInfo, type HostListening, type MatrixEntry} from '@fm/model'
 import {withInterrupt} from './flags.js'
@@ -84,7 +85,7 @@ export function refuseMatrixCsv(inputs: string[], command: string): void {
   if (csv === undefined) return
   throw new UsageError(`${csv} is a matrix CSV: it holds the matched connections, not the sockets fm ${command} matches`, [
     'Give the dump or capture folder the CSV was made from.',
-    `Compare matrix CSVs with fm diff A.csv B.csv, or check one with fm check ${csv} --baseline baseline.yaml.`,
+    `Compare matrix CSVs with fm diff A.csv B.csv, or check one with ${shellCommand(['fm', 'check', csv, '--baseline', 'baseline.yaml'])}`,
   ])
 }
 

@@ -118,7 +118,7 @@ describe('fm analyze refuses, in one line', () => {
     const csv = join(work, 'matrix.csv')
     writeFileSync(csv, expected)
     const r = runFm([cmd, csv, ...(cmd === 'report' ? ['--out', join(work, 'r.html')] : [])])
-    expect(r.stderr).toBe(`Error: ${csv} is a matrix CSV: it holds the matched connections, not the sockets fm ${cmd} matches\n  Try: Give the dump or capture folder the CSV was made from.\n  Try: Compare matrix CSVs with fm diff A.csv B.csv, or check one with fm check ${csv} --baseline baseline.yaml.\n`)
+    expect(r.stderr).toBe(`Error: ${csv} is a matrix CSV: it holds the matched connections, not the sockets fm ${cmd} matches\n  Try: Give the dump or capture folder the CSV was made from.\n  Try: Compare matrix CSVs with fm diff A.csv B.csv, or check one with fm check ${csv} --baseline baseline.yaml\n`)
     expect(r.status).toBe(2)
     expect(existsSync(join(work, 'r.html'))).toBe(false)
   })
