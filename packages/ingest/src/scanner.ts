@@ -2,6 +2,7 @@ import {isAscii, isUtf8} from 'node:buffer'
 import {InputError, type DumpRecord} from '@fm/model'
 import {boundedText, edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets, type RawRecord} from './records.js'
 import {locateJsonError} from './json-error.js'
+import {keyStep, longRecord, longString, longToken, MAX_RECORD_BYTES, MAX_STRING_BYTES, pathInRecord} from './limits.js'
 import {parseRawSockets} from './socket-bytes.js'
 
 /** What a scanner yields: records, and with `rawSockets` host and sockets records whose sockets are still bytes. */
@@ -42,6 +43,8 @@ interface Pending {
   scan: number
   depth: number
   inString: boolean
+  /** Index in `buf` after the opening quote of the string being scanned (negative once it began in an earlier chunk). */
+  str: number
   parts: Buffer[]
   fileStart: number
   path: string
@@ -104,13 +107,15 @@ export class DumpScanner {
       // Keep the record's bytes so far aside; scanning resumes in the new chunk.
       if (r.start < this.buf.length) r.parts.push(this.buf.subarray(r.start))
       r.scan -= this.buf.length
+      r.str -= this.buf.length
       r.start = 0
       this.base += this.buf.length
       this.buf = chunk
       this.pos = 0
     } else {
       const rest = this.buf.length - this.pos
-      if (rest > 0 && this.heldBytes + chunk.length < rest) {
+      // held bytes are not scanned: past the token bound they are, to find whether the token ends
+      if (rest > 0 && this.heldBytes + chunk.length < rest && rest + this.heldBytes + chunk.length <= MAX_STRING_BYTES) {
         this.held.push(chunk)
         this.heldBytes += chunk.length
         return
@@ -128,6 +133,8 @@ export class DumpScanner {
       if (this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3
     }
     this.run(false)
+    // what is left outside a record is one unfinished token (a name, a scalar, `{` and its first name)
+    if (!this.rec && this.buf.length - this.pos > MAX_STRING_BYTES) throw longToken(this.file, this.path(), this.base + this.pos)
   }
 
   /** Checks that the JSON value is complete; `size` is the file's length. */
@@ -154,11 +161,7 @@ export class DumpScanner {
     let p = '$'
     for (const f of this.stack) {
       if (f.isArray) p += `[${f.index}]`
-      else if (f.key !== null) {
-        // a key is a name from the dump: a message quotes its start only
-        const key = f.key.length > 64 ? `${f.key.slice(0, 61)}...` : f.key
-        p += /^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
-      }
+      else if (f.key !== null) p += keyStep(f.key)
     }
     return p
   }
@@ -348,7 +351,7 @@ export class DumpScanner {
       this.afterValue()
       return true
     }
-    this.rec = {kind, start: i, scan: i, depth: 0, inString: false, parts: [], fileStart: this.base + i, path: this.path(), owner}
+    this.rec = {kind, start: i, scan: i, depth: 0, inString: false, str: 0, parts: [], fileStart: this.base + i, path: this.path(), owner}
     return true
   }
 
@@ -370,7 +373,10 @@ export class DumpScanner {
     return this.qAt
   }
 
-  /** Finds the end of the current record by tracking strings and nesting, then converts it. */
+  /**
+   * Finds the end of the current record by tracking strings and nesting, then converts it. A
+   * string or a record past its bound is refused where the bound is passed, not at its end.
+   */
   private scanRecord(): boolean {
     const r = this.rec!
     const b = this.buf
@@ -378,6 +384,7 @@ export class DumpScanner {
     let i = r.scan
     let depth = r.depth
     let inString = r.inString
+    let str = r.str
     let end = -1
     while (i < n) {
       if (inString) {
@@ -389,28 +396,29 @@ export class DumpScanner {
           c = i < n ? b[i] : -1
         }
         if (i >= n) break
-        if (c === 0x22) {
-          i++
-          inString = false
-          continue
+        let q = i
+        if (c !== 0x22) {
+          q = this.nextQuote(i)
+          const bs = this.nextBackslash(i)
+          if (bs >= 0 && (q < 0 || bs < q)) {
+            i = bs
+            continue
+          }
+          if (q < 0) {
+            i = n
+            break
+          }
         }
-        const q = this.nextQuote(i)
-        const bs = this.nextBackslash(i)
-        if (bs >= 0 && (q < 0 || bs < q)) {
-          i = bs
-          continue
-        }
-        if (q < 0) {
-          i = n
-          break
-        }
+        if (q - str > MAX_STRING_BYTES) throw this.longString(r, str)
         i = q + 1
         inString = false
         continue
       }
       const c = b[i++]
-      if (c === 0x22) inString = true
-      else if (c === 0x7b || c === 0x5b) depth++
+      if (c === 0x22) {
+        inString = true
+        str = i
+      } else if (c === 0x7b || c === 0x5b) depth++
       else if (c === 0x7d || c === 0x5d) {
         if (--depth === 0) {
           end = i
@@ -419,17 +427,28 @@ export class DumpScanner {
       }
     }
     if (end < 0) {
+      if (inString && n - str > MAX_STRING_BYTES) throw this.longString(r, str)
+      if (this.base + n - r.fileStart > MAX_RECORD_BYTES) throw longRecord(this.file, r.path, r.fileStart)
       r.scan = i
       r.depth = depth
       r.inString = inString
+      r.str = str
       return false
     }
+    if (this.base + end - r.fileStart > MAX_RECORD_BYTES) throw longRecord(this.file, r.path, r.fileStart)
     const bytes = r.parts.length ? Buffer.concat([...r.parts, b.subarray(0, end)]) : b.subarray(r.start, end)
     this.rec = null
     this.pos = end
     this.convert(r, bytes)
     this.afterValue()
     return true
+  }
+
+  /** The refusal of the record's string whose text starts at buf[str] (negative: in an earlier chunk). */
+  private longString(r: Pending, str: number): InputError {
+    const offset = this.base + str - 1
+    const parts = [...r.parts, this.buf.subarray(r.start)]
+    return longString(this.file, pathInRecord(parts, offset - r.fileStart, r.path), offset)
   }
 
   private convert(r: Pending, bytes: Buffer): void {
