@@ -1,16 +1,11 @@
-import {isAscii, isUtf8} from 'node:buffer'
-import {InputError, type DumpRecord} from '@fm/model'
-import {boundedText, edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets, type RawRecord} from './records.js'
+import {isUtf8} from 'node:buffer'
+import {InputError} from '@fm/model'
+import {ShapeError} from './records.js'
 import {locateJsonError} from './json-error.js'
+import {convertRecord, WS, type RecordAt, type ScannedRecord} from './convert-record.js'
 import {keyStep, longRecord, longString, longToken, MAX_RECORD_BYTES, MAX_STRING_BYTES, pathInRecord} from './limits.js'
-import {parseRawSockets} from './socket-bytes.js'
 
-/** What a scanner yields: records, and with `rawSockets` host and sockets records whose sockets are still bytes. */
-export type ScannedRecord = DumpRecord | RawRecord
-
-const SOCKETS_KEY = Buffer.from('"Sockets"', 'latin1')
-/** What stands in for a socket array read from its bytes when the rest of its record goes to JSON.parse. */
-const PLACEHOLDER = Buffer.from('0', 'latin1')
+export type {ScannedRecord} from './convert-record.js'
 
 type Role = 'elements' | 'graph' | 'nodes' | 'edges' | 'socketsMap'
 interface Frame {
@@ -34,9 +29,8 @@ const enum State {
   After,
 }
 
-type RecordKind = 'element' | 'node' | 'edge' | 'sockets' | 'skip'
-interface Pending {
-  kind: RecordKind
+type RecordKind = RecordAt['kind']
+interface Pending extends RecordAt {
   /** Index in `buf` where the record starts (0 once earlier bytes moved to `parts`). */
   start: number
   /** Where scanning resumes; may pass the end of `buf` by one after a backslash. */
@@ -46,13 +40,8 @@ interface Pending {
   /** Index in `buf` after the opening quote of the string being scanned (negative once it began in an earlier chunk). */
   str: number
   parts: Buffer[]
-  fileStart: number
-  path: string
-  owner: string | null
 }
 
-const WS = new Uint8Array(256)
-for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1
 /** Bytes that end a bare scalar (number, true, false, null). */
 const DELIM = new Uint8Array(256)
 for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x5d, 0x7d, 0x3a, 0x5b, 0x7b, 0x22]) DELIM[c] = 1
@@ -439,7 +428,8 @@ export class DumpScanner {
     const bytes = r.parts.length ? Buffer.concat([...r.parts, b.subarray(0, end)]) : b.subarray(r.start, end)
     this.rec = null
     this.pos = end
-    this.convert(r, bytes)
+    const rec = convertRecord(this.file, this.rawSockets, r, bytes)
+    if (rec) this.out.push(rec)
     this.afterValue()
     return true
   }
@@ -449,81 +439,6 @@ export class DumpScanner {
     const offset = this.base + str - 1
     const parts = [...r.parts, this.buf.subarray(r.start)]
     return longString(this.file, pathInRecord(parts, offset - r.fileStart, r.path), offset)
-  }
-
-  private convert(r: Pending, bytes: Buffer): void {
-    // edges carry no sockets (edgeToRecord reads Parent, Child and the relation only)
-    if (this.rawSockets && r.kind !== 'skip' && r.kind !== 'edge') {
-      const rec = this.convertRaw(r, bytes)
-      if (rec !== undefined) {
-        if (rec) this.out.push(rec)
-        return
-      }
-    }
-    // ASCII (most records) is UTF-8 and decodes byte for byte
-    const ascii = isAscii(bytes)
-    if (!ascii && !isUtf8(bytes)) throw new InputError(this.file, `not UTF-8 text between bytes ${r.fileStart} and ${r.fileStart + bytes.length}: expected a Skydive JSON response`)
-    let value: unknown
-    try {
-      value = JSON.parse(bytes.toString(ascii ? 'latin1' : 'utf8'))
-    } catch (e) {
-      const at = locateJsonError(bytes, 0, bytes.length)
-      const where = at ? `at byte ${r.fileStart + at.offset}` : `between bytes ${r.fileStart} and ${r.fileStart + bytes.length}`
-      throw new InputError(this.file, `invalid JSON ${where}, in ${r.path}: ${at ? `expected ${at.expected}` : (e as Error).message}`)
-    }
-    let rec: DumpRecord | null = null
-    switch (r.kind) {
-      case 'element':
-        rec = elementToRecord(value, r.path)
-        break
-      case 'node':
-        rec = nodeToRecord(value, r.path)
-        break
-      case 'edge':
-        rec = edgeToRecord(value, r.path)
-        break
-      case 'sockets':
-        rec = {kind: 'sockets', ownerId: boundedText(r.owner!, r.path), sockets: toSockets(value, r.path)}
-        break
-    }
-    if (rec) this.out.push(rec)
-  }
-
-  /**
-   * The record with its socket array read by parseRawSockets, and the rest of it by JSON.parse
-   * (the array replaced by a placeholder); undefined when that cannot be done, or when anything
-   * is wrong: then `convert` reads the record the ordinary way, and gives its exact result or error.
-   */
-  private convertRaw(r: Pending, bytes: Buffer): ScannedRecord | null | undefined {
-    try {
-      if (r.kind === 'sockets') {
-        const raw = parseRawSockets(bytes, 0, bytes.length)
-        if (!raw || raw.end !== bytes.length) return undefined
-        return {kind: 'sockets', ownerId: boundedText(r.owner!, r.path), sockets: raw.sockets}
-      }
-      // the array must be the only "Sockets" key, and the record free of escapes (no key is
-      // spelled another way), so the placeholder is Metadata.Sockets or no socket list at all
-      const k = bytes.indexOf(SOCKETS_KEY)
-      if (k < 0) return undefined
-      let i = k + SOCKETS_KEY.length
-      while (WS[bytes[i]]) i++
-      if (bytes[i] !== 0x3a) return undefined
-      i++
-      while (WS[bytes[i]]) i++
-      if (bytes[i] !== 0x5b) return undefined
-      const raw = parseRawSockets(bytes, i, bytes.length)
-      if (!raw || bytes.indexOf(SOCKETS_KEY, raw.end) >= 0) return undefined
-      const rest = Buffer.concat([bytes.subarray(0, i), PLACEHOLDER, bytes.subarray(raw.end)])
-      if (rest.indexOf(0x5c) >= 0) return undefined
-      const ascii = isAscii(rest)
-      if (!ascii && !isUtf8(rest)) return undefined
-      const value: unknown = JSON.parse(rest.toString(ascii ? 'latin1' : 'utf8'))
-      if (r.kind === 'node') return nodeToRecord(value, r.path, raw.sockets)
-      if (r.kind === 'element') return elementToRecord(value, r.path, raw.sockets)
-      return undefined
-    } catch {
-      return undefined
-    }
   }
 
   /** A complete JSON string at i (its decoded value and the index after it), or null when more bytes are needed. */
