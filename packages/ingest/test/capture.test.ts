@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
@@ -49,7 +49,7 @@ describe('readCapture', () => {
     {
       // a sparse file: its size is refused before a byte of it is read, let alone held whole
       name: 'a manifest over 64 MiB',
-      damage: (dir) => void execFileSync('truncate', ['-s', `${(64 << 20) + 1}`, join(dir, 'manifest.json')]),
+      damage: (dir) => truncateSync(join(dir, 'manifest.json'), (64 << 20) + 1),
       message: /manifest\.json has 67108865 bytes: expected at most 64 MiB, so the capture is damaged$/,
     },
     {name: 'another format', damage: (_d, m) => ({...m, format: 'other' as 'fm-capture'}), message: /manifest\.json: format should be "fm-capture"/},
