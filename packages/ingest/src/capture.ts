@@ -3,6 +3,7 @@ import {constants} from 'node:fs'
 import {lstat, open, realpath, type FileHandle} from 'node:fs/promises'
 import {isAbsolute, join, normalize, sep} from 'node:path'
 import {InputError} from '@fm/model'
+import {MAX_RECORD_BYTES} from './limits.js'
 
 /** The `format` field of every fm capture manifest. */
 export const CAPTURE_FORMAT = 'fm-capture'
@@ -127,6 +128,9 @@ async function readManifest(dir: string): Promise<CaptureManifest> {
   let fh: FileHandle | undefined
   try {
     fh = await openRegular(dir, MANIFEST_FILE)
+    // read whole, so bounded first: one record's bound (some 20,000 snapshots of 8 responses)
+    const {size} = await fh.stat()
+    if (size > MAX_RECORD_BYTES) throw new InputError(dir, `${MANIFEST_FILE} has ${size} bytes: expected at most ${MAX_RECORD_BYTES / 1048576} MiB, so the capture is damaged`)
     text = await fh.readFile('utf8')
   } catch (e) {
     if (e instanceof InputError) throw e

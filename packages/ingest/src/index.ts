@@ -1,5 +1,6 @@
 export {sniffDump, readJsonDump, inputName, STDIN, type ReadOptions, type ReadProgress, type DumpKind} from './read-dump.js'
 export {DumpScanner, type ScannedRecord} from './scanner.js'
+export {MAX_RECORD_BYTES, MAX_STRING_BYTES} from './limits.js'
 export {RAW_FIELDS, RAW_TEXTS, hashBytes, parseRawSockets, type RawSockets} from './socket-bytes.js'
 export {locateJsonError} from './json-error.js'
 export {toSocket, toSockets, nodeToRecord, edgeToRecord, flowToRecord, elementToRecord, ShapeError, MAX_TEXT, canon, type RawRecord} from './records.js'

@@ -1,15 +1,11 @@
-import {isAscii, isUtf8} from 'node:buffer'
-import {InputError, type DumpRecord} from '@fm/model'
-import {boundedText, edgeToRecord, elementToRecord, nodeToRecord, ShapeError, toSockets, type RawRecord} from './records.js'
+import {isUtf8} from 'node:buffer'
+import {InputError} from '@fm/model'
+import {ShapeError} from './records.js'
 import {locateJsonError} from './json-error.js'
-import {parseRawSockets} from './socket-bytes.js'
+import {convertRecord, WS, type RecordAt, type ScannedRecord} from './convert-record.js'
+import {keyStep, longRecord, longString, longToken, MAX_RECORD_BYTES, MAX_STRING_BYTES, pathInRecord} from './limits.js'
 
-/** What a scanner yields: records, and with `rawSockets` host and sockets records whose sockets are still bytes. */
-export type ScannedRecord = DumpRecord | RawRecord
-
-const SOCKETS_KEY = Buffer.from('"Sockets"', 'latin1')
-/** What stands in for a socket array read from its bytes when the rest of its record goes to JSON.parse. */
-const PLACEHOLDER = Buffer.from('0', 'latin1')
+export type {ScannedRecord} from './convert-record.js'
 
 type Role = 'elements' | 'graph' | 'nodes' | 'edges' | 'socketsMap'
 interface Frame {
@@ -33,23 +29,19 @@ const enum State {
   After,
 }
 
-type RecordKind = 'element' | 'node' | 'edge' | 'sockets' | 'skip'
-interface Pending {
-  kind: RecordKind
+type RecordKind = RecordAt['kind']
+interface Pending extends RecordAt {
   /** Index in `buf` where the record starts (0 once earlier bytes moved to `parts`). */
   start: number
   /** Where scanning resumes; may pass the end of `buf` by one after a backslash. */
   scan: number
   depth: number
   inString: boolean
+  /** Index in `buf` after the opening quote of the string being scanned (negative once it began in an earlier chunk). */
+  str: number
   parts: Buffer[]
-  fileStart: number
-  path: string
-  owner: string | null
 }
 
-const WS = new Uint8Array(256)
-for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1
 /** Bytes that end a bare scalar (number, true, false, null). */
 const DELIM = new Uint8Array(256)
 for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x5d, 0x7d, 0x3a, 0x5b, 0x7b, 0x22]) DELIM[c] = 1
@@ -104,13 +96,15 @@ export class DumpScanner {
       // Keep the record's bytes so far aside; scanning resumes in the new chunk.
       if (r.start < this.buf.length) r.parts.push(this.buf.subarray(r.start))
       r.scan -= this.buf.length
+      r.str -= this.buf.length
       r.start = 0
       this.base += this.buf.length
       this.buf = chunk
       this.pos = 0
     } else {
       const rest = this.buf.length - this.pos
-      if (rest > 0 && this.heldBytes + chunk.length < rest) {
+      // held bytes are not scanned: past the token bound they are, to find whether the token ends
+      if (rest > 0 && this.heldBytes + chunk.length < rest && rest + this.heldBytes + chunk.length <= MAX_STRING_BYTES) {
         this.held.push(chunk)
         this.heldBytes += chunk.length
         return
@@ -128,6 +122,8 @@ export class DumpScanner {
       if (this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3
     }
     this.run(false)
+    // what is left outside a record is one unfinished token (a name, a scalar, `{` and its first name)
+    if (!this.rec && this.buf.length - this.pos > MAX_STRING_BYTES) throw longToken(this.file, this.path(), this.base + this.pos)
   }
 
   /** Checks that the JSON value is complete; `size` is the file's length. */
@@ -154,11 +150,7 @@ export class DumpScanner {
     let p = '$'
     for (const f of this.stack) {
       if (f.isArray) p += `[${f.index}]`
-      else if (f.key !== null) {
-        // a key is a name from the dump: a message quotes its start only
-        const key = f.key.length > 64 ? `${f.key.slice(0, 61)}...` : f.key
-        p += /^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
-      }
+      else if (f.key !== null) p += keyStep(f.key)
     }
     return p
   }
@@ -348,7 +340,7 @@ export class DumpScanner {
       this.afterValue()
       return true
     }
-    this.rec = {kind, start: i, scan: i, depth: 0, inString: false, parts: [], fileStart: this.base + i, path: this.path(), owner}
+    this.rec = {kind, start: i, scan: i, depth: 0, inString: false, str: 0, parts: [], fileStart: this.base + i, path: this.path(), owner}
     return true
   }
 
@@ -370,7 +362,10 @@ export class DumpScanner {
     return this.qAt
   }
 
-  /** Finds the end of the current record by tracking strings and nesting, then converts it. */
+  /**
+   * Finds the end of the current record by tracking strings and nesting, then converts it. A
+   * string or a record past its bound is refused where the bound is passed, not at its end.
+   */
   private scanRecord(): boolean {
     const r = this.rec!
     const b = this.buf
@@ -378,6 +373,7 @@ export class DumpScanner {
     let i = r.scan
     let depth = r.depth
     let inString = r.inString
+    let str = r.str
     let end = -1
     while (i < n) {
       if (inString) {
@@ -389,28 +385,29 @@ export class DumpScanner {
           c = i < n ? b[i] : -1
         }
         if (i >= n) break
-        if (c === 0x22) {
-          i++
-          inString = false
-          continue
+        let q = i
+        if (c !== 0x22) {
+          q = this.nextQuote(i)
+          const bs = this.nextBackslash(i)
+          if (bs >= 0 && (q < 0 || bs < q)) {
+            i = bs
+            continue
+          }
+          if (q < 0) {
+            i = n
+            break
+          }
         }
-        const q = this.nextQuote(i)
-        const bs = this.nextBackslash(i)
-        if (bs >= 0 && (q < 0 || bs < q)) {
-          i = bs
-          continue
-        }
-        if (q < 0) {
-          i = n
-          break
-        }
+        if (q - str > MAX_STRING_BYTES) throw this.longString(r, str)
         i = q + 1
         inString = false
         continue
       }
       const c = b[i++]
-      if (c === 0x22) inString = true
-      else if (c === 0x7b || c === 0x5b) depth++
+      if (c === 0x22) {
+        inString = true
+        str = i
+      } else if (c === 0x7b || c === 0x5b) depth++
       else if (c === 0x7d || c === 0x5d) {
         if (--depth === 0) {
           end = i
@@ -419,92 +416,29 @@ export class DumpScanner {
       }
     }
     if (end < 0) {
+      if (inString && n - str > MAX_STRING_BYTES) throw this.longString(r, str)
+      if (this.base + n - r.fileStart > MAX_RECORD_BYTES) throw longRecord(this.file, r.path, r.fileStart)
       r.scan = i
       r.depth = depth
       r.inString = inString
+      r.str = str
       return false
     }
+    if (this.base + end - r.fileStart > MAX_RECORD_BYTES) throw longRecord(this.file, r.path, r.fileStart)
     const bytes = r.parts.length ? Buffer.concat([...r.parts, b.subarray(0, end)]) : b.subarray(r.start, end)
     this.rec = null
     this.pos = end
-    this.convert(r, bytes)
+    const rec = convertRecord(this.file, this.rawSockets, r, bytes)
+    if (rec) this.out.push(rec)
     this.afterValue()
     return true
   }
 
-  private convert(r: Pending, bytes: Buffer): void {
-    // edges carry no sockets (edgeToRecord reads Parent, Child and the relation only)
-    if (this.rawSockets && r.kind !== 'skip' && r.kind !== 'edge') {
-      const rec = this.convertRaw(r, bytes)
-      if (rec !== undefined) {
-        if (rec) this.out.push(rec)
-        return
-      }
-    }
-    // ASCII (most records) is UTF-8 and decodes byte for byte
-    const ascii = isAscii(bytes)
-    if (!ascii && !isUtf8(bytes)) throw new InputError(this.file, `not UTF-8 text between bytes ${r.fileStart} and ${r.fileStart + bytes.length}: expected a Skydive JSON response`)
-    let value: unknown
-    try {
-      value = JSON.parse(bytes.toString(ascii ? 'latin1' : 'utf8'))
-    } catch (e) {
-      const at = locateJsonError(bytes, 0, bytes.length)
-      const where = at ? `at byte ${r.fileStart + at.offset}` : `between bytes ${r.fileStart} and ${r.fileStart + bytes.length}`
-      throw new InputError(this.file, `invalid JSON ${where}, in ${r.path}: ${at ? `expected ${at.expected}` : (e as Error).message}`)
-    }
-    let rec: DumpRecord | null = null
-    switch (r.kind) {
-      case 'element':
-        rec = elementToRecord(value, r.path)
-        break
-      case 'node':
-        rec = nodeToRecord(value, r.path)
-        break
-      case 'edge':
-        rec = edgeToRecord(value, r.path)
-        break
-      case 'sockets':
-        rec = {kind: 'sockets', ownerId: boundedText(r.owner!, r.path), sockets: toSockets(value, r.path)}
-        break
-    }
-    if (rec) this.out.push(rec)
-  }
-
-  /**
-   * The record with its socket array read by parseRawSockets, and the rest of it by JSON.parse
-   * (the array replaced by a placeholder); undefined when that cannot be done, or when anything
-   * is wrong: then `convert` reads the record the ordinary way, and gives its exact result or error.
-   */
-  private convertRaw(r: Pending, bytes: Buffer): ScannedRecord | null | undefined {
-    try {
-      if (r.kind === 'sockets') {
-        const raw = parseRawSockets(bytes, 0, bytes.length)
-        if (!raw || raw.end !== bytes.length) return undefined
-        return {kind: 'sockets', ownerId: boundedText(r.owner!, r.path), sockets: raw.sockets}
-      }
-      // the array must be the only "Sockets" key, and the record free of escapes (no key is
-      // spelled another way), so the placeholder is Metadata.Sockets or no socket list at all
-      const k = bytes.indexOf(SOCKETS_KEY)
-      if (k < 0) return undefined
-      let i = k + SOCKETS_KEY.length
-      while (WS[bytes[i]]) i++
-      if (bytes[i] !== 0x3a) return undefined
-      i++
-      while (WS[bytes[i]]) i++
-      if (bytes[i] !== 0x5b) return undefined
-      const raw = parseRawSockets(bytes, i, bytes.length)
-      if (!raw || bytes.indexOf(SOCKETS_KEY, raw.end) >= 0) return undefined
-      const rest = Buffer.concat([bytes.subarray(0, i), PLACEHOLDER, bytes.subarray(raw.end)])
-      if (rest.indexOf(0x5c) >= 0) return undefined
-      const ascii = isAscii(rest)
-      if (!ascii && !isUtf8(rest)) return undefined
-      const value: unknown = JSON.parse(rest.toString(ascii ? 'latin1' : 'utf8'))
-      if (r.kind === 'node') return nodeToRecord(value, r.path, raw.sockets)
-      if (r.kind === 'element') return elementToRecord(value, r.path, raw.sockets)
-      return undefined
-    } catch {
-      return undefined
-    }
+  /** The refusal of the record's string whose text starts at buf[str] (negative: in an earlier chunk). */
+  private longString(r: Pending, str: number): InputError {
+    const offset = this.base + str - 1
+    const parts = [...r.parts, this.buf.subarray(r.start)]
+    return longString(this.file, pathInRecord(parts, offset - r.fileStart, r.path), offset)
   }
 
   /** A complete JSON string at i (its decoded value and the index after it), or null when more bytes are needed. */

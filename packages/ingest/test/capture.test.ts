@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
@@ -46,6 +46,12 @@ describe('readCapture', () => {
   test.for<{name: string; damage: (dir: string, m: CaptureManifest) => CaptureManifest | void; message: RegExp}>([
     {name: 'no manifest (an interrupted capture)', damage: (dir) => rmSync(join(dir, 'manifest.json')), message: /is a folder without manifest\.json: not a complete fm capture/},
     {name: 'a manifest that is not JSON', damage: (dir) => writeFileSync(join(dir, 'manifest.json'), '{"format": "fm-capt'), message: /manifest\.json is not valid JSON .*: the capture is damaged/},
+    {
+      // a sparse file: its size is refused before a byte of it is read, let alone held whole
+      name: 'a manifest over 64 MiB',
+      damage: (dir) => truncateSync(join(dir, 'manifest.json'), (64 << 20) + 1),
+      message: /manifest\.json has 67108865 bytes: expected at most 64 MiB, so the capture is damaged$/,
+    },
     {name: 'another format', damage: (_d, m) => ({...m, format: 'other' as 'fm-capture'}), message: /manifest\.json: format should be "fm-capture"/},
     {name: 'a newer version', damage: (_d, m) => ({...m, version: 2}), message: /capture format version 2 is not supported \(this fm reads version 1\)/},
     {name: 'a missing response', damage: (dir) => rmSync(join(dir, 'snapshot-1', 'netns.json')), message: /snapshot-1\/netns\.json is missing: the capture is incomplete/},
