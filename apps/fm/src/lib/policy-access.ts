@@ -32,7 +32,8 @@ export function sshPort(template: string): number | null {
   const at = words.findIndex((w) => !w.startsWith('-') && !w.includes('=') && /(^|\/)ssh$/.test(w))
   if (at < 0) return null
   let port = 22
-  for (let i = at + 1; i < words.length && words[i] !== '--'; i++) {
+  // options end at `--` or the destination: what follows is the remote command
+  for (let i = at + 1; i < words.length && words[i] !== '--' && !words[i].includes('{host}'); i++) {
     const w = words[i]
     const p = w === '-p' ? words[i + 1] : /^-p\d+$/.test(w) ? w.slice(2) : null
     const o = w === '-o' ? words[i + 1] : w.startsWith('-o') ? w.slice(2) : null
