@@ -7,7 +7,7 @@ import {afterAll, describe, expect, test} from 'vitest'
 import {runInSmallHeap, type SmallHeapRun} from '@fm/test-helpers'
 import {checkPieces, formatCheck, parseBaseline, type CheckFormat} from '@fm/baseline'
 import {buildPolicy, checkPolicy, parsePolicyFiles, policyFiles, type PolicyFormat, type PolicyMode} from '@fm/policy'
-import type {CaptureInfo, HostListening, MatrixEntry} from '@fm/model'
+import type {CaptureInfo, HostListening, MatrixEntry, ServedPeer} from '@fm/model'
 import {readPolicyHosts, SpilledPolicyCheck} from '../src/lib/check-policy-dir.js'
 import {readPolicyDir} from '../src/lib/policy-dir.js'
 import {ServerHostSpill} from '../src/lib/server-host-spill.js'
@@ -32,6 +32,8 @@ const entry: fc.Arbitrary<MatrixEntry> = fc
     captureIds: r.ids.sort((a, b) => a - b),
     evidence: [],
   }))
+/** Peers of server-side sockets no client was matched to: an entry's server and client address, nothing more. */
+const peer: fc.Arbitrary<ServedPeer> = entry.map((e) => ({protocol: e.protocol, server: e.server, peerIp: e.client.ip, connections: e.connections, captureIds: e.captureIds!}))
 const listening: fc.Arbitrary<HostListening> = fc.record({
   host,
   addresses: fc.uniqueArray(ip, {maxLength: 3}),
@@ -62,14 +64,15 @@ function memoryFolder(): {files: Map<string, string>; add(name: string, text: st
 }
 
 describe('fm policy one host at a time', () => {
-  prop.prop([fc.array(entry, {maxLength: 40}), fc.array(listening, {maxLength: 6}), options], {numRuns: 150})('writes the very files (names, order, bytes) buildPolicy + policyFiles write for the whole observation', async (entries, listens, opts) => {
+  prop.prop([fc.array(entry, {maxLength: 40}), fc.array(listening, {maxLength: 6}), fc.array(peer, {maxLength: 10}), options], {numRuns: 150})('writes the very files (names, order, bytes) buildPolicy + policyFiles write for the whole observation', async (entries, listens, peers, opts) => {
     const spill = new ServerHostSpill()
     try {
       for (const e of entries) spill.addEntry(e)
       for (const l of listens) spill.addListening(l)
+      for (const p of peers) spill.addPeer(p)
       const folder = memoryFolder()
       const written = await writePolicyHosts(spill, captures, opts, folder)
-      const whole = buildPolicy({captures, entries}, {...opts, listening: listens})
+      const whole = buildPolicy({captures, entries}, {...opts, listening: listens, peers})
       const files = policyFiles(whole, opts.format)
       expect(written.files).toEqual(files.map((f) => f.name))
       expect(written.files.map((name) => folder.files.get(name))).toEqual(files.map((f) => f.text))

@@ -102,4 +102,29 @@ describe.skipIf(unavailable !== null)('fm policy on the namespace lab', () => {
     })
     // two captures, a dozen processes and 3 s for each dropped TCP attempt: minutes on a loaded 2-core machine
   }, 300_000)
+
+  test('a client outside the capture (an ssh session from an address no captured host owns) still connects once the policy is applied', async () => {
+    await withLab({hosts: ['srv', 'admin', 'other']}, async (lab) => {
+      const srv = lab.host('srv')
+      const sshd = await lab.listen('srv', {protocol: 'tcp', address: '0.0.0.0', port: 22, name: 'sshd'})
+      await lab.connect('admin', sshd, {name: 'ssh'})
+      // only srv is captured: admin's address is owned by no captured host, as an operator's laptop or a bastion
+      const cap = join(tmp.dir, 'outside')
+      const r = runFm(['capture', '--ssh', srv.name, '--ssh-command', lab.sshCommand, '--namespaces', 'own', '--out', cap])
+      expect([r.status, r.stderr]).toEqual([0, ''])
+      const policy = join(tmp.dir, 'outside-policy')
+      const made = runFm(['policy', cap, '--out', policy])
+      expect(made.status, made.stderr).toBe(0)
+      expect(made.stderr).toContain(`TCP/22 (sshd) open only to the address observed on ${srv.name}`)
+      expect(readFileSync(join(policy, 'README.md'), 'utf8')).toContain(`| *outside peer* | ${lab.host('admin').address} | ? | sshd@${srv.address} |`)
+      const checked = runFm(['check', '--policy', policy, cap])
+      expect([checked.status, checked.stderr]).toEqual([0, ''])
+
+      const [file] = readdirSync(policy).filter((f) => f.endsWith('.nft'))
+      lab.exec('srv', ['nft', '-f', join(policy, file)])
+      // a new connection from the outside peer gets in; one from an address never observed is dropped
+      expect(await lab.probe('admin', {address: srv.address, port: 22})).toBe('connected')
+      expect(await lab.probe('other', {address: srv.address, port: 22})).toBe('timeout')
+    })
+  }, 120_000)
 })

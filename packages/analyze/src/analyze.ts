@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {rmSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {asOutputError, cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
+import {asOutputError, cmp, InputError, InterruptedError, type Ambiguity, type CaptureInfo, type Matrix, type MatrixEntry, type HostListening, type MatrixHead, type ServedPeer, type UnmatchedReason, type UnmatchedSocket} from '@fm/model'
 import {inputName, readCapture, sniffDump, STDIN, type ReadProgress} from '@fm/ingest'
 import {checkFileTarget, copyFmDatabase, Store, type CandidateRow, type MatchRow} from '@fm/store'
 import {foldEntries, mergeFlowStream, pickServer, type Candidate} from '@fm/match'
@@ -54,6 +54,11 @@ export interface AnalyzeOptions {
   onAmbiguity?: (a: Ambiguity) => void
   /** Hands over each host's own addresses and listeners (by host name, over every capture), after matching. */
   onHostListening?: (h: HostListening) => void
+  /**
+   * Hands over, after the entries, each peer of a server-side socket no client was matched to
+   * (by server host, then key): connections a host served to addresses no captured client holds.
+   */
+  onServedPeer?: (p: ServedPeer) => void
   /** Rows read per page while picking servers and folding flows (tests make it tiny to cross page edges). */
   candidatePageSize?: number
   onProgress?: (p: Progress) => void
@@ -215,6 +220,7 @@ async function matchAll(store: Store, given: string[] | 'any' | undefined, opts:
   const all = flowStats ? mergeFlowStream(folded, shareStrings(flowStore.matrixRows()), limit) : folded
   await each(selected(all, opts.select), opts.onEntry ?? ((e) => entries.push(e)), signal, opts.ready)
   if (opts.onHostListening) await each(readHostListening(store), opts.onHostListening, signal, opts.ready)
+  if (opts.onServedPeer) await each(readServedPeers(store, given), opts.onServedPeer, signal, opts.ready)
   await pause(signal)
   // Both lists come out of the store already in order (by socket key): streamed, or kept.
   const lists = opts.lists ?? true
@@ -342,6 +348,24 @@ function* shareStrings<T extends object>(rows: Iterable<T>): Generator<T> {
 /** The unmatched client sockets, in the store's order. */
 function* readUnmatched(store: Store): Generator<UnmatchedSocket> {
   for (const {host, reason, key, ...socket} of store.unmatchedRows()) yield {host, socket, key, reason: reason as UnmatchedReason}
+}
+
+/** The served peers, one per peer over every capture (its rows come contiguous, by key then capture). */
+function* readServedPeers(store: Store, states: string[] | 'any' | undefined): Generator<ServedPeer> {
+  let current: ServedPeer | null = null
+  let key = ''
+  for (const r of store.servedPeerRows(states, DEFAULT_STATES)) {
+    const k = JSON.stringify([r.host, r.protocol, r.serverIp, r.port, r.process, r.name, r.peerIp])
+    if (current && k === key) {
+      current.captureIds.push(r.captureId)
+      current.connections = Math.max(current.connections, r.connections)
+      continue
+    }
+    if (current) yield current
+    key = k
+    current = {protocol: r.protocol, server: {host: r.host, ip: r.serverIp, port: r.port, process: r.process, name: r.name}, peerIp: r.peerIp, connections: r.connections, captureIds: [r.captureId]}
+  }
+  if (current) yield current
 }
 
 /** Per host name, its addresses and listeners, from the store's rows (sorted by host). */

@@ -210,6 +210,22 @@ export interface MatchedConnection {
 }
 
 /** A host's own addresses and its listeners (over every capture): what a host firewall policy needs beyond the matrix. */
+/**
+ * A peer seen on a server-side socket (DESIGN rule 2) that no client socket was matched to: the
+ * remote end of a connection a host served, whether or not a captured host owns that address (an
+ * operator's ssh session, a bastion, a client outside the capture). `fm policy` keeps it.
+ */
+export interface ServedPeer {
+  protocol: string
+  server: Endpoint & {port: number}
+  /** The remote address of the server-side sockets. */
+  peerIp: string
+  /** Server-side sockets of the most seen in one snapshot (as an entry's connections). */
+  connections: number
+  /** Ids of the captures (snapshots) it was seen in, ascending. */
+  captureIds: number[]
+}
+
 export interface HostListening {
   host: string
   /** Canonical addresses the host owns (any of its network namespaces), sorted. */

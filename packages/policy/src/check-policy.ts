@@ -1,11 +1,14 @@
-import {type CaptureInfo, type MatrixEntry} from '@fm/model'
+import {type CaptureInfo, type MatrixEntry, type ServedPeer} from '@fm/model'
 import {compareEdges, EdgeGrouper, groupEdges, type CheckedEdge, type CheckReport, type CheckReportParts, type Edge, type EdgeRowSpill, type Observation, type Rule, type RuleResult, type Violation} from '@fm/baseline'
 import {evaluateConnection, type ConnectionVerdict} from './evaluate-connection.js'
+import {peerEntry} from './peer-entry.js'
 import type {ParsedRule, ParsedRuleset} from './types.js'
 
 export interface CheckPolicyOptions {
   /** Dropped edges seen in fewer snapshots than this are reported as flaky and do not fail the check. */
   minSeen?: number
+  /** Peers seen on server-side sockets that no client was matched to: connections the policy must keep too. */
+  peers?: Iterable<ServedPeer>
 }
 
 /** Edges at the level a policy is checked at: hosts and ports apart, as a host's rules see them. */
@@ -103,7 +106,9 @@ export class PolicyChecker {
         const edge: CheckedEdge = {...e, seen: e.captureIds.length, status: e.captureIds.length < minSeen ? 'flaky' : 'unexpected'}
         problems.push(edge)
         if (edge.status !== 'unexpected') continue
-        const message = `policy ${why.startsWith('logged') ? 'would drop' : 'drops'} ${e.protocol}/${e.port} from ${e.clientHosts.join(',')} ${e.clientIps.join(',')} (${e.client.service}) to ${e.serverHosts.join(',')} ${e.serverIps.join(',')} (${e.server.service}): seen in ${edge.seen} of ${snapshots} snapshots, ${e.connections} connection${e.connections === 1 ? '' : 's'}; ${why}`
+        // a peer no captured client was matched to has no host (peerEntry)
+        const from = e.clientHosts.map((h) => h || 'an outside peer').join(',')
+        const message = `policy ${why.startsWith('logged') ? 'would drop' : 'drops'} ${e.protocol}/${e.port} from ${from} ${e.clientIps.join(',')} (${e.client.service}) to ${e.serverHosts.join(',')} ${e.serverIps.join(',')} (${e.server.service}): seen in ${edge.seen} of ${snapshots} snapshots, ${e.connections} connection${e.connections === 1 ? '' : 's'}; ${why}`
         violations.push({kind: 'unexpected', edge, message})
         messages.set(edge, message)
       }
@@ -151,8 +156,9 @@ export class PolicyChecker {
 }
 
 /**
- * "What would this policy block?": every observed connection against the policy of its server
- * host, as a check report (host level), held in memory: what PolicyChecker gives for a small
+ * "What would this policy block?": every observed connection (the entries, and the peers of
+ * server-side sockets no client was matched to) against the policy of its server host, as a check
+ * report (host level), held in memory: what PolicyChecker gives for a small
  * observation (at scale, feed a PolicyChecker one host at a time and write its parts).
  */
 export function checkPolicy(rulesets: ParsedRuleset[], obs: Observation, opts: CheckPolicyOptions = {}): CheckReport {
@@ -160,7 +166,10 @@ export function checkPolicy(rulesets: ParsedRuleset[], obs: Observation, opts: C
   const checker = new PolicyChecker({onRule: (r) => rules.push(r)})
   const byHost = new Map<string, {seq: number; entry: MatrixEntry}[]>(rulesets.map((r) => [r.host, []]))
   let seq = 0
-  for (const entry of obs.entries) {
+  const peers = function* (): Generator<MatrixEntry> {
+    for (const p of opts.peers ?? []) yield peerEntry(p)
+  }
+  for (const entry of [...obs.entries, ...peers()]) {
     const list = byHost.get(entry.server.host)
     if (list) list.push({seq, entry})
     else checker.addHost(undefined, [{seq, entry}])

@@ -13,3 +13,6 @@ export {parsePolicyFiles, parsePolicyFile, mergeRulesets} from './parse-policy-f
 export {arrivesOnLoopback} from './arrives-on-loopback.js'
 export {evaluateConnection, type Connection, type ConnectionVerdict} from './evaluate-connection.js'
 export {checkPolicy, evaluateEntries, evaluateEntry, PolicyChecker, type CheckPolicyOptions} from './check-policy.js'
+export {parseAllowFrom, allowFromText, type AllowFrom} from './allow-from.js'
+export {peerEntry} from './peer-entry.js'
+export {closedAccess, type ClosedAccess} from './closed-access.js'

@@ -39,6 +39,12 @@ export interface Reason {
   seen: number
   /** `allow <rule> (line N)` when a baseline was given. */
   rule: string | null
+  /**
+   * True for a peer seen on the server's own sockets that no captured client was matched to (an
+   * operator's session, a bastion, a client outside the capture): clientHost is '' and the client
+   * process unknown.
+   */
+  peer?: true
 }
 
 /** An accept rule of a served (protocol, port) with the observations behind each of its sources. */
@@ -51,6 +57,8 @@ export interface ServicePolicy {
   binds: string[]
   rules: AcceptRule[]
   reasons: Reason[]
+  /** Networks `--allow-from` opened it to (admin networks, not observed), normalised; absent when none. */
+  allowFrom?: string[]
 }
 
 /** A connection observed but not let in by the policy: why, for the README. */

@@ -1,5 +1,5 @@
 import {mdText} from '@fm/baseline'
-import type {HostPolicy, Policy} from './types.js'
+import type {HostPolicy, Policy, Reason} from './types.js'
 
 export type PolicyFormat = 'nftables' | 'iptables'
 
@@ -15,6 +15,9 @@ export function writeReadme(p: Policy, format: PolicyFormat, fileOf: (host: stri
 }
 
 const md = mdText
+
+/** A reason's client host: a peer no captured client was matched to has none. */
+const clientOf = (r: Reason): string => (r.peer ? '*outside peer*' : md(r.clientHost))
 
 /** README.md up to the hosts table's header: what the policy is and how to apply it. */
 export function readmeHead(p: Omit<Policy, 'hosts'>, format: PolicyFormat): string {
@@ -60,13 +63,16 @@ export function readmeHostSection(h: HostPolicy, p: Pick<Policy, 'snapshots'>, f
     for (const r of s.rules) out.push(`- IPv${r.family}: ${r.sources.map((a) => `\`${a}\``).join(', ')} → ${r.destinations ? r.destinations.map((a) => `\`${a}\``).join(', ') : 'any address of the host'}`)
     out.push('', '| Client | Address | Process | To | Connections | Seen | Why |', '| --- | --- | --- | --- | --- | --- | --- |')
     for (const r of s.reasons) {
-      out.push(`| ${md(r.clientHost)} | ${md(r.clientIp)} | ${md(r.clientService)} | ${md(r.serverService)}@${md(r.serverIp)} | ${r.connections} | ${r.seen} of ${p.snapshots} | ${r.rule ? md(r.rule) : 'observed'} |`)
+      out.push(`| ${clientOf(r)} | ${md(r.clientIp)} | ${md(r.clientService)} | ${md(r.serverService)}@${md(r.serverIp)} | ${r.connections} | ${r.seen} of ${p.snapshots} | ${r.rule ? md(r.rule) : 'observed'} |`)
     }
+    const peers = [...new Set(s.reasons.filter((r) => r.peer).map((r) => r.clientIp))]
+    if (peers.length) out.push('', `Outside peers kept (seen on ${md(h.host)}'s own sockets, matched to no captured client: an operator, a bastion, a client outside the capture): ${peers.map((a) => `\`${a}\``).join(', ')}.`)
+    if (s.allowFrom) out.push('', `Also opened to the admin networks of \`--allow-from\`: ${s.allowFrom.map((a) => `\`${a}\``).join(', ')}.`)
     out.push('')
   }
   if (h.unallowed.length) {
     out.push('### Observed but not allowed: the policy drops these', '', '| Protocol/port | Client | Address | Process | To | Connections | Why |', '| --- | --- | --- | --- | --- | --- | --- |')
-    for (const u of h.unallowed) out.push(`| ${md(u.protocol)}/${u.port} | ${md(u.clientHost)} | ${md(u.clientIp)} | ${md(u.clientService)} | ${md(u.serverService)}@${md(u.serverIp)} | ${u.connections} | ${md(u.why)} |`)
+    for (const u of h.unallowed) out.push(`| ${md(u.protocol)}/${u.port} | ${clientOf(u)} | ${md(u.clientIp)} | ${md(u.clientService)} | ${md(u.serverService)}@${md(u.serverIp)} | ${u.connections} | ${md(u.why)} |`)
     out.push('')
   }
   if (h.unused.length) {

@@ -1,4 +1,4 @@
-export {Store, type CandidateRow, type MatchRow, type MatrixRow} from './store.js'
+export {Store, type CandidateRow, type MatchRow, type MatrixRow, type ServedPeerRow} from './store.js'
 export {FlowStore, type FlowRow, type FlowEndSocketRow, type FlowHostRow, type FlowListenerRow, type FlowConnection, type FlowDecisionRow, type FlowMatrixRow} from './flow-store.js'
 export {Packer, packRecords, StringTable, SOCKET_FIELDS, type PackOptions, type PackedBatch, type PackedRecord} from './packed.js'
 export {copyFmDatabase} from './copy-database.js'

@@ -32,6 +32,19 @@ export interface MatchRow {
 /** A matched connection as the matrix query returns it. */
 export type MatrixRow = MatchedConnection
 
+/** A peer of a server-side socket no client was matched to, in one capture (served-peers.sql). */
+export interface ServedPeerRow {
+  host: string
+  protocol: string
+  serverIp: string
+  port: number
+  process: string
+  name: string
+  peerIp: string
+  captureId: number
+  connections: number
+}
+
 /** Where the next socket row of a packed batch starts, and the text ids its string-table indexes stand for. */
 interface SocketRows {
   data: Float64Array
@@ -344,6 +357,16 @@ export class Store {
   /** Addresses and listeners per host name, sorted by host: what `fm policy` needs beyond the matrix. */
   hostListeningRows(): IterableIterator<{host: string; kind: 'address' | 'listener'; protocol: string; address: string; port: number; process: string; name: string}> {
     return this.db.prepare(query('host-listening')).iterate() as IterableIterator<{host: string; kind: 'address' | 'listener'; protocol: string; address: string; port: number; process: string; name: string}>
+  }
+
+  /**
+   * Server-side sockets no client was matched to, one row per peer and capture (served-peers.sql),
+   * with the states the matching counted: `states` given ('any' or a list), or undefined for the
+   * default (`defaultStates`, and every state of a capture with a time context).
+   */
+  servedPeerRows(states: string[] | 'any' | undefined, defaultStates: string[]): IterableIterator<ServedPeerRow> {
+    const params = {anyState: states === 'any' ? 1 : 0, byContext: states === undefined ? 1 : 0, states: JSON.stringify(states === undefined ? defaultStates : states === 'any' ? [] : states)}
+    return this.db.prepare(query('served-peers')).iterate(params) as IterableIterator<ServedPeerRow>
   }
 
   /** Unmatched client sockets with their socket key, in the matrix's order (key, reason). */

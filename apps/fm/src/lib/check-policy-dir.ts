@@ -1,6 +1,6 @@
-import {cmp, type CaptureInfo, type MatrixEntry} from '@fm/model'
+import {cmp, type CaptureInfo, type MatrixEntry, type ServedPeer} from '@fm/model'
 import {resolveMinSeen, type CheckReportParts, type MinSeen, type RuleResult} from '@fm/baseline'
-import {mergeRulesets, parsePolicyFile, parsePolicyFiles, PolicyChecker, type ParsedRuleset} from '@fm/policy'
+import {mergeRulesets, parsePolicyFile, parsePolicyFiles, peerEntry, PolicyChecker, type ParsedRuleset} from '@fm/policy'
 import {SortedSpill, Spill} from '@fm/store'
 import {policyDirFiles, readPolicyFile} from './policy-dir.js'
 import type {Progress} from './progress.js'
@@ -19,7 +19,8 @@ export interface PolicyCheckResult {
 }
 
 /**
- * fm check --policy at any size. Every rule file of the folder is read and checked first
+ * fm check --policy at any size: the entries and the peers of server-side sockets no client was
+ * matched to (as peerEntry makes them; the selection applies to both). Every rule file of the folder is read and checked first
  * (readPolicyHosts), keeping only which host each file is for; the entries of hosts with a policy
  * are set aside by host (a SortedSpill), the others accepted as they stream; then each host's
  * files are read again and its entries evaluated, one host at a time, accepted edges and rule
@@ -29,7 +30,12 @@ export interface PolicyCheckResult {
 export async function checkPolicyDir(policy: PolicyHosts, inputs: string[], opts: CheckPolicyDirOptions): Promise<PolicyCheckResult> {
   const check = new SpilledPolicyCheck(policy)
   try {
-    const captures = await readObservation(inputs, {states: opts.states, select: opts.select, redact: opts.redact, onProgress: opts.progress, onEntry: (e) => check.add(e)})
+    const onServedPeer = (p: ServedPeer): void => {
+      const e = peerEntry(p)
+      const kept = opts.select ? opts.select(e) : e
+      if (kept) check.add(kept)
+    }
+    const captures = await readObservation(inputs, {states: opts.states, select: opts.select, redact: opts.redact, onProgress: opts.progress, onEntry: (e) => check.add(e), onServedPeer})
     opts.progress?.done()
     return {parts: check.finish(captures, resolveMinSeen(opts.minSeen, captures.length)), close: () => check.close()}
   } catch (e) {

@@ -2,7 +2,7 @@ import {closeSync, createReadStream, openSync, readSync, statSync} from 'node:fs
 import {analyze} from '@fm/analyze'
 import {shellCommand} from '@fm/capture'
 import {appendCaptures, isMatrixCsv, readMatrixCsv, renumberEntry} from '@fm/baseline'
-import {InputError, type CaptureInfo, type HostListening, type MatrixEntry} from '@fm/model'
+import {InputError, type CaptureInfo, type HostListening, type MatrixEntry, type ServedPeer} from '@fm/model'
 import {withInterrupt} from './flags.js'
 import {withRedactedInputs} from './redact-inputs.js'
 import {STDIN} from '@fm/ingest'
@@ -17,6 +17,12 @@ export interface ReadObservationOptions {
 
   /** Also hand over each host's own addresses and listeners (dumps, captures and databases only). */
   onHostListening?: (h: HostListening) => void
+
+  /**
+   * Also hand over the peers of server-side sockets no client was matched to, capture ids
+   * renumbered as the entries' (dumps, captures and databases only: a matrix CSV has none).
+   */
+  onServedPeer?: (p: ServedPeer) => void
 
   /** Takes each entry, its capture ids renumbered 1..N over all inputs, as the analysis hands it over. */
   onEntry: (e: MatrixEntry) => void
@@ -47,6 +53,7 @@ export async function readObservation(inputs: string[], opts: ReadObservationOpt
       // edges are compared, never the unmatched sockets or ambiguities: only their counts are kept
       lists: false,
       onHostListening: opts.onHostListening,
+      onServedPeer: opts.onServedPeer && ((p) => opts.onServedPeer!({...p, captureIds: p.captureIds.map((id) => ids.get(id) ?? id).sort((a, b) => a - b)})),
       onHead: (h) => {
         own = h.captures
         ids = appendCaptures(own, captures)

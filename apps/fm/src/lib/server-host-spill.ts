@@ -1,4 +1,4 @@
-import {cmp, type HostListening, type MatrixEntry} from '@fm/model'
+import {cmp, type HostListening, type MatrixEntry, type ServedPeer} from '@fm/model'
 import {SortedSpill} from '@fm/store'
 
 /** One server host as ServerHostSpill gives it back. */
@@ -10,10 +10,12 @@ export interface SpilledHost {
   entries: MatrixEntry[]
   /** The last listeners and addresses added for it, if any. */
   listening: HostListening | undefined
+  /** The peers of its server-side sockets no client was matched to, in the order they were added. */
+  peers: ServedPeer[]
 }
 
 /**
- * Matrix entries and hosts' listeners set aside on disk (SortedSpills), grouped by server host,
+ * Matrix entries, hosts' listeners and served peers set aside on disk (SortedSpills), grouped by server host,
  * then handed back one host at a time: what a per-host output (a firewall policy) needs when
  * holding every entry would grow with the matrix. Hosts are keyed by an integer given at their
  * first appearance (any name, lone surrogates included, stays its own host); only the names are
@@ -23,6 +25,7 @@ export class ServerHostSpill {
   private readonly ids = new Map<string, number>()
   private readonly entries = new SortedSpill()
   private readonly listening = new SortedSpill()
+  private readonly peers = new SortedSpill()
 
   addEntry(e: MatrixEntry): void {
     const id = this.id(e.server.host)
@@ -34,6 +37,11 @@ export class ServerHostSpill {
     this.listening.add('', '', '', '', '', id, JSON.stringify([id, h]))
   }
 
+  addPeer(p: ServedPeer): void {
+    const id = this.id(p.server.host)
+    this.peers.add('', '', '', '', '', id, JSON.stringify([id, p]))
+  }
+
   /** Every host added (by an entry or its listeners), in the order first added; no more may be added. */
   *hosts(): Generator<SpilledHost> {
     const names = [...this.ids.keys()]
@@ -42,10 +50,16 @@ export class ServerHostSpill {
     ranks.forEach((id, rank) => (rankOf[id] = rank))
     const entries = groups<MatrixEntry>(this.entries.sorted())
     const listening = groups<HostListening>(this.listening.sorted())
+    const peers = groups<ServedPeer>(this.peers.sorted())
     let e = entries.next()
     let l = listening.next()
+    let p = peers.next()
     for (let id = 0; id < names.length; id++) {
-      const host: SpilledHost = {host: names[id], rank: rankOf[id], entries: [], listening: undefined}
+      const host: SpilledHost = {host: names[id], rank: rankOf[id], entries: [], listening: undefined, peers: []}
+      if (!p.done && p.value.id === id) {
+        host.peers = p.value.values
+        p = peers.next()
+      }
       if (!e.done && e.value.id === id) {
         host.entries = e.value.values
         e = entries.next()
@@ -62,6 +76,7 @@ export class ServerHostSpill {
   close(): void {
     this.entries.close()
     this.listening.close()
+    this.peers.close()
   }
 
   private id(host: string): number {

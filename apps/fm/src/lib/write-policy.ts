@@ -1,13 +1,14 @@
 import {cmp, InterruptedError, type CaptureInfo} from '@fm/model'
-import {hostPolicyFiles, hostPolicyOf, policyContext, policyFileNames, policyHead, readmeHead, readmeHostRow, readmeHostSection, type BuildPolicyOptions, type PolicyFormat, type PolicyMode} from '@fm/policy'
+import {closedAccess, hostPolicyFiles, hostPolicyOf, type ClosedAccess, policyContext, policyFileNames, policyHead, readmeHead, readmeHostRow, readmeHostSection, type BuildPolicyOptions, type PolicyFormat, type PolicyMode} from '@fm/policy'
 import {SortedSpill} from '@fm/store'
 import {withInterrupt} from './flags.js'
+import {transportPorts} from './policy-access.js'
 import {PolicyDirWriter} from './policy-dir.js'
 import type {Progress} from './progress.js'
 import {readObservation} from './read-observation.js'
 import {ServerHostSpill} from './server-host-spill.js'
 
-export interface WritePolicyOptions extends Omit<BuildPolicyOptions, 'listening'> {
+export interface WritePolicyOptions extends Omit<BuildPolicyOptions, 'listening' | 'peers'> {
   out: string
   format: PolicyFormat
   states?: string[] | 'any'
@@ -21,6 +22,8 @@ export interface WrittenPolicy {
   snapshots: number
   files: string[]
   hosts: {host: string; opened: string[]; clients: number; dropped: number}[]
+  /** Listeners of remote access (sshd, the capture's own ssh port) the policy closes, by host then port. */
+  closedAccess: ClosedAccess[]
 }
 
 /** Where writePolicyHosts puts a policy folder's files (a PolicyDirWriter): whole, or opened and appended to. */
@@ -38,12 +41,12 @@ export interface PolicyFolderSink {
 export async function writePolicy(inputs: string[], opts: WritePolicyOptions): Promise<WrittenPolicy> {
   const spill = new ServerHostSpill()
   try {
-    const captures = await readObservation(inputs, {states: opts.states, onProgress: opts.progress, onEntry: (e) => spill.addEntry(e), onHostListening: (h) => spill.addListening(h)})
+    const captures = await readObservation(inputs, {states: opts.states, onProgress: opts.progress, onEntry: (e) => spill.addEntry(e), onHostListening: (h) => spill.addListening(h), onServedPeer: (p) => spill.addPeer(p)})
     opts.progress?.done()
     const dir = new PolicyDirWriter(opts.out)
     try {
       // Ctrl-C while hosts are written: the partial folder is removed, and DIR left as it was
-      const written = await withInterrupt((signal) => writePolicyHosts(spill, captures, opts, dir, signal))
+      const written = await withInterrupt((signal) => writePolicyHosts(spill, captures, {...opts, accessPorts: transportPorts(inputs)}, dir, signal))
       dir.commit()
       return written
     } catch (e) {
@@ -61,20 +64,26 @@ export async function writePolicy(inputs: string[], opts: WritePolicyOptions): P
  * written in host name order. Memory holds one host's entries and rules, and a line per host.
  * `signal` raised: InterruptedError.
  */
-export async function writePolicyHosts(spill: ServerHostSpill, captures: CaptureInfo[], opts: Omit<BuildPolicyOptions, 'listening'> & {format: PolicyFormat}, dir: PolicyFolderSink, signal?: AbortSignal): Promise<WrittenPolicy> {
+export async function writePolicyHosts(
+  spill: ServerHostSpill,
+  captures: CaptureInfo[],
+  opts: Omit<BuildPolicyOptions, 'listening' | 'peers'> & {format: PolicyFormat; accessPorts?: number[]},
+  dir: PolicyFolderSink,
+  signal?: AbortSignal,
+): Promise<WrittenPolicy> {
   const ctx = policyContext(opts)
   const head = policyHead(captures, ctx)
   const fileOf = (host: string): string[] => policyFileNames(host, opts.format)
   const readme = new SortedSpill()
   try {
     const files: string[] = []
-    const hosts: {rank: number; host: WrittenPolicy['hosts'][number]}[] = []
+    const hosts: {rank: number; host: WrittenPolicy['hosts'][number]; closed: ClosedAccess[]}[] = []
     let n = 0
-    for (const {host, rank, entries, listening} of spill.hosts()) {
+    for (const {host, rank, entries, listening, peers} of spill.hosts()) {
       // now and then a turn of the event loop, where Ctrl-C is heard
       if (++n % 256 === 0) await new Promise((resolve) => setImmediate(resolve))
       if (signal?.aborted) throw new InterruptedError()
-      const h = hostPolicyOf(host, entries, listening, ctx)
+      const h = hostPolicyOf(host, entries, listening, ctx, peers)
       if (!h) continue
       for (const f of hostPolicyFiles(h, opts.format)) {
         dir.add(f.name, f.text)
@@ -84,7 +93,7 @@ export async function writePolicyHosts(spill: ServerHostSpill, captures: Capture
       // a lone surrogate as it is (SQLite's UTF-8 would not)
       readme.add('row', '', '', '', '', rank, JSON.stringify(readmeHostRow(h, fileOf)))
       readme.add('section', '', '', '', '', rank, JSON.stringify(readmeHostSection(h, head, fileOf)))
-      hosts.push({rank, host: {host, opened: h.services.map((s) => `${s.protocol}/${s.port}`), clients: h.rules.reduce((n, r) => n + r.sources.length, 0), dropped: h.unallowed.length}})
+      hosts.push({rank, host: {host, opened: h.services.map((s) => `${s.protocol}/${s.port}`), clients: h.rules.reduce((n, r) => n + r.sources.length, 0), dropped: h.unallowed.length}, closed: closedAccess(h, opts.accessPorts)})
     }
     dir.open('README.md')
     dir.append(readmeHead(head, opts.format))
@@ -94,6 +103,7 @@ export async function writePolicyHosts(spill: ServerHostSpill, captures: Capture
       snapshots: head.snapshots,
       files: [...files.sort(cmp), 'README.md'],
       hosts: hosts.sort((a, b) => a.rank - b.rank).map((h) => h.host),
+      closedAccess: hosts.flatMap((h) => h.closed),
     }
   } finally {
     readme.close()
