@@ -6,6 +6,14 @@ export const REPO_ROOT = fileURLToPath(new URL('.', import.meta.url))
 const src = (p: string): string => fileURLToPath(new URL(`${p}/src/index.ts`, import.meta.url))
 
 /**
+ * Tests that assert a ratio of times or a memory bound (peak RSS, a child with a small heap) live in
+ * files named *.bounds.test.ts (*.bounds.e2e.test.ts): they are the project "bounds", which runs
+ * after every other test (the project "main") has finished, one file at a time, so no other test
+ * shares the cores with them. `npm test` runs the two one after the other.
+ */
+const BOUNDS = '**/*.bounds.*test.ts'
+
+/**
  * Shared by the root config (`vitest run`: every test) and each project's vitest.config.ts (what
  * nx's @nx/vitest plugin runs as the project's `test` target). Tests import workspace packages from
  * source, so a unit test never needs a build first; end-to-end tests (test/e2e/**) run the built
@@ -24,7 +32,10 @@ export function fmTestConfig(root: string, include: string[]): ViteUserConfig {
       ],
     },
     test: {
-      include,
+      projects: [
+        {extends: true, test: {name: 'main', include, exclude: ['**/node_modules/**', '**/dist/**', BOUNDS]}},
+        {extends: true, test: {name: 'bounds', include: include.map((p) => p.replace(/\*\.test\.ts$/, '*.bounds.*test.ts')), sequence: {groupOrder: 1}, fileParallelism: false, maxWorkers: 1}},
+      ],
       // generous: the heaviest tests (generated deployments, publish end to end) take ~30 s on a loaded 2-core CI machine
       testTimeout: 180_000,
       hookTimeout: 120_000,

@@ -1,4 +1,4 @@
-import {fc, test as prop} from '@fast-check/vitest'
+import fc from 'fast-check'
 import {JSDOM} from 'jsdom'
 import {describe, expect, test} from 'vitest'
 import type {Ambiguity, MatrixEntry} from '@fm/model'
@@ -79,18 +79,20 @@ describe('the host index', () => {
     expect(flat(indexOf(m.entries, 1000, 3))).toEqual(naiveIndex(m.entries, 3))
   })
 
-  prop.prop([fc.shuffledSubarray(syntheticMatrix({hosts: 40, seed: 11}).entries, {minLength: 1}), fc.integer({min: 1, max: 30})], {numRuns: 25})(
-    'does not depend on the order the entries stream in, and past its budget keeps the first hosts by name, each complete',
-    (entries, maxHosts) => {
-      const a = indexOf(entries, maxHosts, 4)
-      const b = indexOf([...entries].reverse(), maxHosts, 4)
-      expect(b).toEqual(a)
-      const all = naiveIndex(entries, 4)
-      const first = [...all.keys()].sort().slice(0, maxHosts)
-      expect(a.hosts.map((c) => c.host)).toEqual(first)
-      expect(flat(a)).toEqual(new Map(first.map((h) => [h, all.get(h)!])))
-    },
-  )
+  test('does not depend on the order the entries stream in, and past its budget keeps the first hosts by name, each complete', () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(syntheticMatrix({hosts: 40, seed: 11}).entries, {minLength: 1}), fc.integer({min: 1, max: 30}), (entries, maxHosts) => {
+        const a = indexOf(entries, maxHosts, 4)
+        const b = indexOf([...entries].reverse(), maxHosts, 4)
+        expect(b).toEqual(a)
+        const all = naiveIndex(entries, 4)
+        const first = [...all.keys()].sort().slice(0, maxHosts)
+        expect(a.hosts.map((c) => c.host)).toEqual(first)
+        expect(flat(a)).toEqual(new Map(first.map((h) => [h, all.get(h)!])))
+      }),
+      {numRuns: 25},
+    )
+  })
 
   test('holds at most twice its host budget, however many hosts stream by', () => {
     const agg = hostIndexAggregator(50, 6)
@@ -159,16 +161,21 @@ describe('the ambiguity cases', () => {
       return amb(`cli-${i}|TCP|10.1.0.1:${30000 + i}>10.9.0.${pair}:80|5`, cand, cand[0], 'first-by-name')
     })
 
-  prop.prop([fc.shuffledSubarray(many(200), {minLength: 1})], {numRuns: 25})('are grouped, largest first, whatever the order', (list) => {
-    const a = ambiguityAggregator(3)
-    const b = ambiguityAggregator(3)
-    for (const x of list) a.add(x)
-    for (const x of [...list].reverse()) b.add(x)
-    expect(b.result()).toEqual(a.result())
-    const r = a.result()
-    expect(r.total).toBe(list.length)
-    expect(r.cases.length).toBe(Math.min(3, r.caseCount))
-    expect(r.cases.map((c) => c.clients)).toEqual([...r.cases.map((c) => c.clients)].sort((x, y) => y - x))
+  test('are grouped, largest first, whatever the order', () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(many(200), {minLength: 1}), (list) => {
+        const a = ambiguityAggregator(3)
+        const b = ambiguityAggregator(3)
+        for (const x of list) a.add(x)
+        for (const x of [...list].reverse()) b.add(x)
+        expect(b.result()).toEqual(a.result())
+        const r = a.result()
+        expect(r.total).toBe(list.length)
+        expect(r.cases.length).toBe(Math.min(3, r.caseCount))
+        expect(r.cases.map((c) => c.clients)).toEqual([...r.cases.map((c) => c.clients)].sort((x, y) => y - x))
+      }),
+      {numRuns: 25},
+    )
   })
 
   test('of one host with several sockets are one case per socket layout, whatever the host', () => {

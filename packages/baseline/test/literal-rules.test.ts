@@ -1,4 +1,4 @@
-import {fc, test as fcTest} from '@fast-check/vitest'
+import fc from 'fast-check'
 import {describe, expect, test} from 'vitest'
 import type {MatrixEntry} from '@fm/model'
 import {checkBaseline, escapeGlob, globLiteral, globMatch, isGlob, isPathPattern, parseBaseline, writeBaseline, type Level} from '../src/index.js'
@@ -29,21 +29,22 @@ const edgeKey = (e: MatrixEntry, level: Level): string =>
   JSON.stringify([e.protocol.toUpperCase(), e.client.name, e.server.name, e.server.port, ...(level === 'host' ? [e.client.host, e.server.host] : [])])
 
 describe('generated baselines are literal', () => {
-  fcTest.prop([fc.array(anEntry, {minLength: 1, maxLength: 6}), fc.array(anEntry, {maxLength: 12}), fc.constantFrom<Level>('service', 'host')])(
-    'a generated baseline allows exactly the edges it was generated from, whatever the names',
-    (source, others, level) => {
-      const text = writeBaseline(observation(source), {level}).text
-      const baseline = parseBaseline(text, 'b.yaml')
-      expect(checkBaseline(baseline, observation(source)).ok).toBe(true)
-      const allowedKeys = new Set(source.map((e) => edgeKey(e, level)))
-      // the edges again, each with one field changed to another hostile value, and unrelated ones
-      const probes = [...others, ...source.flatMap((e, i) => others.slice(i, i + 1).map((o) => ({...e, client: {...e.client, name: o.client.name}})))]
-      for (const e of probes) {
-        const r = checkBaseline(baseline, observation([e]))
-        expect(r.edges[0].status === 'allowed', `${JSON.stringify(e)} against\n${text}`).toBe(allowedKeys.has(edgeKey(e, level)))
-      }
-    },
-  )
+  test('a generated baseline allows exactly the edges it was generated from, whatever the names', () => {
+    fc.assert(
+      fc.property(fc.array(anEntry, {minLength: 1, maxLength: 6}), fc.array(anEntry, {maxLength: 12}), fc.constantFrom<Level>('service', 'host'), (source, others, level) => {
+        const text = writeBaseline(observation(source), {level}).text
+        const baseline = parseBaseline(text, 'b.yaml')
+        expect(checkBaseline(baseline, observation(source)).ok).toBe(true)
+        const allowedKeys = new Set(source.map((e) => edgeKey(e, level)))
+        // the edges again, each with one field changed to another hostile value, and unrelated ones
+        const probes = [...others, ...source.flatMap((e, i) => others.slice(i, i + 1).map((o) => ({...e, client: {...e.client, name: o.client.name}})))]
+        for (const e of probes) {
+          const r = checkBaseline(baseline, observation([e]))
+          expect(r.edges[0].status === 'allowed', `${JSON.stringify(e)} against\n${text}`).toBe(allowedKeys.has(edgeKey(e, level)))
+        }
+      }),
+    )
+  })
 
   test('a process named "*" or "a?c" allows only itself', () => {
     const mk = (name: string): MatrixEntry => ({
@@ -96,22 +97,27 @@ describe('globs', () => {
     for (const t of no) expect(globMatch(glob, t), t).toBe(false)
   })
 
-  fcTest.prop([fc.string({unit: fc.constantFrom('a', '*', '?', '\\', '/', '[', '.'), maxLength: 12})])('escapeGlob gives a glob matching only the text itself, never a path pattern', (s) => {
-    const g = escapeGlob(s)
-    expect(isGlob(g)).toBe(false)
-    expect(isPathPattern(g)).toBe(false)
-    expect(globLiteral(g)).toBe(s)
-    expect(globMatch(g, s)).toBe(true)
-    expect(globMatch(g, `${s}a`)).toBe(false)
+  test('escapeGlob gives a glob matching only the text itself, never a path pattern', () => {
+    fc.assert(
+      fc.property(fc.string({unit: fc.constantFrom('a', '*', '?', '\\', '/', '[', '.'), maxLength: 12}), (s) => {
+        const g = escapeGlob(s)
+        expect(isGlob(g)).toBe(false)
+        expect(isPathPattern(g)).toBe(false)
+        expect(globLiteral(g)).toBe(s)
+        expect(globMatch(g, s)).toBe(true)
+        expect(globMatch(g, `${s}a`)).toBe(false)
+      }),
+    )
   })
 
-  fcTest.prop([fc.string({unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 8}), fc.string({unit: fc.constantFrom('a', 'b'), maxLength: 10})])(
-    'match the same texts as the equivalent regular expression',
-    (glob, text) => {
-      const re = new RegExp(`^${glob.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's')
-      expect(globMatch(glob, text)).toBe(re.test(text))
-    },
-  )
+  test('match the same texts as the equivalent regular expression', () => {
+    fc.assert(
+      fc.property(fc.string({unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 8}), fc.string({unit: fc.constantFrom('a', 'b'), maxLength: 10}), (glob, text) => {
+        const re = new RegExp(`^${glob.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's')
+        expect(globMatch(glob, text)).toBe(re.test(text))
+      }),
+    )
+  })
 
   test('a long name against a glob with many stars costs one pass per part, not a backtracking search', () => {
     const text = 'a'.repeat(200_000)

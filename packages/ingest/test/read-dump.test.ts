@@ -2,9 +2,9 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, test} from 'vitest'
-import {fc, test as fcTest} from '@fast-check/vitest'
+import fc from 'fast-check'
 import type {DumpRecord} from '@fm/model'
-import {edgeToRecord, elementToRecord, locateJsonError, nodeToRecord, readJsonDump, toSockets} from '@fm/ingest'
+import {edgeToRecord, elementToRecord, nodeToRecord, readJsonDump, toSockets} from '@fm/ingest'
 import {generateDeployment} from '@fm/gen'
 
 const dir = mkdtempSync(join(tmpdir(), 'fm-read-'))
@@ -100,13 +100,17 @@ describe('readJsonDump', () => {
     for (const size of [97, 4096, 1 << 20]) expect(await read(text, size)).toEqual(expected)
   })
 
-  fcTest.prop([fc.array(fc.record({ID: fc.string(), Metadata: fc.record({Type: fc.constantFrom('host', 'device', 'netns'), Name: fc.string(), IPV4: fc.array(fc.constantFrom('10.0.0.1/8', '::1/128', 'x'))}), Host: fc.string()}), {maxLength: 6}), fc.integer({min: 1, max: 40})])(
-    'any node array with any strings reads like JSON.parse, in any chunk size',
-    async (nodes, size) => {
-      const text = JSON.stringify([{Nodes: nodes, Edges: []}])
-      expect(await read(text, size)).toEqual(reference(text))
-    },
-  )
+  test('any node array with any strings reads like JSON.parse, in any chunk size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ID: fc.string(), Metadata: fc.record({Type: fc.constantFrom('host', 'device', 'netns'), Name: fc.string(), IPV4: fc.array(fc.constantFrom('10.0.0.1/8', '::1/128', 'x'))}), Host: fc.string()}), {maxLength: 6}),
+        fc.integer({min: 1, max: 40}),
+        async (nodes, size) => {
+        const text = JSON.stringify([{Nodes: nodes, Edges: []}])
+        expect(await read(text, size)).toEqual(reference(text))
+      }),
+    )
+  })
 
   const errors: {name: string; text: string; message: string}[] = [
     {name: 'a syntax error inside a record', text: '[{"Nodes":[{"ID":"a","Metadata":{"Type" "host"}}]}]', message: "invalid JSON at byte 40, in $[0].Nodes[0]: expected ':' after a property name"},
@@ -136,22 +140,4 @@ describe('readJsonDump', () => {
     const bytes = Buffer.concat([Buffer.from('[{"ID":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]')])
     expect(await error(bytes)).toBe('not UTF-8 text between bytes 1 and 12: expected a Skydive JSON response')
   })
-})
-
-test('locating an error after a string of escapes costs at most 3x locating it after plain text', () => {
-  // the error sits after one long string: the locator walks it once, whatever it holds
-  const hostile = Buffer.from(`["${'\\"'.repeat(300_000)}" x]`)
-  const plain = Buffer.from(`["${'ab'.repeat(300_000)}" x]`)
-  expect(locateJsonError(hostile, 0, hostile.length)?.offset).toBe(hostile.length - 2)
-  expect(locateJsonError(plain, 0, plain.length)?.offset).toBe(plain.length - 2)
-  const fastest = (b: Buffer): number => {
-    let best = Infinity
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now()
-      locateJsonError(b, 0, b.length)
-      best = Math.min(best, performance.now() - t)
-    }
-    return best
-  }
-  expect(fastest(hostile) / fastest(plain)).toBeLessThanOrEqual(3)
 })

@@ -1,4 +1,4 @@
-import {fc, test as prop} from '@fast-check/vitest'
+import fc from 'fast-check'
 import {expect, test} from 'vitest'
 import type {MatchedConnection} from '@fm/model'
 import {aggregateEntries, mergeFlowEntries, mergeFlowStream, type FlowConnectionRow} from '@fm/match'
@@ -20,17 +20,18 @@ test('an entry over several captures counts the most connections seen in one of 
   expect([wget.connections, wget.seen, wget.captureIds]).toEqual([1, 1, [2]])
 })
 
-prop.prop([fc.integer({min: 1, max: 6}), fc.array(fc.integer({min: 1, max: 5}), {minLength: 1, maxLength: 8})])(
-  'the same snapshot captured N times gives the counts of one capture, seen in N of N',
-  (n, perClient) => {
-    const snapshot = (captureId: number): MatchedConnection[] => perClient.flatMap((k, c) => Array.from({length: k}, (_, p) => row(`app${c}`, captureId, p + 1)))
-    const once = aggregateEntries(snapshot(1))
-    // the store hands rows over sorted by entry key (one entry's rows contiguous), captures mixed
-    const many = aggregateEntries(Array.from({length: n}, (_, i) => snapshot(i + 1)).flat().sort((a, b) => (a.clientName < b.clientName ? -1 : a.clientName > b.clientName ? 1 : 0)))
-    expect(many.map((e) => e.connections)).toEqual(once.map((e) => e.connections))
-    expect(many.every((e) => e.seen === n)).toBe(true)
-  },
-)
+test('the same snapshot captured N times gives the counts of one capture, seen in N of N', () => {
+  fc.assert(
+    fc.property(fc.integer({min: 1, max: 6}), fc.array(fc.integer({min: 1, max: 5}), {minLength: 1, maxLength: 8}), (n, perClient) => {
+      const snapshot = (captureId: number): MatchedConnection[] => perClient.flatMap((k, c) => Array.from({length: k}, (_, p) => row(`app${c}`, captureId, p + 1)))
+      const once = aggregateEntries(snapshot(1))
+      // the store hands rows over sorted by entry key (one entry's rows contiguous), captures mixed
+      const many = aggregateEntries(Array.from({length: n}, (_, i) => snapshot(i + 1)).flat().sort((a, b) => (a.clientName < b.clientName ? -1 : a.clientName > b.clientName ? 1 : 0)))
+      expect(many.map((e) => e.connections)).toEqual(once.map((e) => e.connections))
+      expect(many.every((e) => e.seen === n)).toBe(true)
+    }),
+  )
+})
 
 test('connections only flows revealed add to the capture they were seen in, not to the sum over captures', () => {
   const entries = aggregateEntries([row('curl', 1, 1), row('curl', 2, 1)])
@@ -71,19 +72,23 @@ test.for([
   expect(e.evidence.map((p) => p.client)).toEqual([...e.evidence.map((p) => p.client)].sort())
 })
 
-prop.prop([
-  fc.array(fc.record({client: fc.constantFrom('a', 'b', 'c', 'd'), captureId: fc.integer({min: 1, max: 2}), port: fc.integer({min: 1, max: 4})}), {maxLength: 12}),
-  fc.array(fc.record({client: fc.constantFrom('a', 'b', 'c', 'd', 'e'), captureId: fc.integer({min: 1, max: 2}), port: fc.integer({min: 5, max: 9}), bytes: fc.nat(1000)}), {maxLength: 12}),
-  fc.integer({min: 0, max: 3}),
-])('mergeFlowStream over sorted streams gives what mergeFlowEntries gives', (sockets, flows, limit) => {
-  const byClient = (a: {clientName: string}, b: {clientName: string}): number => (a.clientName < b.clientName ? -1 : a.clientName > b.clientName ? 1 : 0)
-  const rows = sockets.map((r) => row(r.client, r.captureId, r.port)).sort(byClient)
-  const socketClients = new Set(rows.map((r) => r.clientName))
-  // traffic only onto entries socket matching made; edges anywhere
-  const flowRows: FlowConnectionRow[] = flows
-    .map((f) => ({...row(f.client, f.captureId, f.port), method: 'flow', kind: socketClients.has(f.client) && f.bytes % 2 === 0 ? ('traffic' as const) : ('edge' as const), bytesToServer: f.bytes, bytesToClient: 1, packetsToServer: 1, packetsToClient: 1, first: f.bytes, last: f.bytes + 5}))
-    .sort(byClient)
-  const expected = mergeFlowEntries(aggregateEntries(rows, limit), flowRows, limit)
-  const streamed = [...mergeFlowStream(aggregateEntries(rows, limit), flowRows, limit)]
-  expect(streamed).toEqual(expected)
+test('mergeFlowStream over sorted streams gives what mergeFlowEntries gives', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({client: fc.constantFrom('a', 'b', 'c', 'd'), captureId: fc.integer({min: 1, max: 2}), port: fc.integer({min: 1, max: 4})}), {maxLength: 12}),
+      fc.array(fc.record({client: fc.constantFrom('a', 'b', 'c', 'd', 'e'), captureId: fc.integer({min: 1, max: 2}), port: fc.integer({min: 5, max: 9}), bytes: fc.nat(1000)}), {maxLength: 12}),
+      fc.integer({min: 0, max: 3}),
+      (sockets, flows, limit) => {
+      const byClient = (a: {clientName: string}, b: {clientName: string}): number => (a.clientName < b.clientName ? -1 : a.clientName > b.clientName ? 1 : 0)
+      const rows = sockets.map((r) => row(r.client, r.captureId, r.port)).sort(byClient)
+      const socketClients = new Set(rows.map((r) => r.clientName))
+      // traffic only onto entries socket matching made; edges anywhere
+      const flowRows: FlowConnectionRow[] = flows
+        .map((f) => ({...row(f.client, f.captureId, f.port), method: 'flow', kind: socketClients.has(f.client) && f.bytes % 2 === 0 ? ('traffic' as const) : ('edge' as const), bytesToServer: f.bytes, bytesToClient: 1, packetsToServer: 1, packetsToClient: 1, first: f.bytes, last: f.bytes + 5}))
+        .sort(byClient)
+      const expected = mergeFlowEntries(aggregateEntries(rows, limit), flowRows, limit)
+      const streamed = [...mergeFlowStream(aggregateEntries(rows, limit), flowRows, limit)]
+      expect(streamed).toEqual(expected)
+    }),
+  )
 })

@@ -1,4 +1,4 @@
-import {fc, test as fcTest} from '@fast-check/vitest'
+import fc from 'fast-check'
 import {describe, expect, test} from 'vitest'
 import {parseBaseline} from '@fm/baseline'
 import {buildPolicy, policyFiles} from '../src/index.js'
@@ -65,13 +65,17 @@ describe('buildPolicy', () => {
   })
 
   const specs = fc.array(fc.record({c: fc.integer({min: 1, max: 6}), s: fc.integer({min: 1, max: 3}), port: fc.constantFrom(22, 80, 53), udp: fc.boolean(), v6: fc.boolean()}), {maxLength: 25})
-  fcTest.prop([specs, fc.integer()])('the files never depend on the order of the connections or listeners', (list, seed) => {
-    const entries = list.map((x) => entry(`${x.udp ? 'UDP' : 'TCP'} cl@c${x.c}:${x.v6 ? `fd00::${x.c}` : `10.232.1.${x.c}`} -> srv@s${x.s}:${x.v6 ? `fd00::a${x.s}` : `10.232.9.${x.s}`}:${x.port}`))
-    const facts = [1, 2, 3].map((s) => listening(`s${s}`, [`10.232.9.${s}`, `fd00::a${s}`], ['TCP :::22 sshd', 'TCP 0.0.0.0:80 web', 'UDP 0.0.0.0:53 dns']))
-    const shuffle = <T>(a: T[]): T[] => a.map((v, i) => ({v, k: Math.sin(seed + i)})).sort((x, y) => x.k - y.k).map((x) => x.v)
-    const a = policyFiles(buildPolicy(observation(entries), {listening: facts}), 'nftables')
-    const b = policyFiles(buildPolicy(observation(shuffle(entries)), {listening: shuffle(facts)}), 'nftables')
-    expect(b).toEqual(a)
+  test('the files never depend on the order of the connections or listeners', () => {
+    fc.assert(
+      fc.property(specs, fc.integer(), (list, seed) => {
+        const entries = list.map((x) => entry(`${x.udp ? 'UDP' : 'TCP'} cl@c${x.c}:${x.v6 ? `fd00::${x.c}` : `10.232.1.${x.c}`} -> srv@s${x.s}:${x.v6 ? `fd00::a${x.s}` : `10.232.9.${x.s}`}:${x.port}`))
+        const facts = [1, 2, 3].map((s) => listening(`s${s}`, [`10.232.9.${s}`, `fd00::a${s}`], ['TCP :::22 sshd', 'TCP 0.0.0.0:80 web', 'UDP 0.0.0.0:53 dns']))
+        const shuffle = <T>(a: T[]): T[] => a.map((v, i) => ({v, k: Math.sin(seed + i)})).sort((x, y) => x.k - y.k).map((x) => x.v)
+        const a = policyFiles(buildPolicy(observation(entries), {listening: facts}), 'nftables')
+        const b = policyFiles(buildPolicy(observation(shuffle(entries)), {listening: shuffle(facts)}), 'nftables')
+        expect(b).toEqual(a)
+      }),
+    )
   })
 })
 

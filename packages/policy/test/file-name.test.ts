@@ -1,4 +1,4 @@
-import {fc, test as fcTest} from '@fast-check/vitest'
+import fc from 'fast-check'
 import {describe, expect, test} from 'vitest'
 import {commentText, hostFileName, hostHeader, readHostHeader} from '../src/index.js'
 
@@ -19,29 +19,45 @@ describe('hostFileName', () => {
     expect(hostFileName(host)).toBe(name)
   })
 
-  fcTest.prop([fc.string({unit: 'binary', maxLength: 300})])('is a safe file name: no separator, no control character, not . or .., at most 200 bytes', (host) => {
-    const n = hostFileName(host)
-    expect(n).not.toMatch(/[/\\\u0000-\u001f\u007f]/)
-    expect(n).not.toMatch(/^\./)
-    expect(Buffer.byteLength(n)).toBeLessThanOrEqual(200)
+  test('is a safe file name: no separator, no control character, not . or .., at most 200 bytes', () => {
+    fc.assert(
+      fc.property(fc.string({unit: 'binary', maxLength: 300}), (host) => {
+        const n = hostFileName(host)
+        expect(n).not.toMatch(/[/\\\u0000-\u001f\u007f]/)
+        expect(n).not.toMatch(/^\./)
+        expect(Buffer.byteLength(n)).toBeLessThanOrEqual(200)
+      }),
+    )
   })
 
-  fcTest.prop([fc.string({unit: 'binary', maxLength: 120}), fc.string({unit: 'binary', maxLength: 120})])('two host names never share a file', (a, b) => {
-    fc.pre(a !== b)
-    expect(hostFileName(a)).not.toBe(hostFileName(b))
+  test('two host names never share a file', () => {
+    fc.assert(
+      fc.property(fc.string({unit: 'binary', maxLength: 120}), fc.string({unit: 'binary', maxLength: 120}), (a, b) => {
+        fc.pre(a !== b)
+        expect(hostFileName(a)).not.toBe(hostFileName(b))
+      }),
+    )
   })
 
-  fcTest.prop([fc.string({unit: 'binary', maxLength: 300})])('the host line inside a file gives the host back', (host) => {
-    const line = hostHeader(host)
-    expect(line).toMatch(/^[\x20-\x7e]+$/)
-    expect(readHostHeader(`x\n${line}\ny`)).toBe(host)
+  test('the host line inside a file gives the host back', () => {
+    fc.assert(
+      fc.property(fc.string({unit: 'binary', maxLength: 300}), (host) => {
+        const line = hostHeader(host)
+        expect(line).toMatch(/^[\x20-\x7e]+$/)
+        expect(readHostHeader(`x\n${line}\ny`)).toBe(host)
+      }),
+    )
   })
 })
 
 describe('commentText', () => {
-  fcTest.prop([fc.string({unit: 'binary', maxLength: 300})])('keeps only characters that are plain inside a quoted nft or iptables comment, within 128 bytes', (s) => {
-    const t = commentText(s)
-    expect(t).toMatch(/^[A-Za-z0-9 .,:/_+=@()%-]*$/)
-    expect(Buffer.byteLength(t)).toBeLessThanOrEqual(128)
+  test('keeps only characters that are plain inside a quoted nft or iptables comment, within 128 bytes', () => {
+    fc.assert(
+      fc.property(fc.string({unit: 'binary', maxLength: 300}), (s) => {
+        const t = commentText(s)
+        expect(t).toMatch(/^[A-Za-z0-9 .,:/_+=@()%-]*$/)
+        expect(Buffer.byteLength(t)).toBeLessThanOrEqual(128)
+      }),
+    )
   })
 })

@@ -1,4 +1,4 @@
-import {fc, test as fcTest} from '@fast-check/vitest'
+import fc from 'fast-check'
 import {describe, expect, test} from 'vitest'
 import {buildPolicy, parseIptables, parseNftables, writeIptables, writeNftables, type AcceptRule, type ParsedRule} from '../src/index.js'
 import {entry, observation} from '@fm/test-helpers'
@@ -8,25 +8,33 @@ const accepts = (rules: ParsedRule[]): Omit<AcceptRule, never>[] =>
 
 describe('reading back what fm wrote', () => {
   const specs = fc.array(fc.record({c: fc.integer({min: 1, max: 40}), port: fc.constantFrom(22, 80, 53, 8080), udp: fc.boolean(), v6: fc.boolean()}), {minLength: 1, maxLength: 30})
-  fcTest.prop([specs, fc.constantFrom(null, 24, 28), fc.constantFrom('enforce', 'monitor')])('nftables: the accept rules read back are the rules written', (list, agg, mode) => {
-    const e = list.map((x) => entry(`${x.udp ? 'UDP' : 'TCP'} cl@c${x.c}:${x.v6 ? `fd00::${x.c}` : `10.232.${x.c % 3}.${x.c}`} -> srv@web:${x.v6 ? 'fd00::a' : '10.232.9.1'}:${x.port}`))
-    const [h] = buildPolicy(observation(e), {aggregate: {v4: agg}, mode: mode as 'enforce' | 'monitor'}).hosts
-    const rs = parseNftables(writeNftables(h), 'web.nft')
-    expect(rs.host).toBe('web')
-    expect(accepts(rs.rules)).toEqual(h.rules)
-    const last = rs.rules[rs.rules.length - 1]
-    expect(last).toMatchObject(mode === 'enforce' ? {verdict: 'drop', log: false} : {verdict: 'accept', log: true})
+  test('nftables: the accept rules read back are the rules written', () => {
+    fc.assert(
+      fc.property(specs, fc.constantFrom(null, 24, 28), fc.constantFrom('enforce', 'monitor'), (list, agg, mode) => {
+        const e = list.map((x) => entry(`${x.udp ? 'UDP' : 'TCP'} cl@c${x.c}:${x.v6 ? `fd00::${x.c}` : `10.232.${x.c % 3}.${x.c}`} -> srv@web:${x.v6 ? 'fd00::a' : '10.232.9.1'}:${x.port}`))
+        const [h] = buildPolicy(observation(e), {aggregate: {v4: agg}, mode: mode as 'enforce' | 'monitor'}).hosts
+        const rs = parseNftables(writeNftables(h), 'web.nft')
+        expect(rs.host).toBe('web')
+        expect(accepts(rs.rules)).toEqual(h.rules)
+        const last = rs.rules[rs.rules.length - 1]
+        expect(last).toMatchObject(mode === 'enforce' ? {verdict: 'drop', log: false} : {verdict: 'accept', log: true})
+      }),
+    )
   })
 
-  fcTest.prop([specs])('iptables: one rule per source and destination, together the rules written', (list) => {
-    const e = list.map((x) => entry(`${x.udp ? 'UDP' : 'TCP'} cl@c${x.c}:${x.v6 ? `fd00::${x.c}` : `10.232.1.${x.c}`} -> srv@web:${x.v6 ? 'fd00::a' : '10.232.9.1'}:${x.port}`))
-    const [h] = buildPolicy(observation(e)).hosts
-    for (const family of [4, 6] as const) {
-      const rs = parseIptables(writeIptables(h, family), 'web.rules', family)
-      const bits = family === 4 ? '/32' : '/128'
-      const want = h.rules.filter((r) => r.family === family).flatMap((r) => r.sources.flatMap((s) => r.destinations!.map((d) => ({protocol: r.protocol, port: r.port, family, sources: [`${s}${bits}`], destinations: [`${d}${bits}`]}))))
-      expect(accepts(rs.rules)).toEqual(want)
-    }
+  test('iptables: one rule per source and destination, together the rules written', () => {
+    fc.assert(
+      fc.property(specs, (list) => {
+        const e = list.map((x) => entry(`${x.udp ? 'UDP' : 'TCP'} cl@c${x.c}:${x.v6 ? `fd00::${x.c}` : `10.232.1.${x.c}`} -> srv@web:${x.v6 ? 'fd00::a' : '10.232.9.1'}:${x.port}`))
+        const [h] = buildPolicy(observation(e)).hosts
+        for (const family of [4, 6] as const) {
+          const rs = parseIptables(writeIptables(h, family), 'web.rules', family)
+          const bits = family === 4 ? '/32' : '/128'
+          const want = h.rules.filter((r) => r.family === family).flatMap((r) => r.sources.flatMap((s) => r.destinations!.map((d) => ({protocol: r.protocol, port: r.port, family, sources: [`${s}${bits}`], destinations: [`${d}${bits}`]}))))
+          expect(accepts(rs.rules)).toEqual(want)
+        }
+      }),
+    )
   })
 
   test.for([

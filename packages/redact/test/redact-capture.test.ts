@@ -1,7 +1,7 @@
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fc, test as prop} from '@fast-check/vitest'
+import fc from 'fast-check'
 import {afterAll, describe, expect, test} from 'vitest'
 import {analyze} from '@fm/analyze'
 import {readJsonDump} from '@fm/ingest'
@@ -41,38 +41,40 @@ function summary(m: Matrix) {
 }
 
 describe('redactCapture on generated deployments', () => {
-  prop.prop([fc.integer({min: 12, max: 70}), fc.integer({min: 1, max: 1_000_000}), fc.boolean()], {numRuns: 6})(
-    'the redacted capture analyses to the same counts, and every entry maps back to an original one through the map',
-    async (hosts, seed, flows) => {
-      const w = writeDeployment({hosts, seed, flows}, fresh('gen'))
-      const inputs = flows ? [w.dump, w.flows!] : [w.dump]
-      const original = await analyze({inputs, useFlows: flows})
-      const out = fresh('redacted')
-      const mapFile = fresh('map.csv')
-      await redactCapture({inputs, out, key: KEY, map: mapFile, toolVersion: 'test'})
-      const redacted = await analyze({inputs: [out], useFlows: flows})
-      expect(summary(redacted)).toEqual(summary(original))
+  test('the redacted capture analyses to the same counts, and every entry maps back to an original one through the map', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({min: 12, max: 70}), fc.integer({min: 1, max: 1_000_000}), fc.boolean(), async (hosts, seed, flows) => {
+        const w = writeDeployment({hosts, seed, flows}, fresh('gen'))
+        const inputs = flows ? [w.dump, w.flows!] : [w.dump]
+        const original = await analyze({inputs, useFlows: flows})
+        const out = fresh('redacted')
+        const mapFile = fresh('map.csv')
+        await redactCapture({inputs, out, key: KEY, map: mapFile, toolVersion: 'test'})
+        const redacted = await analyze({inputs: [out], useFlows: flows})
+        expect(summary(redacted)).toEqual(summary(original))
 
-      const map = readMap(mapFile)
-      const back = (kind: MapKind, v: string): string => map.get(kind)?.get(v) ?? v
-      const originals = new Map(original.entries.map((e) => [entryKey(e), e]))
-      for (const e of redacted.entries) {
-        const o: MatrixEntry = {
-          ...e,
-          server: {host: back('host', e.server.host), ip: back('address', e.server.ip), port: e.server.port, process: back('path', e.server.process), name: back('process-name', e.server.name)},
-          client: {host: back('host', e.client.host), ip: back('address', e.client.ip), process: back('path', e.client.process), name: back('process-name', e.client.name)},
+        const map = readMap(mapFile)
+        const back = (kind: MapKind, v: string): string => map.get(kind)?.get(v) ?? v
+        const originals = new Map(original.entries.map((e) => [entryKey(e), e]))
+        for (const e of redacted.entries) {
+          const o: MatrixEntry = {
+            ...e,
+            server: {host: back('host', e.server.host), ip: back('address', e.server.ip), port: e.server.port, process: back('path', e.server.process), name: back('process-name', e.server.name)},
+            client: {host: back('host', e.client.host), ip: back('address', e.client.ip), process: back('path', e.client.process), name: back('process-name', e.client.name)},
+          }
+          const match = originals.get(entryKey(o))
+          expect(match, `redacted entry ${entryKey(e)} maps back to no original entry`).toBeDefined()
+          expect(e.connections).toBe(match!.connections)
+          expect(e.methods).toEqual(match!.methods)
+          expect(e.traffic).toEqual(match!.traffic)
+          // and nothing of the entry was left as it was, but the kept classes
+          expect(e.server.host).not.toBe(o.server.host)
+          if (!/^(127\.|::1$)/.test(o.server.ip)) expect(e.server.ip).not.toBe(o.server.ip)
         }
-        const match = originals.get(entryKey(o))
-        expect(match, `redacted entry ${entryKey(e)} maps back to no original entry`).toBeDefined()
-        expect(e.connections).toBe(match!.connections)
-        expect(e.methods).toEqual(match!.methods)
-        expect(e.traffic).toEqual(match!.traffic)
-        // and nothing of the entry was left as it was, but the kept classes
-        expect(e.server.host).not.toBe(o.server.host)
-        if (!/^(127\.|::1$)/.test(o.server.ip)) expect(e.server.ip).not.toBe(o.server.ip)
-      }
-    },
-  )
+      }),
+      {numRuns: 6},
+    )
+  })
 })
 
 /** Every file under a folder, path → bytes. */

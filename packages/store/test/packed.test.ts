@@ -1,8 +1,8 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fc, test} from '@fast-check/vitest'
-import {afterAll, describe, expect, onTestFinished, test as plainTest} from 'vitest'
+import fc from 'fast-check'
+import {afterAll, describe, expect, onTestFinished, test, test as plainTest} from 'vitest'
 import type {DumpRecord, Socket} from '@fm/model'
 import {packRecords} from '../src/packed.js'
 import {connectionOf, Store} from '../src/store.js'
@@ -59,21 +59,23 @@ describe('packed batches', () => {
   // record never happens (a record is packed whole), but table resets land between any two batches.
   // (each host node once: the store refuses a node given twice, see hostile-inputs.e2e)
   const onePerHost = fc.array(record, {maxLength: 25}).map((rs) => rs.filter((r, i) => r.kind !== 'host' || rs.findIndex((o) => o.kind === 'host' && o.nodeId === r.nodeId) === i))
-  test.prop([onePerHost, fc.integer({min: 1, max: 5}), fc.integer({min: 1, max: 4})], {numRuns: 60})(
-    'load the same rows whatever the batch size and string-table limit',
-    async (records, batchWeight, tableLimit) => {
-      run++
-      const reference = await load(`ref-${run}`, packRecords(records, {batchWeight: 1 << 20, tableLimit: 1 << 20}))
-      const small = await load(`small-${run}`, packRecords(records, {batchWeight, tableLimit}))
-      expect(small).toStrictEqual(reference)
-      // and the rows are the records' own values
-      const sockets = (reference as {sockets: Record<string, unknown>[]}).sockets
-      const given = records.flatMap((r) => (r.kind === 'host' ? (r.sockets ?? []) : r.kind === 'sockets' ? r.sockets : []))
-      expect(sockets.map((s) => [s.protocol, s.local_addr, s.local_port, s.remote_addr, s.remote_port, s.state, s.process, s.pid, s.name])).toStrictEqual(
-        given.map((s) => [s.protocol, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.process, s.pid, s.name]),
-      )
-    },
-  )
+  test('load the same rows whatever the batch size and string-table limit', async () => {
+    await fc.assert(
+      fc.asyncProperty(onePerHost, fc.integer({min: 1, max: 5}), fc.integer({min: 1, max: 4}), async (records, batchWeight, tableLimit) => {
+        run++
+        const reference = await load(`ref-${run}`, packRecords(records, {batchWeight: 1 << 20, tableLimit: 1 << 20}))
+        const small = await load(`small-${run}`, packRecords(records, {batchWeight, tableLimit}))
+        expect(small).toStrictEqual(reference)
+        // and the rows are the records' own values
+        const sockets = (reference as {sockets: Record<string, unknown>[]}).sockets
+        const given = records.flatMap((r) => (r.kind === 'host' ? (r.sockets ?? []) : r.kind === 'sockets' ? r.sockets : []))
+        expect(sockets.map((s) => [s.protocol, s.local_addr, s.local_port, s.remote_addr, s.remote_port, s.state, s.process, s.pid, s.name])).toStrictEqual(
+          given.map((s) => [s.protocol, s.localAddress, s.localPort, s.remoteAddress, s.remotePort, s.state, s.process, s.pid, s.name]),
+        )
+      }),
+      {numRuns: 60},
+    )
+  })
 })
 
 describe('a host node given twice', () => {

@@ -4,8 +4,8 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fc, test} from '@fast-check/vitest'
-import {afterAll, describe, expect} from 'vitest'
+import fc from 'fast-check'
+import {afterAll, describe, expect, test} from 'vitest'
 import {readJsonDump} from '@fm/ingest'
 import {packRecords, type PackedBatch} from '../src/packed.js'
 
@@ -74,11 +74,16 @@ async function batches(file: string, rawSockets: boolean): Promise<PackedBatch[]
 }
 
 describe('socket arrays read from their bytes', () => {
-  test.prop([fc.array(hostText, {minLength: 1, maxLength: 4}), fc.boolean()], {numRuns: 300})('pack the same batches, or fail with the same error, as JSON.parse and toSocket', async (hosts, graph) => {
-    const file = join(dir, `d${n++}.json`)
-    // a G response (Nodes) or the top-level array of elements, and a Sockets() map
-    const nodes = hosts.map((h) => h.node).join(',')
-    writeFileSync(file, graph ? `[{"Nodes":[${nodes}]}]` : `[${nodes},{"h9":${hosts[0].array},"h8":${hosts.at(-1)!.array}}]`)
-    expect(await batches(file, true)).toStrictEqual(await batches(file, false))
+  test('pack the same batches, or fail with the same error, as JSON.parse and toSocket', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostText, {minLength: 1, maxLength: 4}), fc.boolean(), async (hosts, graph) => {
+        const file = join(dir, `d${n++}.json`)
+        // a G response (Nodes) or the top-level array of elements, and a Sockets() map
+        const nodes = hosts.map((h) => h.node).join(',')
+        writeFileSync(file, graph ? `[{"Nodes":[${nodes}]}]` : `[${nodes},{"h9":${hosts[0].array},"h8":${hosts.at(-1)!.array}}]`)
+        expect(await batches(file, true)).toStrictEqual(await batches(file, false))
+      }),
+      {numRuns: 300},
+    )
   })
 })
