@@ -123,7 +123,8 @@ function loadOrder(responses: CaptureResponse[]): CaptureResponse[] {
   })
 }
 
-async function readManifest(dir: string): Promise<CaptureManifest> {
+/** Reads and checks an fm capture folder's manifest (a regular file, bounded before it is read). */
+export async function readManifest(dir: string): Promise<CaptureManifest> {
   let text: string
   let fh: FileHandle | undefined
   try {

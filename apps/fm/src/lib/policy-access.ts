@@ -1,6 +1,5 @@
-import {readFileSync, statSync} from 'node:fs'
-import {join} from 'node:path'
-import {MANIFEST_FILE} from '@fm/ingest'
+import {statSync} from 'node:fs'
+import {readManifest} from '@fm/ingest'
 import {printable} from '@fm/model'
 import type {ClosedAccess} from '@fm/policy'
 
@@ -10,13 +9,14 @@ import type {ClosedAccess} from '@fm/policy'
  * or 22. What fm policy must not close without saying so. Anything unreadable adds nothing (the
  * analysis reports bad inputs).
  */
-export function transportPorts(inputs: string[]): number[] {
+export async function transportPorts(inputs: string[]): Promise<number[]> {
   const ports = new Set<number>()
   for (const input of inputs) {
     let transport: unknown
     try {
       if (!statSync(input).isDirectory()) continue
-      transport = (JSON.parse(readFileSync(join(input, MANIFEST_FILE), 'utf8')) as {collect?: {transport?: unknown}}).collect?.transport
+      // the analysis' own reader: a regular file, bounded before it is read
+      transport = ((await readManifest(input)) as {collect?: {transport?: unknown}}).collect?.transport
     } catch {
       continue
     }

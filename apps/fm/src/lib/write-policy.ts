@@ -46,7 +46,8 @@ export async function writePolicy(inputs: string[], opts: WritePolicyOptions): P
     const dir = new PolicyDirWriter(opts.out)
     try {
       // Ctrl-C while hosts are written: the partial folder is removed, and DIR left as it was
-      const written = await withInterrupt((signal) => writePolicyHosts(spill, captures, {...opts, accessPorts: transportPorts(inputs)}, dir, signal))
+      const accessPorts = await transportPorts(inputs)
+      const written = await withInterrupt((signal) => writePolicyHosts(spill, captures, {...opts, accessPorts}, dir, signal))
       dir.commit()
       return written
     } catch (e) {
